@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`), and what .ci/run calls. On a fresh clone it installs
+# what the tests need — Debian packages for the real servers they start, then npm packages —
+# type-checks, and runs every test. Needs root (or those packages already installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real components the integration tests start on loopback: OpenSSH, MariaDB, supervisord running a
+# Flask/Waitress/SQLAlchemy stand-in app, sudo for the bot's sudoers rule, ss/ps for the probes.
+DEBIAN_PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client supervisor sudo iproute2 procps coreutils
+  python3-flask python3-waitress python3-sqlalchemy python3-pymysql)
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then
+    echo "error: not root; install them first: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # policy-rc.d keeps the packages' own services from starting: the tests start their own, on free ports.
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+npx tsc -p tsconfig.json --noEmit
+bash scripts/run-tests.sh "$@"

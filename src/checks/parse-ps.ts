@@ -1,0 +1,43 @@
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly rssKb: number;
+  readonly cpuPercent: number;
+  readonly threads: number;
+  readonly ageSec: number;
+  readonly command: string;
+}
+
+export const PS_COMMAND = 'ps -eo pid=,ppid=,rss=,pcpu=,nlwp=,etimes=,args= --sort=-rss';
+
+/**
+ * `ps -eo pid=,ppid=,rss=,pcpu=,nlwp=,etimes=,args= --sort=-rss` (no header; args last because it
+ * has spaces). Example input:
+ *    4242       1 182340  3.1    6   93784 /usr/bin/python3 /opt/moneymind/app.py
+ */
+export function parsePs(text: string): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    out.push({
+      pid: Number(m[1]),
+      ppid: Number(m[2]),
+      rssKb: Number(m[3]),
+      cpuPercent: Number(m[4]),
+      threads: Number(m[5]),
+      ageSec: Number(m[6]),
+      command: (m[7] as string).trim(),
+    });
+  }
+  return out;
+}
+
+/**
+ * The app's processes: a plain substring match on the command line (processMatch from config is
+ * never a regex and never reaches the shell). `exclude` drops our own probe, whose script text
+ * may contain the same words (the log path, say).
+ */
+export function appProcesses(all: readonly ProcessInfo[], match: string, exclude: string): ProcessInfo[] {
+  return all.filter((p) => p.command.includes(match) && !p.command.includes(exclude));
+}

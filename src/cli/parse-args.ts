@@ -1,0 +1,72 @@
+import { CHECK_IDS, type CheckId } from '../checks/check-types.js';
+import { OpsError } from '../errors.js';
+
+export type CliCommand =
+  | { kind: 'status'; host: string | undefined }
+  | { kind: 'check'; check: CheckId; host: string | undefined }
+  | { kind: 'hosts' }
+  | { kind: 'help' };
+
+export interface CliArgs {
+  readonly command: CliCommand;
+  readonly json: boolean;
+  readonly config: string | undefined;
+}
+
+/** argv (after the program name) → what to do. Throws OpsError('USAGE') with the reason. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  let json = false;
+  let config: string | undefined;
+  let help = false;
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--json') json = true;
+    else if (a === '--help' || a === '-h') help = true;
+    else if (a === '--config' || a === '-c') {
+      config = argv[++i];
+      if (!config) throw new OpsError('USAGE', '--config needs a path');
+    } else if (a.startsWith('--config=')) config = a.slice('--config='.length);
+    else if (a.startsWith('-')) throw new OpsError('USAGE', `unknown option ${a}`);
+    else words.push(a);
+  }
+  if (help || words.length === 0) return { command: { kind: 'help' }, json, config };
+  const [verb, ...rest] = words;
+  const tooMany = (max: number): void => {
+    if (rest.length > max) throw new OpsError('USAGE', `too many arguments for ${verb}: ${rest.slice(max).join(' ')}`);
+  };
+  switch (verb) {
+    case 'status':
+      tooMany(1);
+      return { command: { kind: 'status', host: rest[0] }, json, config };
+    case 'check': {
+      tooMany(2);
+      const id = rest[0];
+      if (!id || !(CHECK_IDS as readonly string[]).includes(id)) throw new OpsError('USAGE', `check needs one of: ${CHECK_IDS.join(', ')}`);
+      return { command: { kind: 'check', check: id as CheckId, host: rest[1] }, json, config };
+    }
+    case 'hosts':
+      tooMany(0);
+      return { command: { kind: 'hosts' }, json, config };
+    case 'help':
+      return { command: { kind: 'help' }, json, config };
+    default:
+      throw new OpsError('USAGE', `unknown command "${verb}"`);
+  }
+}
+
+export const USAGE = `moneymind — the MoneyMind runbook's checks, from the terminal
+
+usage:
+  moneymind status [HOST|all] [--json]     every check on a host (default: all hosts), with diagnosis
+  moneymind check <${CHECK_IDS.join('|')}> [HOST] [--json]
+                                           one area of the runbook
+  moneymind hosts [--json]                 the configured hosts
+  moneymind --help
+
+options:
+  --config PATH   config file (default: $MONEYMIND_CONFIG, then ./moneymind.yml;
+                  with neither, one local host with the runbook's defaults)
+  --json          machine-readable output
+
+exit codes: 0 all healthy · 1 something unhealthy · 2 usage or config error`;

@@ -1,0 +1,49 @@
+import type { CheckId, CheckStatus } from '../checks/check-types.js';
+import { formatDuration } from '../config/duration.js';
+import type { Config } from '../config/types.js';
+import type { HostReport } from '../engine/host-report.js';
+
+export interface Style {
+  readonly color: boolean;
+}
+
+const LABEL: Record<CheckId, string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
+const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '⚠', fail: '✗' };
+const HEADER: Record<CheckStatus, string> = { ok: '✓ HEALTHY', warn: '⚠ DEGRADED', fail: '✗ UNHEALTHY' };
+const COLOR: Record<CheckStatus, string> = { ok: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m' };
+
+/** The terminal report: one header per host, one line per check, then the likely cause. */
+export function renderReports(reports: readonly HostReport[], style: Style): string {
+  return reports.map((r) => renderReport(r, style)).join('\n\n');
+}
+
+export function renderReport(r: HostReport, style: Style): string {
+  const paint = (status: CheckStatus, text: string): string => (style.color ? `${COLOR[status]}${text}\x1b[0m` : text);
+  const bold = (text: string): string => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
+  const lines = [`${bold(r.name)}  ${paint(r.status, HEADER[r.status])}  (checked in ${formatDuration(r.durationMs)})`];
+  for (const c of r.checks) lines.push(`  ${LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
+  const [first, ...others] = r.causes;
+  if (first) {
+    const restart = first.restartHelps ? '' : ' A restart will not help.';
+    lines.push(`${bold('likely cause:')} ${first.id} — ${first.title} ${first.advice}${restart}`);
+    for (const e of first.evidence.slice(0, 4)) lines.push(`  · ${oneLine(e)}`);
+    if (others.length) lines.push(`  also: ${others.map((c) => c.id).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderHosts(config: Config): string {
+  const rows = config.hosts.map((h) => [
+    h.name,
+    h.transport === 'ssh' && h.ssh ? `${h.ssh.username}@${h.ssh.host}:${h.ssh.port}` : 'local',
+    `${h.app.manager} ${h.app.service}`,
+    `:${h.app.port}`,
+    h.mysql ? `mysql ${h.mysql.host}:${h.mysql.port}` : 'no mysql',
+  ]);
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { CHECK_IDS } from '../checks/check-types.js';
+import { loadConfig, type Env } from '../config/load-config.js';
+import type { Config } from '../config/types.js';
+import { checkHosts } from '../engine/check-hosts.js';
+import { selectHosts } from '../engine/select-hosts.js';
+import { asOpsError, OpsError } from '../errors.js';
+import { createLogger } from '../log/create-logger.js';
+import { TransportPool } from '../remote/transport-pool.js';
+import { parseArgs, USAGE } from './parse-args.js';
+import { renderHosts, renderReports } from './render-text.js';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly isTTY: boolean;
+}
+
+/** The terminal CLI. Returns the exit code: 0 healthy, 1 unhealthy, 2 usage or config error. */
+export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: Logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' })): Promise<number> {
+  let pool: TransportPool | undefined;
+  try {
+    const args = parseArgs(argv);
+    if (args.command.kind === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const config = loadConfig(env, configPath(args.config, env));
+    if (args.command.kind === 'hosts') {
+      io.stdout(args.json ? JSON.stringify({ hosts: config.hosts.map(hostSummary) }, null, 2) : renderHosts(config));
+      return 0;
+    }
+    const hosts = selectHosts(config, args.command.host);
+    if (args.command.kind === 'check' && args.command.check === 'db' && hosts.every((h) => !h.mysql)) {
+      throw new OpsError('USAGE', `no mysql section for ${hosts.map((h) => h.name).join(', ')}`, { fix: 'add mysql: { user, passwordEnv } to the host in the config' });
+    }
+    pool = new TransportPool(log);
+    const p = pool;
+    const ids = args.command.kind === 'check' ? [args.command.check] : CHECK_IDS;
+    const reports = await checkHosts(hosts, (h) => p.get(h), config.thresholds, { ids, now: Date.now });
+    io.stdout(args.json ? JSON.stringify({ hosts: reports }, null, 2) : renderReports(reports, { color: io.isTTY }));
+    return reports.every((r) => r.ok) ? 0 : 1;
+  } catch (err) {
+    const e = asOpsError(err);
+    if (e.code === 'INTERNAL') log.error({ err }, 'unexpected error');
+    io.stderr(`moneymind: ${e.toUserText()}${e.code === 'USAGE' ? '\n\n' + USAGE : ''}`);
+    return e.code === 'INTERNAL' ? 1 : 2;
+  } finally {
+    await pool?.closeAll();
+  }
+}
+
+/** --config, then MONEYMIND_CONFIG, then ./moneymind.yml; with none of them the built-in local host. */
+function configPath(flag: string | undefined, env: Env): string | undefined {
+  if (flag) return flag;
+  if (env.MONEYMIND_CONFIG) return env.MONEYMIND_CONFIG;
+  return existsSync('moneymind.yml') ? 'moneymind.yml' : undefined;
+}
+
+function hostSummary(h: Config['hosts'][number]): object {
+  return {
+    name: h.name,
+    transport: h.transport,
+    address: h.ssh ? `${h.ssh.host}:${h.ssh.port}` : 'local',
+    service: h.app.service,
+    manager: h.app.manager,
+    port: h.app.port,
+    mysql: h.mysql ? `${h.mysql.host}:${h.mysql.port}` : null,
+  };
+}

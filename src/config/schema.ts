@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/*
+ * The YAML shape (a public interface: add fields, never rename). Secrets are not here: the file
+ * names environment variables (`passwordEnv`, `privateKeyEnv`) and load-config resolves them.
+ * Strict objects everywhere so a typo (`hostkey:`) is an error instead of a silently ignored field.
+ */
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration — write e.g. 500ms, 30s, 5m or 1h` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+// Values that end up inside shell command templates are restricted to what a service name or a
+// path needs. Quoting already makes them safe; this makes a mistake visible at start instead.
+const serviceName = z.string().regex(/^[A-Za-z0-9@._:-]{1,128}$/, 'letters, digits and @ . _ : - only');
+const absPath = z.string().regex(/^\/[A-Za-z0-9._/@+=,-]{0,1023}$/, 'an absolute path without spaces or shell characters');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like MONEYMIND_PROD1_MYSQL_PASSWORD');
+const port = z.number().int().min(1).max(65535);
+const fingerprint = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256: then 43 characters)');
+
+const sshSchema = z.strictObject({
+  host: z.string().min(1),
+  port: port.default(22),
+  username: z.string().regex(/^[a-z_][a-z0-9_.-]*$/i, 'a Unix user name'),
+  privateKeyPath: absPath.optional(),
+  privateKeyEnv: envName.optional(),
+  hostKey: fingerprint,
+  readyTimeout: duration.prefault('10s'),
+  keepaliveInterval: duration.prefault('5s'),
+  maxChannels: z.number().int().min(1).max(10).default(8),
+});
+
+const appSchema = z.strictObject({
+  healthUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:5070/health'),
+  port: port.default(5070),
+  service: serviceName.default('moneymind'),
+  manager: z.enum(['systemd', 'supervisor']).default('systemd'),
+  /** supervisorctl -c PATH, when supervisord's config is not the default one. */
+  supervisorConfig: absPath.optional(),
+  logFile: absPath.default('/var/log/moneymind.log'),
+  processMatch: z.string().min(1).max(200).default('moneymind'),
+  poolRecycle: z.number().int().min(1).default(3600),
+});
+
+const mysqlSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(3306),
+  user: z.string().min(1).max(80),
+  passwordEnv: envName,
+  connectTimeout: duration.prefault('5s'),
+});
+
+export const hostSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only (it is what people type in Slack)'),
+  transport: z.enum(['ssh', 'local']).default('ssh'),
+  ssh: sshSchema.optional(),
+  app: appSchema.default(appSchema.parse({})),
+  mysql: mysqlSchema.optional(),
+});
+
+const thresholdsSchema = z.strictObject({
+  diskUsedPercent: z.number().min(1).max(100).default(90),
+  memAvailablePercent: z.number().min(0).max(100).default(10),
+  swapUsedPercent: z.number().min(0).max(100).default(50),
+  loadPerCore: z.number().positive().default(2),
+  dbConnectionsPercent: z.number().min(1).max(100).default(85),
+  healthTimeout: duration.prefault('5s'),
+  healthSlow: duration.prefault('2s'),
+  commandTimeout: duration.prefault('10s'),
+  logWindow: duration.prefault('15m'),
+  logTailLines: z.number().int().min(100).max(100_000).default(5000),
+  maxOutputBytes: z.number().int().min(4096).default(4 * 1024 * 1024),
+  memoryGrowthMbPerHour: z.number().positive().default(50),
+  memoryGrowthWindow: duration.prefault('30m'),
+});
+
+const slackId = z.string().regex(/^[A-Z0-9]{5,20}$/, 'a Slack ID like C0123ABCD or U0123ABCD');
+const slackSchema = z.strictObject({
+  alertChannel: slackId.optional(),
+  commandChannels: z.array(slackId).default([]),
+  approvers: z.array(slackId).default([]),
+});
+
+export const fileSchema = z
+  .strictObject({
+    hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
+    thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
+    slack: slackSchema.default(slackSchema.parse({})),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.hosts.forEach((h, i) => {
+      if (seen.has(h.name)) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `"${h.name}" is used twice — host names must be unique` });
+      seen.add(h.name);
+      if (h.transport === 'ssh') {
+        if (!h.ssh) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh'], message: 'required when transport is ssh' });
+        else if (!h.ssh.privateKeyPath === !h.ssh.privateKeyEnv)
+          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh', 'privateKeyPath'], message: 'give exactly one of privateKeyPath or privateKeyEnv' });
+      }
+    });
+  });
+
+export type FileConfig = z.output<typeof fileSchema>;
+export type FileHost = z.output<typeof hostSchema>;

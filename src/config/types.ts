@@ -1,0 +1,76 @@
+import type { Secret } from './secret.js';
+
+/*
+ * The resolved configuration: what the YAML says, with defaults filled in, durations in
+ * milliseconds and secrets read from the environment. Built once by loadConfig and frozen.
+ */
+
+export interface SshTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly privateKey: Secret;
+  /** "SHA256:…" as `ssh-keygen -lf` prints it. */
+  readonly hostKey: string;
+  readonly readyTimeout: number;
+  readonly keepaliveInterval: number;
+  readonly maxChannels: number;
+}
+
+export interface AppTarget {
+  readonly healthUrl: string;
+  readonly port: number;
+  readonly service: string;
+  readonly manager: 'systemd' | 'supervisor';
+  readonly supervisorConfig: string | undefined;
+  readonly logFile: string;
+  readonly processMatch: string;
+  readonly poolRecycle: number;
+}
+
+export interface MysqlTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: Secret;
+  readonly connectTimeout: number;
+}
+
+export interface HostConfig {
+  readonly name: string;
+  readonly transport: 'ssh' | 'local';
+  readonly ssh: SshTarget | undefined;
+  readonly app: AppTarget;
+  readonly mysql: MysqlTarget | undefined;
+}
+
+export interface Thresholds {
+  readonly diskUsedPercent: number;
+  readonly memAvailablePercent: number;
+  readonly swapUsedPercent: number;
+  readonly loadPerCore: number;
+  readonly dbConnectionsPercent: number;
+  /** All durations in milliseconds. */
+  readonly healthTimeout: number;
+  readonly healthSlow: number;
+  readonly commandTimeout: number;
+  readonly logWindow: number;
+  readonly logTailLines: number;
+  readonly maxOutputBytes: number;
+  readonly memoryGrowthMbPerHour: number;
+  readonly memoryGrowthWindow: number;
+}
+
+export interface SlackSettings {
+  readonly alertChannel: string | undefined;
+  readonly commandChannels: readonly string[];
+  readonly approvers: readonly string[];
+}
+
+export interface Config {
+  readonly hosts: readonly HostConfig[];
+  readonly thresholds: Thresholds;
+  readonly slack: SlackSettings;
+  /** Where the config came from, for messages: a file path or "built-in defaults". */
+  readonly source: string;
+}

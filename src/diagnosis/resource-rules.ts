@@ -1,0 +1,76 @@
+import { findCheck } from '../checks/check-types.js';
+import type { Rule } from './cause.js';
+import { rssTrend } from './memory-trend.js';
+
+/** Runbook causes 2 and 4: the machine is short of memory (or the OOM killer already acted). */
+export const memoryPressure: Rule = ({ checks, thresholds }) => {
+  const r = findCheck(checks, 'resources');
+  const logs = findCheck(checks, 'logs');
+  const d = r?.details;
+  const evidence: string[] = [];
+  if (d?.memAvailablePercent !== null && d?.memAvailablePercent !== undefined && d.memAvailablePercent < thresholds.memAvailablePercent) evidence.push(`${d.memAvailablePercent} % memory available`);
+  if (d?.swapUsedPercent !== null && d?.swapUsedPercent !== undefined && d.swapUsedPercent >= thresholds.swapUsedPercent) evidence.push(`swap ${d.swapUsedPercent} % used`);
+  if (logs?.details?.oomKills) evidence.push(`${logs.details.oomKills} OOM kill(s) in the kernel log`);
+  if (!evidence.length) return null;
+  const top = d?.topByMemory[0];
+  const appIsTop = !!(d && top && d.appProcesses.some((p) => p.pid === top.pid));
+  if (top) evidence.push(`largest process: ${top.command.slice(0, 80)} (${Math.round(top.rssKb / 1024)} MB)`);
+  const critical = evidence.some((e) => e.includes('memory available') || e.includes('OOM'));
+  return {
+    id: 'memory-pressure',
+    severity: critical ? 'critical' : 'warning',
+    title: appIsTop ? 'The host is short of memory and the app is the largest user.' : 'The host is short of memory.',
+    evidence,
+    advice: appIsTop
+      ? 'Look for a leak (sessions not closed, caches growing); a restart frees the memory for a while.'
+      : 'Find what uses the memory (ps aux --sort=-rss | head) before touching the app.',
+    restartHelps: appIsTop,
+  };
+};
+
+/** Runbook cause 2, caught early: the app's RSS keeps rising across samples (a leak). */
+export const memoryGrowth: Rule = ({ checks, thresholds, rssHistory, now }) => {
+  const r = findCheck(checks, 'resources');
+  const current = r?.details?.appRssKb;
+  const samples = current ? [...rssHistory, { at: now, rssKb: current }] : rssHistory;
+  const trend = rssTrend(samples, now, thresholds.memoryGrowthWindow);
+  if (!trend || trend.mbPerHour < thresholds.memoryGrowthMbPerHour) return null;
+  return {
+    id: 'memory-growth',
+    severity: 'warning',
+    title: `The app's memory grows by ${Math.round(trend.mbPerHour)} MB/h (${Math.round(trend.fromMb)} → ${Math.round(trend.toMb)} MB over ${Math.round(trend.spanMs / 60_000)} min).`,
+    evidence: [`${trend.samples} RSS samples, slope ${Math.round(trend.mbPerHour)} MB/h (threshold ${thresholds.memoryGrowthMbPerHour} MB/h)`],
+    advice: 'A leak: make sure every db.session is closed (try/finally), and bound caches. A restart resets it for a while.',
+    restartHelps: true,
+  };
+};
+
+/** Runbook cause 4: a full disk stops logging and MySQL writes; restarting the app does not help. */
+export const diskFull: Rule = ({ checks, thresholds }) => {
+  const d = findCheck(checks, 'resources')?.details;
+  const full = d?.disks.filter((x) => x.usedPercent >= thresholds.diskUsedPercent) ?? [];
+  if (!full.length) return null;
+  return {
+    id: 'disk-full',
+    severity: 'critical',
+    title: `Disk ${full.map((x) => `${x.mount} ${x.usedPercent} %`).join(', ')} full.`,
+    evidence: full.map((x) => `${x.mount} (${x.filesystem}) ${x.usedPercent} % used, ${Math.round(x.availableKb / 1024)} MB free`),
+    advice: 'Free space: rotate or delete old logs (RotatingFileHandler, logrotate), clean /tmp and old backups (du -xh / | sort -h | tail).',
+    restartHelps: false,
+  };
+};
+
+/** Runbook cause 4: CPU saturated (load per core over the threshold). */
+export const cpuOverload: Rule = ({ checks, thresholds }) => {
+  const d = findCheck(checks, 'resources')?.details;
+  if (!d || d.loadPerCore === null || d.loadPerCore < thresholds.loadPerCore) return null;
+  const busiest = [...d.appProcesses].sort((a, b) => b.cpuPercent - a.cpuPercent)[0];
+  return {
+    id: 'cpu-overload',
+    severity: 'warning',
+    title: `Load ${d.load?.[0]} on ${d.cores} cores (${d.loadPerCore} per core).`,
+    evidence: [`load average ${d.load?.join(' ')}`, ...(busiest ? [`app process ${busiest.pid} at ${busiest.cpuPercent} % CPU`] : [])],
+    advice: 'Find the busy processes (top -bn1 | head -20); if it is the app, look for hot endpoints or run more instances behind Nginx.',
+    restartHelps: false,
+  };
+};

@@ -1,0 +1,20 @@
+import type { AnyCheckResult, CheckStatus } from '../checks/check-types.js';
+import type { Cause } from '../diagnosis/cause.js';
+
+/** One host's answer, as `--json` prints it (public: extend, never rename). */
+export interface HostReport {
+  readonly name: string;
+  /** No check failed (warnings still count as ok). */
+  readonly ok: boolean;
+  /** Worst check status: what the header shows. */
+  readonly status: CheckStatus;
+  readonly durationMs: number;
+  readonly checks: readonly AnyCheckResult[];
+  readonly causes: readonly Cause[];
+}
+
+export function worstStatus(checks: readonly { status: CheckStatus }[]): CheckStatus {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'warn')) return 'warn';
+  return 'ok';
+}

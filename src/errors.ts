@@ -1,0 +1,46 @@
+/**
+ * The one error type of the bot. `code` is stable (tests and logs key on it); `message` says what
+ * went wrong in one line a user can read; `fix` says what to do about it. Details that only an
+ * operator reading logs needs go in `cause`, never into a user-facing message.
+ */
+export type ErrorCode =
+  | 'CONFIG'
+  | 'USAGE'
+  | 'UNKNOWN_HOST'
+  | 'SSH_CONNECT'
+  | 'SSH_HOSTKEY_MISMATCH'
+  | 'SSH_AUTH'
+  | 'SSH_CHANNEL'
+  | 'EXEC_TIMEOUT'
+  | 'EXEC_FAILED'
+  | 'HTTP_TIMEOUT'
+  | 'HTTP_ERROR'
+  | 'DB_CONNECT'
+  | 'DB_AUTH'
+  | 'DB_QUERY'
+  | 'PARSE'
+  | 'INTERNAL';
+
+export class OpsError extends Error {
+  readonly code: ErrorCode;
+  readonly fix: string | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { fix?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'OpsError';
+    this.code = code;
+    this.fix = opts.fix;
+  }
+
+  /** One line for a person: the message, then the fix when there is one. */
+  toUserText(): string {
+    return this.fix ? `${this.message} — ${this.fix}` : this.message;
+  }
+}
+
+/** Turns anything thrown into an OpsError, keeping the original as `cause` for the logs. */
+export function asOpsError(err: unknown, code: ErrorCode = 'INTERNAL'): OpsError {
+  if (err instanceof OpsError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new OpsError(code, message, { cause: err });
+}

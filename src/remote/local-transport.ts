@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { MysqlTarget } from '../config/types.js';
+import { OpsError } from '../errors.js';
+import type { ExecOptions, ExecResult, HostTransport, HttpOptions, HttpResponse, SqlSession } from './host-transport.js';
+import { httpGetOver } from './http-get.js';
+import { withMysqlOver } from './mysql-session.js';
+
+/**
+ * The same interface with child processes and plain sockets, for a bot running on the app's own
+ * server. Each command runs in its own process group so a timeout kills the whole pipeline.
+ */
+export class LocalTransport implements HostTransport {
+  readonly description = 'local';
+
+  exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+    const started = performance.now();
+    return new Promise<ExecResult>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      let timedOut = false;
+      const killGroup = (): void => {
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch (e) {
+          // ESRCH: the group already exited between the check and the kill; nothing left to stop.
+          if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+        }
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup();
+      }, opts.timeoutMs);
+      const take = (into: Buffer[]) => (chunk: Buffer) => {
+        if (truncated) return;
+        const room = opts.maxBytes - size;
+        if (chunk.length >= room) {
+          into.push(chunk.subarray(0, room));
+          size = opts.maxBytes;
+          truncated = true;
+          killGroup();
+          return;
+        }
+        size += chunk.length;
+        into.push(chunk);
+      };
+      child.stdout.on('data', take(out));
+      child.stderr.on('data', take(err));
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new OpsError('EXEC_FAILED', `cannot start /bin/sh: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (timedOut) {
+          reject(new OpsError('EXEC_TIMEOUT', `command timed out after ${opts.timeoutMs} ms: ${command.slice(0, 80)}`));
+          return;
+        }
+        resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          truncated,
+          durationMs: performance.now() - started,
+        });
+      });
+    });
+  }
+
+  httpGet(url: string, opts: HttpOptions): Promise<HttpResponse> {
+    return httpGetOver((host, port) => openSocket(host, port), url, opts);
+  }
+
+  async withMysql<T>(target: MysqlTarget, queryTimeoutMs: number, fn: (db: SqlSession) => Promise<T>): Promise<T> {
+    let stream: Duplex;
+    try {
+      stream = await openSocket(target.host, target.port);
+    } catch (err) {
+      throw new OpsError('DB_CONNECT', `cannot reach MySQL at ${target.host}:${target.port}: ${(err as Error).message}`, { cause: err });
+    }
+    return withMysqlOver(stream, target, queryTimeoutMs, fn);
+  }
+
+  async close(): Promise<void> {
+    // Nothing is kept open between calls.
+  }
+}
+
+function openSocket(host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.removeListener('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}

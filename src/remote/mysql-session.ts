@@ -1,0 +1,62 @@
+import type { Duplex } from 'node:stream';
+import mysql from 'mysql2/promise';
+import type { MysqlTarget } from '../config/types.js';
+import { OpsError } from '../errors.js';
+import type { SqlSession } from './host-transport.js';
+
+/**
+ * One short MySQL session over a stream we opened (mysql2 accepts `stream`), so MySQL is reached
+ * through the SSH connection on the host's loopback and the host needs no mysql client.
+ */
+export async function withMysqlOver<T>(
+  stream: Duplex,
+  target: MysqlTarget,
+  queryTimeoutMs: number,
+  fn: (db: SqlSession) => Promise<T>,
+): Promise<T> {
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      stream: stream as never,
+      user: target.user,
+      password: target.password.reveal(),
+      connectTimeout: target.connectTimeout,
+      supportBigNumbers: true,
+      dateStrings: true,
+    });
+  } catch (err) {
+    stream.destroy();
+    throw translateMysqlError(err, target);
+  }
+  // A session that dies after the handshake emits 'error' on the connection; without a listener
+  // Node would crash the process. The failing query reports it.
+  conn.on('error', () => undefined);
+  const session: SqlSession = {
+    query: async <R extends Record<string, unknown>>(sql: string) => {
+      try {
+        const [rows] = await conn.query({ sql, timeout: queryTimeoutMs });
+        return rows as R[];
+      } catch (err) {
+        throw new OpsError('DB_QUERY', `query failed: ${(err as Error).message}`, { cause: err });
+      }
+    },
+  };
+  try {
+    return await fn(session);
+  } finally {
+    conn.destroy();
+    stream.destroy();
+  }
+}
+
+export function translateMysqlError(err: unknown, target: MysqlTarget): OpsError {
+  if (err instanceof OpsError) return err;
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR') {
+    return new OpsError('DB_AUTH', `MySQL refused user ${target.user}: ${e.message ?? ''}`.trim(), {
+      fix: `check the password in the env var named by mysql.passwordEnv and the grants: GRANT PROCESS ON *.* TO '${target.user}'@'localhost'`,
+      cause: err,
+    });
+  }
+  return new OpsError('DB_CONNECT', `cannot reach MySQL at ${target.host}:${target.port}: ${e.message ?? String(err)}`, { cause: err });
+}

@@ -1,0 +1,157 @@
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { Client, type ClientChannel } from 'ssh2';
+import type { MysqlTarget, SshTarget } from '../config/types.js';
+import { OpsError } from '../errors.js';
+import { sshFingerprint, sshKeyType } from './fingerprint.js';
+import type { ExecOptions, ExecResult, HostTransport, HttpOptions, HttpResponse, SqlSession } from './host-transport.js';
+import { httpGetOver } from './http-get.js';
+import { withMysqlOver } from './mysql-session.js';
+import { Semaphore } from './semaphore.js';
+import { translateSshError } from './ssh-errors.js';
+import { withRemoteTimeout } from './shell-quote.js';
+import { collectChannel } from './collect-channel.js';
+
+/**
+ * One SSH connection per host, opened on first use, shared by every check and tunnel, and
+ * re-opened on the next call after it drops. Concurrent callers while connecting share the
+ * same attempt, so a dead host costs one timeout, not one per check.
+ */
+export class SshTransport implements HostTransport {
+  readonly description: string;
+  readonly #target: SshTarget;
+  readonly #log: Logger;
+  readonly #channels: Semaphore;
+  #conn: Promise<Client> | undefined;
+  #client: Client | undefined;
+  #closed = false;
+  /** How many times a connection was established: lets tests prove reuse. */
+  connects = 0;
+
+  constructor(target: SshTarget, log: Logger) {
+    this.#target = target;
+    this.#log = log;
+    this.#channels = new Semaphore(target.maxChannels);
+    this.description = `ssh ${target.username}@${target.host}:${target.port}`;
+  }
+
+  get freeChannels(): number {
+    return this.#channels.available;
+  }
+
+  async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+    const deadline = Date.now() + opts.timeoutMs;
+    const client = await this.#connect();
+    const release = await this.#channels.acquire(Math.max(1, deadline - Date.now()));
+    try {
+      const channel = await new Promise<ClientChannel>((resolve, reject) => {
+        client.exec(withRemoteTimeout(command, opts.timeoutMs), (err, ch) =>
+          err ? reject(new OpsError('SSH_CHANNEL', `cannot run a command on ${this.#target.host}: ${err.message}`, { cause: err })) : resolve(ch),
+        );
+      });
+      return await collectChannel(channel, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, command);
+    } finally {
+      release();
+    }
+  }
+
+  httpGet(url: string, opts: HttpOptions): Promise<HttpResponse> {
+    return httpGetOver((host, port) => this.#forward(host, port, opts.timeoutMs), url, opts);
+  }
+
+  async withMysql<T>(target: MysqlTarget, queryTimeoutMs: number, fn: (db: SqlSession) => Promise<T>): Promise<T> {
+    let stream: Duplex;
+    try {
+      stream = await this.#forward(target.host, target.port, target.connectTimeout);
+    } catch (err) {
+      if (err instanceof OpsError && err.code === 'SSH_CHANNEL') {
+        throw new OpsError('DB_CONNECT', `cannot reach MySQL at ${target.host}:${target.port} from ${this.#target.host}: ${err.message}`, { cause: err });
+      }
+      throw err;
+    }
+    return withMysqlOver(stream, target, queryTimeoutMs, fn);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = this.#client;
+    this.#conn = undefined;
+    this.#client = undefined;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      client.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      client.end();
+    });
+  }
+
+  /** A direct-tcpip channel to host:port as seen from the SSH server (its loopback, usually). */
+  async #forward(host: string, port: number, timeoutMs: number): Promise<Duplex> {
+    const client = await this.#connect();
+    const release = await this.#channels.acquire(timeoutMs);
+    return new Promise<Duplex>((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        if (err) {
+          release();
+          reject(new OpsError('SSH_CHANNEL', `tunnel to ${host}:${port} refused: ${err.message}`, { cause: err }));
+          return;
+        }
+        // The permit is held for the tunnel's whole life: it is a channel like any exec.
+        stream.once('close', release);
+        resolve(stream);
+      });
+    });
+  }
+
+  #connect(): Promise<Client> {
+    if (this.#closed) return Promise.reject(new OpsError('SSH_CONNECT', `connection to ${this.#target.host} is closed (shutting down)`));
+    if (this.#conn) return this.#conn;
+    const t = this.#target;
+    const attempt = new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      let received: { fp: string; type: string } | undefined;
+      let ready = false;
+      client.on('ready', () => {
+        ready = true;
+        this.connects++;
+        this.#client = client;
+        resolve(client);
+      });
+      client.on('error', (err) => {
+        if (!ready) reject(translateSshError(err, t, received));
+        else this.#log.warn({ err: err.message, sshHost: t.host }, 'ssh connection error; it will be re-opened on next use');
+      });
+      client.on('close', () => {
+        if (this.#conn === attempt) this.#conn = undefined;
+        if (this.#client === client) this.#client = undefined;
+        if (!ready) reject(new OpsError('SSH_CONNECT', `connection to ${t.host}:${t.port} closed during the handshake`));
+      });
+      client.connect({
+        host: t.host,
+        port: t.port,
+        username: t.username,
+        privateKey: t.privateKey.reveal(),
+        readyTimeout: t.readyTimeout,
+        // Without keepalives a host that vanishes (cable, VM paused) leaves calls hanging until TCP
+        // gives up minutes later; three missed probes turn it into an error.
+        keepaliveInterval: t.keepaliveInterval,
+        keepaliveCountMax: 3,
+        // Pinned host key: never trust on first use. The received fingerprint is kept for the error.
+        hostVerifier: (key: Buffer) => {
+          received = { fp: sshFingerprint(key), type: sshKeyType(key) };
+          return received.fp === t.hostKey;
+        },
+      });
+    });
+    this.#conn = attempt;
+    attempt.catch(() => {
+      if (this.#conn === attempt) this.#conn = undefined;
+    });
+    return attempt;
+  }
+}
+
+export type { ExecResult };
