@@ -2,9 +2,14 @@ export interface LogEntry {
   /** Host-local wall time as written, compared only with the host's own "now". */
   readonly at: string;
   readonly level: string;
-  /** The first line; continuation lines (tracebacks) are counted, not kept. */
+  /** The first line; continuation lines (tracebacks) are not kept… */
   readonly message: string;
   readonly traceback: boolean;
+  /**
+   * …except the traceback's final exception line: Flask logs "Exception on /report [GET]" and the
+   * real cause (…OperationalError: (2013, 'Lost connection…')) only at the end of the traceback.
+   */
+  readonly exception: string | null;
 }
 
 export interface LogSignals {
@@ -25,22 +30,27 @@ export interface LogSignals {
 //   2024-01-15 10:23:45,123 ERROR: Health check failed: (2006, "MySQL server has gone away") [in /opt/moneymind/app.py:88]
 const ENTRY = /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(?:[,.]\d+)?\s+(DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\b:?\s?(.*)$/;
 
+// A traceback's closing line, unindented: "sqlalchemy.exc.OperationalError: (pymysql…) (2013, …)"
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b.*?:/;
+
 /**
  * Splits an app log into entries and keeps those at or after `since` (same host-local format,
  * "YYYY-MM-DD HH:MM:SS": plain string order is time order). Lines without a timestamp belong to
  * the entry above them (tracebacks).
  */
 export function parseAppLog(text: string, since: string): LogEntry[] {
-  const out: { at: string; level: string; message: string; traceback: boolean }[] = [];
+  const out: { at: string; level: string; message: string; traceback: boolean; exception: string | null }[] = [];
   let current: (typeof out)[number] | undefined;
   for (const line of text.split('\n')) {
     const m = ENTRY.exec(line);
     if (m) {
-      current = { at: (m[1] as string).replace('T', ' '), level: normalizeLevel(m[2] as string), message: (m[3] as string).trim(), traceback: false };
+      current = { at: (m[1] as string).replace('T', ' '), level: normalizeLevel(m[2] as string), message: (m[3] as string).trim(), traceback: false, exception: null };
       if (current.at >= since) out.push(current);
       else current = undefined;
     } else if (current && line.startsWith('Traceback (most recent call last)')) {
       current.traceback = true;
+    } else if (current?.traceback && EXCEPTION_LINE.test(line)) {
+      current.exception = line.slice(0, 500);
     }
   }
   return out;
@@ -60,7 +70,7 @@ export function parseJournal(text: string): LogEntry[] {
     const msg = m[2] as string;
     const inner = ENTRY.exec(msg);
     const level = inner ? normalizeLevel(inner[2] as string) : /\b(error|exception|traceback)\b/i.test(msg) ? 'ERROR' : 'INFO';
-    out.push({ at: (m[1] as string).replace('T', ' '), level, message: inner ? (inner[3] as string) : msg, traceback: msg.startsWith('Traceback') });
+    out.push({ at: (m[1] as string).replace('T', ' '), level, message: inner ? (inner[3] as string) : msg, traceback: msg.startsWith('Traceback'), exception: null });
   }
   return out;
 }
@@ -84,11 +94,12 @@ export function logSignals(entries: readonly LogEntry[]): LogSignals {
     }
     if (e.level === 'WARNING') warnings++;
     if (e.traceback) tracebacks++;
+    const text = e.exception ? `${e.message}\n${e.exception}` : e.message;
     // pymysql/mysqlclient error numbers: 2006 gone away, 2013 lost during query, 2003 cannot connect, 1040 too many.
-    if (/MySQL server has gone away|\(2006,/.test(e.message)) goneAway++;
-    if (/Lost connection to MySQL server|\(2013,/.test(e.message)) lostConnection++;
-    if (/Can't connect to MySQL server|\(2003,/.test(e.message)) cantConnect++;
-    if (/Too many connections|\(1040,/.test(e.message)) tooMany++;
+    if (/MySQL server has gone away|\(2006,/.test(text)) goneAway++;
+    if (/Lost connection to MySQL server|\(2013,/.test(text)) lostConnection++;
+    if (/Can't connect to MySQL server|\(2003,/.test(text)) cantConnect++;
+    if (/Too many connections|\(1040,/.test(text)) tooMany++;
     const depth = /Task queue depth is (\d+)/.exec(e.message);
     if (depth) {
       queue++;

@@ -19,21 +19,20 @@ export interface DbServerState {
   readonly abortedConnects: number | null;
 }
 
-export const DB_VARIABLES_SQL = 'SELECT @@GLOBAL.wait_timeout AS wait_timeout, @@GLOBAL.interactive_timeout AS interactive_timeout, @@GLOBAL.max_connections AS max_connections';
+// GLOBAL: the app's new connections get the global values; our session's could differ.
+export const DB_VARIABLES_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('wait_timeout','interactive_timeout','max_connections')";
 export const DB_STATUS_SQL =
   "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected','Max_used_connections','Aborted_clients','Aborted_connects')";
 // Needs the PROCESS privilege to see other users' sessions (the app's); without it only our own shows.
 export const DB_PROCESSLIST_SQL = 'SELECT COMMAND, STATE, TIME, USER, DB, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST';
 
 /**
- * Rows as mysql2 returns them. Example inputs:
- *   variables: [{ wait_timeout: 600, interactive_timeout: 28800, max_connections: 151 }]
- *   status:    [{ Variable_name: 'Threads_connected', Value: '14' }, …]
+ * SHOW GLOBAL VARIABLES / STATUS rows as mysql2 returns them (name/value pairs). Example input:
+ *   [{ Variable_name: 'wait_timeout', Value: '600' }, { Variable_name: 'max_connections', Value: '151' }]
  */
 export function parseDbServerState(variables: readonly Record<string, unknown>[], status: readonly Record<string, unknown>[]): DbServerState {
-  const v = variables[0] ?? {};
-  const s: Record<string, unknown> = {};
-  for (const row of status) s[String(row.Variable_name ?? row.VARIABLE_NAME)] = row.Value ?? row.VALUE;
+  const v = nameValue(variables);
+  const s = nameValue(status);
   return {
     waitTimeout: num(v.wait_timeout),
     interactiveTimeout: num(v.interactive_timeout),
@@ -75,6 +74,12 @@ export function summarizeProcesslist(rows: readonly Record<string, unknown>[]): 
     }
   }
   return { total, byCommand, byState, sleeping, longestSleepSec, longestQuery };
+}
+
+function nameValue(rows: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const row of rows) out[String(row.Variable_name ?? row.VARIABLE_NAME)] = row.Value ?? row.VALUE;
+  return out;
 }
 
 function num(x: unknown): number | null {

@@ -1,5 +1,4 @@
 import type { CheckId, CheckStatus } from '../checks/check-types.js';
-import { formatDuration } from '../config/duration.js';
 import type { Config } from '../config/types.js';
 import type { HostReport } from '../engine/host-report.js';
 
@@ -20,7 +19,7 @@ export function renderReports(reports: readonly HostReport[], style: Style): str
 export function renderReport(r: HostReport, style: Style): string {
   const paint = (status: CheckStatus, text: string): string => (style.color ? `${COLOR[status]}${text}\x1b[0m` : text);
   const bold = (text: string): string => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
-  const lines = [`${bold(r.name)}  ${paint(r.status, HEADER[r.status])}  (checked in ${formatDuration(r.durationMs)})`];
+  const lines = [`${bold(r.name)}  ${paint(r.status, HEADER[r.status])}  (checked in ${(r.durationMs / 1000).toFixed(1)} s)`];
   for (const c of r.checks) lines.push(`  ${LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
   const [first, ...others] = r.causes;
   if (first) {

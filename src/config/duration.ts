@@ -15,7 +15,7 @@ export function parseDuration(text: string): number | undefined {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  if (s < 60) return `${s < 10 ? Math.round(s * 10) / 10 : Math.round(s)} s`;
   const totalMin = Math.floor(s / 60);
   if (totalMin < 60) return `${totalMin} min`;
   const h = Math.floor(totalMin / 60);

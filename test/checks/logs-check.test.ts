@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { evaluateLogs, logsCommand, windowStart } from '../../src/checks/logs-check.js';
+import { countOomKills, logSignals, parseAppLog, parseJournal } from '../../src/checks/parse-app-log.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { fixture } from '../fixture.js';
+import { thresholds } from '../thresholds.js';
+
+// The host's clock when the fixture logs were captured (fixtures/README.md).
+const NOW = '2026-11-25 22:09:56';
+const app = { logFile: '/opt/moneymind/logs/moneymind.log', service: 'moneymind' };
+const output = (log: string, now = NOW) => `@@now\n${now}\n@@log\n${log}`;
+
+describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
+  it('counts the runbook signatures, including causes only named at the end of a traceback', () => {
+    const sig = logSignals(parseAppLog(fixture('moneymind-log-broken.log'), '2026-11-25 21:00:00'));
+    assert.equal(sig.errors, 9);
+    assert.equal(sig.goneAway, 2);
+    assert.equal(sig.lostConnection, 3, '2 health checks + "Exception on /report" whose traceback ends in 2013');
+    assert.equal(sig.cantConnect, 2);
+    assert.equal(sig.tooManyConnections, 2);
+    assert.equal(sig.queueDepthWarnings, 12);
+    assert.equal(sig.maxQueueDepth, 11);
+    assert.ok(sig.tracebacks >= 9);
+    assert.equal(sig.lastErrors.length, 5);
+    assert.match(sig.lastErrors.at(-1) ?? '', /^2026-11-25 22:09:47 ERROR: Health check failed: .*2003/);
+  });
+
+  it('keeps only entries inside the window', () => {
+    const since = windowStart('2026-11-25 22:09:00', 60_000); // 22:08:00
+    const sig = logSignals(parseAppLog(fixture('moneymind-log-broken.log'), since));
+    assert.equal(sig.goneAway, 0);
+    assert.equal(sig.tooManyConnections, 2);
+  });
+
+  it('a healthy log has nothing to report', () => {
+    const out = evaluateLogs(output(fixture('moneymind-log-healthy.log')), app, thresholds());
+    assert.equal(out.status, 'ok');
+    assert.equal(out.summary, 'no errors in 15 min');
+  });
+
+  it('the broken log fails with the top signature in the summary', () => {
+    const out = evaluateLogs(output(fixture('moneymind-log-broken.log'), '2026-11-25 22:10:00'), app, thresholds());
+    assert.equal(out.status, 'fail');
+    assert.equal(out.summary, '9 errors in 15 min, 12× "Task queue depth" (max 11)');
+    assert.ok(out.evidence.some((e) => e.startsWith('2× "MySQL server has gone away" (2006)')));
+  });
+
+  it('an unreadable log file is a warning that says why', () => {
+    const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n`, { logFile: '/x.log' }, thresholds());
+    assert.equal(out.status, 'warn');
+    assert.match(out.summary, /cannot read \/x\.log: .*Permission denied/);
+  });
+
+  it('windowStart crosses midnight and month ends in naive local time', () => {
+    assert.equal(windowStart('2026-12-01 00:05:00', 15 * 60_000), '2026-11-30 23:50:00');
+    assert.equal(windowStart('garbage', 1000), '0000-00-00 00:00:00');
+  });
+
+  it('journal lines use the level inside the message', () => {
+    const j = parseJournal('2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n2026-11-25T22:05:32+0000 web1 python3[812]: serving');
+    assert.deepEqual(j.map((e) => e.level), ['ERROR', 'INFO']);
+    assert.equal(logSignals(j).goneAway, 1);
+  });
+
+  it('counts one OOM kill per victim line', () => {
+    // Kernel format (journalctl -k); no OOM can be produced on this machine, so this one line is written by hand.
+    assert.equal(countOomKills('Nov 25 10:00:00 web1 kernel: Out of memory: Killed process 812 (python3) total-vm:2048000kB'), 1);
+    assert.equal(countOomKills('Nov 25 10:00:00 web1 kernel: python3 invoked oom-killer: gfp_mask=0x0'), 0);
+  });
+
+  it('the command is bounded and quotes config values; journal only with systemd', () => {
+    const base = loadConfig({}, undefined).hosts[0]!.app;
+    const cmd = logsCommand({ ...base, logFile: "/var/log/it's.log", manager: 'supervisor' }, thresholds());
+    assert.match(cmd, /tail -n 5000 -- '\/var\/log\/it'\\''s\.log'/);
+    assert.doesNotMatch(cmd, /journalctl/);
+    assert.match(logsCommand({ ...base, manager: 'systemd' }, thresholds()), /journalctl -u 'moneymind' --since '-15min'/);
+  });
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+import { OpsError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mm-config-'));
+const keyPath = join(dir, 'id_ed25519');
+writeFileSync(keyPath, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n');
+let n = 0;
+function file(yaml: string): string {
+  const p = join(dir, `c${n++}.yml`);
+  writeFileSync(p, yaml);
+  return p;
+}
+function problems(env: Record<string, string>, yaml: string): string {
+  try {
+    loadConfig(env, file(yaml));
+  } catch (err) {
+    assert.ok(err instanceof OpsError);
+    assert.equal(err.code, 'CONFIG');
+    return err.message;
+  }
+  assert.fail('expected a config error');
+}
+
+const FULL = `
+hosts:
+  - name: prod-1
+    transport: ssh
+    ssh:
+      host: 10.0.0.5
+      port: 22
+      username: ops
+      privateKeyPath: ${keyPath}
+      hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc"
+    app:
+      healthUrl: http://127.0.0.1:5070/health
+      port: 5070
+      service: moneymind
+      manager: systemd
+      logFile: /opt/moneymind/logs/moneymind.log
+      processMatch: moneymind
+      poolRecycle: 3600
+    mysql:
+      host: 127.0.0.1
+      port: 3306
+      user: monitor
+      passwordEnv: MONEYMIND_PROD1_MYSQL_PASSWORD
+thresholds:
+  diskUsedPercent: 90
+  memAvailablePercent: 10
+  loadPerCore: 2
+  healthTimeout: 5s
+  healthSlow: 500ms
+`;
+
+describe('loadConfig', () => {
+  it('reads the documented example, fills defaults, converts durations and resolves secrets', () => {
+    const cfg = loadConfig({ MONEYMIND_PROD1_MYSQL_PASSWORD: 's3cret' }, file(FULL));
+    const h = cfg.hosts[0]!;
+    assert.equal(h.name, 'prod-1');
+    assert.equal(h.ssh?.hostKey, 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc');
+    assert.match(h.ssh?.privateKey.reveal() ?? '', /BEGIN OPENSSH PRIVATE KEY/);
+    assert.equal(h.mysql?.password.reveal(), 's3cret');
+    assert.equal(cfg.thresholds.healthTimeout, 5000);
+    assert.equal(cfg.thresholds.healthSlow, 500);
+    assert.equal(cfg.thresholds.commandTimeout, 10_000, 'default');
+    assert.equal(h.ssh?.readyTimeout, 10_000, 'default');
+    assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.hosts[0]) && Object.isFrozen(h.app));
+  });
+
+  it('never prints a secret: JSON and inspect show a placeholder', () => {
+    const cfg = loadConfig({ MONEYMIND_PROD1_MYSQL_PASSWORD: 's3cret-value' }, file(FULL));
+    const shown = JSON.stringify(cfg) + inspect(cfg, { depth: 10 });
+    assert.ok(!shown.includes('s3cret-value'));
+    assert.ok(!shown.includes('not-a-real-key'));
+    assert.ok(shown.includes('[redacted]'));
+  });
+
+  it('without a file uses one local host with the runbook defaults', () => {
+    const cfg = loadConfig({}, undefined);
+    assert.equal(cfg.hosts.length, 1);
+    const h = cfg.hosts[0]!;
+    assert.deepEqual([h.name, h.transport, h.app.port, h.app.service, h.app.manager], ['local', 'local', 5070, 'moneymind', 'systemd']);
+  });
+
+  it('a missing host key is named with its path and the command that gives it', () => {
+    const msg = problems({}, `hosts:\n  - name: prod-1\n    ssh: { host: 10.0.0.5, username: ops, privateKeyPath: ${keyPath} }\n`);
+    assert.match(msg, /hosts\[0\]\.ssh\.hostKey: required — run ssh-keygen -lf \/etc\/ssh\/ssh_host_ed25519_key\.pub/);
+  });
+
+  it('lists every problem at once, each with its path', () => {
+    const msg = problems(
+      {},
+      `hosts:
+  - name: Prod_1
+    ssh: { host: h, username: ops, privateKeyPath: ${keyPath}, hostKey: "MD5:aa", hostkey: typo }
+    app: { manager: upstart }
+  - name: b
+    transport: ssh
+thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
+`,
+    );
+    for (const expected of [
+      /hosts\[0\]\.name: .*lower-case/,
+      /hosts\[0\]\.ssh\.hostKey: .*SHA256/,
+      /hosts\[0\]\.ssh: Unrecognized key: "hostkey"/,
+      /hosts\[0\]\.app\.manager: .*systemd/,
+      /thresholds\.healthTimeout: "5 seconds" is not a duration/,
+      /thresholds\.diskUsedPercent: /,
+    ]) {
+      assert.match(msg, expected);
+    }
+    assert.match(msg, /has \d+ problems/);
+  });
+
+  it('names a missing environment secret', () => {
+    const msg = problems({}, FULL);
+    assert.match(msg, /hosts\[0\]\.mysql\.passwordEnv: environment variable MONEYMIND_PROD1_MYSQL_PASSWORD is not set/);
+  });
+
+  it('refuses duplicate names, both or neither key source, and an unreadable key file', () => {
+    const host = (name: string, key: string) => `  - name: ${name}\n    ssh: { host: h, username: ops, ${key} hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc" }\n`;
+    assert.match(problems({}, `hosts:\n${host('a', '')}${host('a', `privateKeyPath: ${keyPath},`)}`), /hosts\[0\]\.ssh\.privateKeyPath: give exactly one[\s\S]*hosts\[1\]\.name: "a" is used twice/);
+    assert.match(problems({}, `hosts:\n${host('a', 'privateKeyPath: /nope/key,')}`), /hosts\[0\]\.ssh\.privateKeyPath: cannot read \/nope\/key \(ENOENT\)/);
+    assert.match(problems({}, `hosts:\n${host('a', 'privateKeyEnv: MM_KEY,')}`), /environment variable MM_KEY is not set/);
+  });
+
+  it('refuses shell characters in values that reach command templates', () => {
+    const msg = problems({}, `hosts:\n  - name: a\n    transport: local\n    app: { service: "moneymind; rm -rf /", logFile: "/tmp/$(reboot)" }\n`);
+    assert.match(msg, /hosts\[0\]\.app\.service/);
+    assert.match(msg, /hosts\[0\]\.app\.logFile/);
+  });
+
+  it('reports invalid YAML with its line and an unreadable file with the fix', () => {
+    assert.match(problems({}, 'hosts:\n  - name: a\n   bad: [\n'), /not valid YAML at line \d/);
+    assert.throws(() => loadConfig({}, join(dir, 'missing.yml')), (e: OpsError) => e.code === 'CONFIG' && /--config PATH or set MONEYMIND_CONFIG/.test(e.message + e.fix));
+  });
+});
