@@ -9,7 +9,9 @@ export const dbUnreachable: Rule = ({ checks }) => {
   const evidence: string[] = [];
   if (db?.error && (db.error.code === 'DB_CONNECT' || db.error.code === 'DB_AUTH')) evidence.push(db.error.message);
   if (health?.details?.error && /Can't connect to MySQL|\(2003,/.test(health.details.error)) evidence.push(health.summary);
-  if (logs?.details?.cantConnect) evidence.push(...logs.evidence.filter((e) => e.includes("Can't connect")));
+  // Log lines are the past: when the bot reaches MySQL right now, earlier 2003s are not the cause.
+  const reachableNow = db?.details !== null && db?.details !== undefined;
+  if (logs?.details?.cantConnect && !reachableNow) evidence.push(...logs.evidence.filter((e) => e.includes("Can't connect")));
   if (!evidence.length) return null;
   const auth = db?.error?.code === 'DB_AUTH';
   return {
@@ -64,7 +66,9 @@ export const dbConnectionsExhausted: Rule = ({ checks, thresholds }) => {
   if (d && pct >= thresholds.dbConnectionsPercent) evidence.push(`${d.threadsConnected}/${d.maxConnections} connections in use, ${d.processlist.sleeping} sleeping (longest idle ${d.processlist.longestSleepSec} s)`);
   if (logs?.details?.tooManyConnections) evidence.push(...logs.evidence.filter((e) => e.includes('Too many connections')));
   if (!evidence.length) return null;
-  const full = (logs?.details?.tooManyConnections ?? 0) > 0 || (d !== undefined && d !== null && d.threadsConnected !== null && d.maxConnections !== null && d.threadsConnected >= d.maxConnections - 1);
+  // "Too many connections" in the log while the DB check sees free slots right now is history: a warning.
+  const fullNow = !!d && d.threadsConnected !== null && d.maxConnections !== null && d.threadsConnected >= d.maxConnections - 1;
+  const full = fullNow || (!d && (logs?.details?.tooManyConnections ?? 0) > 0);
   return {
     id: 'db-connections-exhausted',
     severity: full ? 'critical' : 'warning',
