@@ -7,7 +7,7 @@ import type { ExecOptions, ExecResult } from './host-transport.js';
  * channel is closed (the remote command gets SIGPIPE) and the result is marked truncated, so a
  * 2 GB log line costs 4 MB, not the bot.
  */
-export function collectChannel(ch: ClientChannel, opts: ExecOptions, command: string): Promise<ExecResult> {
+export function collectChannel(ch: ClientChannel, opts: ExecOptions, command: string, reportedTimeoutMs = opts.timeoutMs): Promise<ExecResult> {
   const started = performance.now();
   return new Promise<ExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
@@ -21,7 +21,7 @@ export function collectChannel(ch: ClientChannel, opts: ExecOptions, command: st
       if (done) return;
       done = true;
       ch.close();
-      reject(new OpsError('EXEC_TIMEOUT', `command timed out after ${opts.timeoutMs} ms: ${firstWords(command)}`));
+      reject(new OpsError('EXEC_TIMEOUT', `command timed out after ${reportedTimeoutMs} ms: ${firstWords(command)}`));
     }, opts.timeoutMs);
 
     const take = (into: Buffer[]) => (chunk: Buffer) => {

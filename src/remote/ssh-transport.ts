@@ -44,12 +44,13 @@ export class SshTransport implements HostTransport {
     const client = await this.#connect();
     const release = await this.#channels.acquire(Math.max(1, deadline - Date.now()));
     try {
-      const channel = await new Promise<ClientChannel>((resolve, reject) => {
-        client.exec(withRemoteTimeout(command, opts.timeoutMs), (err, ch) =>
-          err ? reject(new OpsError('SSH_CHANNEL', `cannot run a command on ${this.#target.host}: ${err.message}`, { cause: err })) : resolve(ch),
-        );
-      });
-      return await collectChannel(channel, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, command);
+      const channel = await this.#openExec(client, withRemoteTimeout(command, opts.timeoutMs), deadline);
+      const res = await this.#unlessLost(client, collectChannel(channel, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, command, opts.timeoutMs));
+      // A channel closed with no exit status while the connection went away: same as lost.
+      if (res.code === null && res.signal === null && !res.truncated && this.#client !== client) {
+        throw new OpsError('SSH_CONNECT', `connection to ${this.#target.host}:${this.#target.port} was lost during the command`);
+      }
+      return res;
     } finally {
       release();
     }
@@ -85,6 +86,44 @@ export class SshTransport implements HostTransport {
         resolve();
       });
       client.end();
+    });
+  }
+
+  /**
+   * Opens an exec channel. OpenSSH frees a session only when it has processed our CLOSE, so right
+   * after a burst of commands a new open can briefly hit MaxSessions ("open failed") even though
+   * we hold fewer channels than the limit: that case is retried until the deadline.
+   */
+  async #openExec(client: Client, command: string, deadline: number): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
+      } catch (err) {
+        const message = (err as Error).message;
+        if (this.#client !== client || /No response from server|Not connected|closed/i.test(message)) {
+          throw new OpsError('SSH_CONNECT', `connection to ${this.#target.host}:${this.#target.port} was lost: ${message}`, { cause: err });
+        }
+        const wait = Math.min(200, 20 * 2 ** attempt);
+        if (!/open failed/i.test(message) || Date.now() + wait >= deadline) {
+          throw new OpsError('SSH_CHANNEL', `cannot run a command on ${this.#target.host}: ${message}`, { cause: err });
+        }
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  /**
+   * A connection that dies mid-command (keepalive gave up, host rebooted) must fail the call with
+   * the reason, not look like a command that printed nothing.
+   */
+  #unlessLost<T>(client: Client, work: Promise<T>): Promise<T> {
+    let onClose: (() => void) | undefined;
+    const lost = new Promise<never>((_, reject) => {
+      onClose = () => reject(new OpsError('SSH_CONNECT', `connection to ${this.#target.host}:${this.#target.port} was lost during the command`, { fix: 'check the host is up; the bot reconnects on the next call' }));
+      client.once('close', onClose);
+    });
+    return Promise.race([work, lost]).finally(() => {
+      if (onClose) client.removeListener('close', onClose);
     });
   }
 
