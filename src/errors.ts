@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'SSH_HOSTKEY_MISMATCH'
   | 'SSH_AUTH'
   | 'SSH_CHANNEL'
+  | 'CONNECT_REFUSED'
   | 'EXEC_TIMEOUT'
   | 'EXEC_FAILED'
   | 'HTTP_TIMEOUT'

@@ -31,7 +31,7 @@ export const healthCheck: Check<'health'> = {
     } catch (err) {
       if (!(err instanceof OpsError)) throw err;
       if (err.code === 'HTTP_TIMEOUT') probe = { kind: 'timeout' };
-      else if (err.code === 'SSH_CHANNEL' || err.code === 'HTTP_ERROR') probe = { kind: 'refused', message: err.message };
+      else if (err.code === 'CONNECT_REFUSED' || err.code === 'HTTP_ERROR') probe = { kind: 'refused', message: err.message };
       else throw err;
     }
     return evaluateHealth(host.app.healthUrl, probe, thresholds);

@@ -39,5 +39,9 @@ export function parsePs(text: string): ProcessInfo[] {
  * may contain the same words (the log path, say).
  */
 export function appProcesses(all: readonly ProcessInfo[], match: string, exclude: string): ProcessInfo[] {
-  return all.filter((p) => p.command.includes(match) && !p.command.includes(exclude));
+  return all.filter((p) => p.command.includes(match) && !p.command.includes(exclude) && !p.command.includes(BOT_PACKAGE));
 }
+
+// The bot's own processes (`npm start` shows its package name) are never the app, even on a
+// `local` host where the default processMatch "moneymind" would also match them.
+const BOT_PACKAGE = 'moneymind-ops-bot';

@@ -95,9 +95,11 @@ function openSocket(host: string, port: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     socket.once('connect', () => {
-      socket.removeListener('error', reject);
+      socket.removeAllListeners('error');
       resolve(socket);
     });
-    socket.once('error', reject);
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new OpsError('CONNECT_REFUSED', `${host}:${port} refused the connection: ${err.code ?? err.message}`, { cause: err })),
+    );
   });
 }

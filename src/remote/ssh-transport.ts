@@ -65,7 +65,7 @@ export class SshTransport implements HostTransport {
     try {
       stream = await this.#forward(target.host, target.port, target.connectTimeout);
     } catch (err) {
-      if (err instanceof OpsError && err.code === 'SSH_CHANNEL') {
+      if (err instanceof OpsError && err.code === 'CONNECT_REFUSED') {
         throw new OpsError('DB_CONNECT', `cannot reach MySQL at ${target.host}:${target.port} from ${this.#target.host}: ${err.message}`, { cause: err });
       }
       throw err;
@@ -135,7 +135,8 @@ export class SshTransport implements HostTransport {
       client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
         if (err) {
           release();
-          reject(new OpsError('SSH_CHANNEL', `tunnel to ${host}:${port} refused: ${err.message}`, { cause: err }));
+          // The SSH server could not connect to host:port on its side (nothing listening, usually).
+          reject(new OpsError('CONNECT_REFUSED', `${host}:${port} refused the connection (from ${this.#target.host}): ${err.message}`, { cause: err }));
           return;
         }
         // The permit is held for the tunnel's whole life: it is a channel like any exec.
