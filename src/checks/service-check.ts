@@ -86,7 +86,8 @@ export function evaluateSupervisor(app: AppTarget, res: Pick<ExecResult, 'stdout
   const base = { manager: 'supervisor' as const, service: app.service, restarts: null };
   if (!s) {
     const msg = firstLine(res.stdout) || `supervisorctl exited with ${res.code}`;
-    const hint = sudoHint(res.stdout, user, `supervisorctl ${supervisorArgs(app)} status ${app.service}`.replace(/\s+/g, ' '));
+    // sudoers takes the arguments literally: the hint shows them unquoted, exactly as the rule needs.
+    const hint = sudoHint(res.stdout, user, `supervisorctl ${app.supervisorConfig ? `-c ${app.supervisorConfig} ` : ''}status ${app.service}`);
     const notFound = /no such process/i.test(res.stdout);
     const details: ServiceDetails = { ...base, state: notFound ? 'not-found' : 'unknown', rawState: 'unknown', pid: null, uptimeSec: null, message: msg };
     const summary = `supervisor ${app.service}: ${msg}${hint ? ` — ${hint}` : ''}`;

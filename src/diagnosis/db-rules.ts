@@ -36,22 +36,34 @@ export const dbConnectionDropped: Rule = ({ checks, poolRecycle }) => {
   const logs = findCheck(checks, 'logs');
   const health = findCheck(checks, 'health');
   const evidence: string[] = [];
-  if (health?.details?.error && /gone away|Lost connection|\(2006,|\(2013,/.test(health.details.error)) evidence.push(health.summary);
-  if (logs?.details && logs.details.goneAway + logs.details.lostConnection > 0) evidence.push(...logs.evidence.filter((e) => /gone away|Lost connection/.test(e)));
-  const symptoms = evidence.length > 0;
+  const now = !!health?.details?.error && /gone away|Lost connection|\(2006,|\(2013,/.test(health.details.error);
+  if (now) evidence.push(health.summary);
+  const past = !!logs?.details && logs.details.goneAway + logs.details.lostConnection > 0;
+  if (past && logs) evidence.push(...logs.evidence.filter((e) => /gone away|Lost connection/.test(e)));
   const wait = db?.details?.waitTimeout ?? null;
   const misconfigured = db?.details?.recycleOk === false;
   if (misconfigured) evidence.push(db.evidence.find((e) => e.includes('wait_timeout')) ?? db.summary);
-  if (!symptoms && !misconfigured) return null;
+  if (!now && !past && !misconfigured) return null;
+  // Critical while the app is failing; log lines alone with a healthy app are the past: a warning.
+  const critical = now || (past && health?.status === 'fail');
   const target = wait ? Math.max(1, Math.floor(wait / 2)) : null;
+  const restartNote = now || past ? ' A restart clears it for a while.' : '';
+  if (!misconfigured) {
+    return {
+      id: 'db-connection-dropped',
+      severity: critical ? 'critical' : 'warning',
+      title: 'The app used database connections that MySQL had already closed (2006/2013), although pool_recycle is within wait_timeout.',
+      evidence,
+      advice: `Enable pool_pre_ping=True so dead pooled connections are replaced; check whether MySQL restarted or killed connections (Aborted_clients, the MySQL error log).${restartNote}`,
+      restartHelps: true,
+    };
+  }
   return {
     id: 'db-connection-dropped',
-    severity: symptoms ? 'critical' : 'warning',
-    title: wait
-      ? `MySQL drops idle connections after ${wait} s but the app recycles them only after ${poolRecycle} s.`
-      : 'The app uses database connections that MySQL already closed.',
+    severity: critical ? 'critical' : 'warning',
+    title: `MySQL drops idle connections after ${wait} s but the app recycles them only after ${poolRecycle} s.`,
     evidence,
-    advice: `Set pool_recycle ≤ ${target ?? 'half of wait_timeout'} and pool_pre_ping=True.${symptoms ? ' A restart clears it for a while.' : ''}`,
+    advice: `Set pool_recycle ≤ ${target ?? 'half of wait_timeout'} and pool_pre_ping=True.${restartNote}`,
     restartHelps: true,
   };
 };

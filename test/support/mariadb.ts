@@ -49,6 +49,11 @@ export async function startMariadb(): Promise<MariadbHandle> {
   const socket = join(dir, 'mariadb.sock');
   const errorLog = join(dir, 'error.log');
   const stdoutLog = join(dir, 'mariadbd.out');
+  // Private tmpdir: on startup mariadbd deletes stray "#sql*" files in its
+  // tmpdir, so with the shared /tmp one instance starting up would delete the
+  // temp tables of another one (seen as "Unknown table 'mysql.tmp_proxies_priv'"
+  // in a parallel mariadb-install-db).
+  const tmp = join(dir, 'tmp');
   let daemon: Daemon | undefined;
   const unregister = registerEmergencyCleanup(`mariadbd in ${dir}`, () => {
     if (daemon && !daemon.exited) killTreeSync(daemon.pid);
@@ -83,6 +88,7 @@ export async function startMariadb(): Promise<MariadbHandle> {
         '--user=root', // mariadbd refuses to run as root unless told explicitly
         `--pid-file=${join(dir, 'mariadbd.pid')}`,
         `--log-error=${errorLog}`,
+        `--tmpdir=${tmp}`,
         '--skip-name-resolve', // so 'monitor'@'127.0.0.1' matches TCP logins, no DNS
         '--wait-timeout=600', // the runbook situation: wait_timeout 600 < pool_recycle 3600
         // Speed: skip the buffer-pool dump/load that makes shutdown ~1 s slower.
@@ -113,6 +119,7 @@ export async function startMariadb(): Promise<MariadbHandle> {
 
   try {
     mkdirSync(datadir);
+    mkdirSync(tmp);
     // --auth-root-authentication-method=socket: root@localhost authenticates
     // by OS uid only, so no root password exists anywhere.
     await runOk(
@@ -124,6 +131,7 @@ export async function startMariadb(): Promise<MariadbHandle> {
         '--auth-root-authentication-method=socket',
         '--skip-test-db',
         '--skip-name-resolve',
+        `--tmpdir=${tmp}`, // passed through to the bootstrap mariadbd
       ],
       { timeoutMs: 60_000 },
     );

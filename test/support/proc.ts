@@ -35,8 +35,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       stderr += `\n[harness] ${cmd} timed out after ${timeoutMs} ms, killing it`;
       child.kill('SIGKILL');
