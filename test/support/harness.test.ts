@@ -8,7 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createHash } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import { Client } from 'ssh2';
 import { run, type RunResult } from './proc.js';
 import { startTestHost, type TestHost } from './test-host.js';
 
@@ -77,6 +79,44 @@ describe('integration test harness', { skip: root ? false : 'needs root', timeou
     assert.equal(res.code, 0, res.stderr);
     assert.equal(res.stdout.trim(), host.sshd.user);
     assert.notEqual(host.sshd.user, 'root');
+  });
+
+  it('works with the ssh2 library the bot uses (key + pinned SHA256 fingerprint)', async () => {
+    const output = await new Promise<string>((resolve, reject) => {
+      const client = new Client();
+      const timer = setTimeout(() => {
+        client.end();
+        reject(new Error('ssh2 exec timed out'));
+      }, 10_000);
+      const finish = (err: Error | undefined, out = ''): void => {
+        clearTimeout(timer);
+        client.end();
+        if (err) reject(err);
+        else resolve(out);
+      };
+      client
+        .on('ready', () => {
+          client.exec('id -un', (err, stream) => {
+            if (err) return finish(err);
+            let out = '';
+            stream.on('data', (d: Buffer) => (out += d.toString()));
+            stream.stderr.resume(); // drain so the channel can close
+            stream.on('close', () => finish(undefined, out));
+          });
+        })
+        .on('error', (err) => finish(err))
+        .connect({
+          host: host.sshd.host,
+          port: host.sshd.port,
+          username: host.sshd.user,
+          privateKey: host.sshd.privateKey,
+          readyTimeout: 10_000,
+          // Same format as `ssh-keygen -lf`: unpadded base64 of sha256(raw key).
+          hostVerifier: (key: Buffer) =>
+            `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` === host.sshd.hostKeyFingerprint,
+        });
+    });
+    assert.equal(output.trim(), host.sshd.user);
   });
 
   it('reports the host key fingerprint the server really presents', async () => {
@@ -158,8 +198,16 @@ describe('integration test harness', { skip: root ? false : 'needs root', timeou
   it('simulates a hung app, and recovers via setMode and via sudo supervisorctl restart', async () => {
     await host.app.setMode('hang');
     await assert.rejects(fetch(host.app.healthUrl, { signal: AbortSignal.timeout(1000) }), /TimeoutError|aborted/);
+    // Saturate: 4 more hung requests = all 4 threads stuck + 1 queued (the
+    // aborted clients do not free the threads, just like real users giving up).
+    const stuck = Array.from({ length: 4 }, () => fetch(host.app.healthUrl, { signal: AbortSignal.timeout(500) }));
+    for (const r of await Promise.allSettled(stuck)) assert.equal(r.status, 'rejected');
+    // No thread can serve /_mode/ok now; setMode falls back to SIGUSR1.
     await host.app.setMode('ok');
-    assert.equal((await health()).status, 200);
+    await healthUntil((h) => h.status === 200);
+    const log = await ssh(`tail -n 200 ${host.app.logFile}`);
+    // waitress's own logger lands in the app's file through the root logger.
+    assert.match(log.stdout, /^\S+ \S+ WARNING: Task queue depth is \d+ \[in \S+waitress\/task\.py:\d+\]$/m);
 
     await host.app.setMode('hang');
     await assert.rejects(fetch(host.app.healthUrl, { signal: AbortSignal.timeout(1000) }), /TimeoutError|aborted/);

@@ -208,7 +208,7 @@ export async function startSupervisedApp(opts: SupervisedAppOptions): Promise<Ap
       sudoersFile,
       supervisorctl,
       setMode: async (mode) => {
-        const res = await httpGet(`${base}/_mode/${mode}`, 2000);
+        const res = await httpGet(`${base}/_mode/${mode}`, 1000);
         if (res?.status === 200) return;
         if (mode === 'hang') throw new Error(`GET /_mode/hang failed: ${res ? `${res.status} ${res.body}` : 'no answer'}`);
         // All worker threads may be stuck in /health: no thread is free to
