@@ -1,4 +1,5 @@
 import { asOpsError } from '../errors.js';
+import { silentLog, type RunLog } from '../log/run-log.js';
 import type { AnyCheckResult, Check, CheckContext, CheckId } from './check-types.js';
 import { dbCheck } from './db-check.js';
 import { healthCheck } from './health-check.js';
@@ -15,18 +16,22 @@ export const ALL_CHECKS: readonly Check<CheckId>[] = [healthCheck, serviceCheck,
  * that throws becomes a failed result carrying the error's code: one broken probe never hides the
  * others.
  */
-export async function runChecks(ctx: CheckContext, ids?: readonly CheckId[]): Promise<AnyCheckResult[]> {
+export async function runChecks(ctx: CheckContext, ids?: readonly CheckId[], log: RunLog = silentLog): Promise<AnyCheckResult[]> {
   const chosen = ALL_CHECKS.filter((c) => (!ids || ids.includes(c.id)) && c.applies(ctx.host));
-  return Promise.all(chosen.map((check) => runOne(check, ctx)));
+  return Promise.all(chosen.map((check) => runOne(check, ctx, log.child({ host: ctx.host.name, check: check.id }))));
 }
 
-async function runOne(check: Check<CheckId>, ctx: CheckContext): Promise<AnyCheckResult> {
+async function runOne(check: Check<CheckId>, ctx: CheckContext, log: RunLog): Promise<AnyCheckResult> {
   const started = performance.now();
   try {
     const outcome = await check.run(ctx);
-    return { id: check.id, ...outcome, durationMs: Math.round(performance.now() - started) } as AnyCheckResult;
+    const durationMs = Math.round(performance.now() - started);
+    log.debug({ status: outcome.status, durationMs }, outcome.summary);
+    return { id: check.id, ...outcome, durationMs } as AnyCheckResult;
   } catch (err) {
     const e = asOpsError(err);
+    // The user sees the short message; the log keeps the cause chain for whoever debugs it.
+    log.warn({ code: e.code, err: e.cause instanceof Error ? e.cause.message : undefined }, e.message);
     return {
       id: check.id,
       status: 'fail',

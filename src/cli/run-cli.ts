@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: 
     pool = new TransportPool(log);
     const p = pool;
     const ids = args.command.kind === 'check' ? [args.command.check] : CHECK_IDS;
-    const reports = await checkHosts(hosts, (h) => p.get(h), config.thresholds, { ids, now: Date.now });
+    const reports = await checkHosts(hosts, (h) => p.get(h), config.thresholds, { ids, now: Date.now, log });
     io.stdout(args.json ? JSON.stringify({ hosts: reports }, null, 2) : renderReports(reports, { color: io.isTTY }));
     return reports.every((r) => r.ok) ? 0 : 1;
   } catch (err) {

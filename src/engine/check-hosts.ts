@@ -1,5 +1,6 @@
 import type { CheckId } from '../checks/check-types.js';
 import type { HostConfig, Thresholds } from '../config/types.js';
+import type { RunLog } from '../log/run-log.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import { checkHost } from './check-host.js';
 import type { HostReport } from './host-report.js';
@@ -9,6 +10,7 @@ export interface FleetOptions {
   /** How many hosts are checked at once. Each holds one SSH connection. */
   readonly concurrency?: number;
   readonly now: () => number;
+  readonly log?: RunLog;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function checkHosts(
     while (next < hosts.length) {
       const i = next++;
       const host = hosts[i] as HostConfig;
-      results[i] = await checkHost(host, transportFor(host), thresholds, { ids: opts.ids, now: opts.now() });
+      results[i] = await checkHost(host, transportFor(host), thresholds, { ids: opts.ids, now: opts.now(), log: opts.log });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 16, hosts.length));
