@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MysqlTarget } from '../config/types.js';
 import { OpsError } from '../errors.js';
+import { CappedOutput } from './capped-output.js';
 import type { ExecOptions, ExecResult, HostTransport, HttpOptions, HttpResponse, SqlSession } from './host-transport.js';
 import { httpGetOver } from './http-get.js';
 import { withMysqlOver } from './mysql-session.js';
@@ -18,10 +19,6 @@ export class LocalTransport implements HostTransport {
     const started = performance.now();
     return new Promise<ExecResult>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
       let timedOut = false;
       const killGroup = (): void => {
         try {
@@ -35,21 +32,9 @@ export class LocalTransport implements HostTransport {
         timedOut = true;
         killGroup();
       }, opts.timeoutMs);
-      const take = (into: Buffer[]) => (chunk: Buffer) => {
-        if (truncated) return;
-        const room = opts.maxBytes - size;
-        if (chunk.length >= room) {
-          into.push(chunk.subarray(0, room));
-          size = opts.maxBytes;
-          truncated = true;
-          killGroup();
-          return;
-        }
-        size += chunk.length;
-        into.push(chunk);
-      };
-      child.stdout.on('data', take(out));
-      child.stderr.on('data', take(err));
+      const output = new CappedOutput(opts.maxBytes, killGroup);
+      child.stdout.on('data', output.onStdout);
+      child.stderr.on('data', output.onStderr);
       child.on('error', (e) => {
         clearTimeout(timer);
         reject(new OpsError('EXEC_FAILED', `cannot start /bin/sh: ${e.message}`, { cause: e }));
@@ -63,9 +48,9 @@ export class LocalTransport implements HostTransport {
         resolve({
           code,
           signal,
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-          truncated,
+          stdout: output.stdout,
+          stderr: output.stderr,
+          truncated: output.truncated,
           durationMs: performance.now() - started,
         });
       });
