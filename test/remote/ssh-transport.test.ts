@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Secret } from '../../src/config/secret.js';
@@ -97,6 +98,28 @@ describe('SshTransport on a real sshd', () => {
     assert.equal(res.stdout.length, 256 * 1024);
     assert.ok(Date.now() - started < 5000);
     assert.equal((await t.exec('echo ok', EXEC)).stdout.trim(), 'ok');
+  });
+
+  it('tunnels HTTP to the host\'s loopback, releasing each channel; refused and hanging targets are coded', async () => {
+    const server = createHttpServer((req, res) => {
+      if (req.url === '/hang') return;
+      res.writeHead(200).end(`{"status":"healthy","path":"${req.url}"}`);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const t = transport();
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => t.httpGet(`http://127.0.0.1:${port}/health?i=${i}`, { timeoutMs: 3000, maxBytes: 1000 })));
+      assert.ok(answers.every((a, i) => a.status === 200 && a.body.includes(`i=${i}`)));
+      await assert.rejects(t.httpGet(`http://127.0.0.1:${port}/hang`, { timeoutMs: 400, maxBytes: 1000 }), (e: OpsError) => e.code === 'HTTP_TIMEOUT');
+      await assert.rejects(t.httpGet(`http://127.0.0.1:${await freePort()}/health`, { timeoutMs: 2000, maxBytes: 1000 }), (e: OpsError) => e.code === 'CONNECT_REFUSED');
+      for (let i = 0; i < 20 && t.freeChannels < 8; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(t.freeChannels, 8, 'every tunnel channel released');
+      assert.equal(t.connects, 1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('refuses a host whose key does not match the pin, naming both fingerprints', async () => {
