@@ -4,6 +4,8 @@ import type { HostReport } from '../engine/host-report.js';
 
 export interface Style {
   readonly color: boolean;
+  /** One area asked for (`check logs`): show its detail lines too, e.g. the last error lines. */
+  readonly detail?: boolean;
 }
 
 const LABEL: Record<CheckId, string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
@@ -20,7 +22,10 @@ export function renderReport(r: HostReport, style: Style): string {
   const paint = (status: CheckStatus, text: string): string => (style.color ? `${COLOR[status]}${text}\x1b[0m` : text);
   const bold = (text: string): string => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
   const lines = [`${bold(r.name)}  ${paint(r.status, HEADER[r.status])}  (checked in ${(r.durationMs / 1000).toFixed(1)} s)`];
-  for (const c of r.checks) lines.push(`  ${LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
+  for (const c of r.checks) {
+    lines.push(`  ${LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
+    if (style.detail && c.id === 'logs' && c.details) for (const e of c.details.lastErrors.slice(-3)) lines.push(`             › ${oneLine(e).slice(0, 200)}`);
+  }
   const [first, ...others] = r.causes;
   if (first) {
     const restart = first.restartHelps ? '' : ' A restart will not help.';

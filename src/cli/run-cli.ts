@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: 
     const p = pool;
     const ids = args.command.kind === 'check' ? [args.command.check] : CHECK_IDS;
     const reports = await checkHosts(hosts, (h) => p.get(h), config.thresholds, { ids, now: Date.now, log });
-    io.stdout(args.json ? JSON.stringify({ hosts: reports }, null, 2) : renderReports(reports, { color: io.isTTY }));
+    io.stdout(args.json ? JSON.stringify({ hosts: reports }, null, 2) : renderReports(reports, { color: io.isTTY, detail: args.command.kind === 'check' }));
     return reports.every((r) => r.ok) ? 0 : 1;
   } catch (err) {
     const e = asOpsError(err);

@@ -101,6 +101,9 @@ describe('moneymind CLI on a real host', () => {
       assert.match(h.checks.find((c) => c.id === 'health')?.summary ?? '', /→ 500 .*\((2003|2013),/);
       assert.equal(h.causes[0]?.id, 'db-unreachable');
       assert.equal(h.causes[0]?.restartHelps, false);
+      // One area asked for: the last error lines of the real log are shown under it.
+      const logs = await cli(['check', 'logs', 'prod-1', '--config', config([prod()])]);
+      assert.match(logs.stdout, /^ {13}› \d{4}-\d\d-\d\d [\d:]{8} ERROR: Health check failed: \(pymysql\.err\.OperationalError\) \((2003|2013),/m);
     } finally {
       await host.db!.start();
     }
