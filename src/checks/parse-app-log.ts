@@ -117,7 +117,7 @@ export function logSignals(entries: readonly LogEntry[]): LogSignals {
     queueDepthWarnings: queue,
     maxQueueDepth: maxDepth,
     tracebacks,
-    lastErrors: lastErrors.slice(-5),
+    lastErrors: lastErrors.slice(-50),
   };
 }
 

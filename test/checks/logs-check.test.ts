@@ -22,7 +22,7 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
     assert.equal(sig.queueDepthWarnings, 12);
     assert.equal(sig.maxQueueDepth, 11);
     assert.ok(sig.tracebacks >= 9);
-    assert.equal(sig.lastErrors.length, 5);
+    assert.equal(sig.lastErrors.length, 9);
     assert.match(sig.lastErrors.at(-1) ?? '', /^2026-11-25 22:09:47 ERROR: Health check failed: .*2003/);
   });
 

@@ -1,0 +1,21 @@
+import type { HostReport } from '../engine/host-report.js';
+
+/**
+ * What a command answers, before any rendering: Slack turns it into Block Kit, the terminal into
+ * text. `visibility` says who should see it: a status is for the whole channel, errors and help
+ * only for the person who asked.
+ */
+export type Answer =
+  | { readonly kind: 'reports'; readonly visibility: 'channel'; readonly reports: readonly HostReport[]; readonly detail: boolean }
+  | { readonly kind: 'log-lines'; readonly visibility: 'channel'; readonly host: string; readonly lines: readonly string[]; readonly report: HostReport }
+  | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
+  | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
+  | { readonly kind: 'error'; readonly visibility: 'ephemeral'; readonly message: string; readonly fix?: string };
+
+export interface HostLine {
+  readonly name: string;
+  readonly address: string;
+  readonly service: string;
+  /** From the last check the bot ran on it, if any. */
+  readonly last: { readonly status: HostReport['status']; readonly at: number; readonly cause: string | undefined } | undefined;
+}

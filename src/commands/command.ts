@@ -1,0 +1,37 @@
+import type { CheckId } from '../checks/check-types.js';
+import type { Config, HostConfig } from '../config/types.js';
+import type { HostReport } from '../engine/host-report.js';
+import type { Answer } from './answer.js';
+
+/** Who asked: the Slack user (and channel) or the terminal's operator. */
+export interface Caller {
+  readonly userId: string;
+  readonly source: 'slack' | 'terminal';
+}
+
+/** What commands may use. main.ts builds the real one; tests pass the real engine on loopback. */
+export interface CommandServices {
+  readonly config: Config;
+  checkHosts(hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]>;
+  /** The last report of a host, and when it was made (epoch ms). */
+  lastReport(name: string): { report: HostReport; at: number } | undefined;
+}
+
+/** A parsed, validated request, ready to run; `progress` is what to show while it runs. */
+export interface Plan {
+  readonly progress: string;
+  run(services: CommandServices): Promise<Answer>;
+}
+
+/**
+ * One subcommand. Adding `restart`, `silence`, `history` means one new file exporting one of
+ * these and a line in the registry.
+ */
+export interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly description: string;
+  allowed(caller: Caller, config: Config): boolean;
+  /** Validates the arguments against config: returns a Plan or an error Answer. Runs nothing. */
+  plan(args: readonly string[], config: Config): Plan | Answer;
+}

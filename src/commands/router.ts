@@ -1,0 +1,48 @@
+import type { Config } from '../config/types.js';
+import type { Answer } from './answer.js';
+import { areaCommand } from './area-command.js';
+import type { Caller, Command, CommandServices, Plan } from './command.js';
+import { isAnswer } from './host-args.js';
+import { hostsCommand } from './hosts-command.js';
+import { logsCommand } from './logs-command.js';
+import { statusCommand } from './status-command.js';
+import { tokenize } from './tokenize.js';
+
+/** The registry: a new subcommand is one file and one line here. */
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  areaCommand('health'),
+  areaCommand('service'),
+  areaCommand('port'),
+  areaCommand('resources'),
+  areaCommand('db'),
+  logsCommand,
+  hostsCommand,
+];
+
+/**
+ * The one router Slack and the terminal share. Parsing and validation happen here, before
+ * anything runs, so an adapter can acknowledge at once with `plan.progress` and run later.
+ */
+export function planCommand(text: string, caller: Caller, config: Config): Plan | Answer {
+  const t = tokenize(text);
+  if ('error' in t) return { kind: 'error', visibility: 'ephemeral', message: t.error };
+  const [name, ...args] = t.words;
+  if (name === undefined || name.toLowerCase() === 'help') return help(caller, config);
+  const cmd = COMMANDS.find((c) => c.name === name.toLowerCase());
+  if (!cmd) return help(caller, config, `unknown command "${name.slice(0, 40)}"`);
+  if (!cmd.allowed(caller, config)) return { kind: 'error', visibility: 'ephemeral', message: `you may not run ${cmd.name}` };
+  return cmd.plan(args, config);
+}
+
+export async function runCommand(text: string, caller: Caller, services: CommandServices): Promise<Answer> {
+  const plan = planCommand(text, caller, services.config);
+  return isAnswer(plan) ? plan : plan.run(services);
+}
+
+/** Usage listing only what this caller may run. */
+function help(caller: Caller, config: Config, intro?: string): Answer {
+  const commands = COMMANDS.filter((c) => c.allowed(caller, config)).map((c) => ({ usage: c.usage, description: c.description }));
+  commands.push({ usage: 'help', description: 'this list' });
+  return { kind: 'help', visibility: 'ephemeral', commands, ...(intro ? { intro } : {}) };
+}

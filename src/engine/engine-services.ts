@@ -1,0 +1,22 @@
+import type { CheckId } from '../checks/check-types.js';
+import type { CommandServices } from '../commands/command.js';
+import type { Config, HostConfig } from '../config/types.js';
+import type { RunLog } from '../log/run-log.js';
+import type { HostTransport } from '../remote/host-transport.js';
+import { checkHosts } from './check-hosts.js';
+import type { HostReport } from './host-report.js';
+
+/** The services commands run on: the engine over shared transports, remembering each host's last report. */
+export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog): CommandServices {
+  const last = new Map<string, { report: HostReport; at: number }>();
+  return {
+    config,
+    async checkHosts(hosts: readonly HostConfig[], ids: readonly CheckId[]) {
+      const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
+      // Only full runs describe a host's state; one area alone would hide the rest.
+      if (ids.length > 1) for (const r of reports) last.set(r.name, { report: r, at: clock() });
+      return reports;
+    },
+    lastReport: (name) => last.get(name),
+  };
+}

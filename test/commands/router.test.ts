@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Answer } from '../../src/commands/answer.js';
+import type { Caller, Plan } from '../../src/commands/command.js';
+import { isAnswer } from '../../src/commands/host-args.js';
+import { planCommand } from '../../src/commands/router.js';
+import { tokenize } from '../../src/commands/tokenize.js';
+import { loadConfig } from '../../src/config/load-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mm-router-'));
+const file = join(dir, 'c.yml');
+writeFileSync(file, 'hosts:\n  - { name: prod-1, transport: local }\n  - { name: prod-2, transport: local, mysql: { user: monitor, passwordEnv: PW } }\n');
+const config = loadConfig({ PW: 'x' }, file);
+const caller: Caller = { userId: 'U1', source: 'slack' };
+const plan = (text: string): Plan | Answer => planCommand(text, caller, config);
+const error = (text: string): string => {
+  const p = plan(text);
+  assert.ok(isAnswer(p) && p.kind === 'error', `expected an error for ${JSON.stringify(text)}`);
+  return p.message + (p.fix ? ` — ${p.fix}` : '');
+};
+
+describe('tokenize: hostile text gets a clear error and nothing else', () => {
+  const table: [string, RegExp][] = [
+    ['status prod-1; rm -rf /', /unexpected character ";" at position 14/],
+    ['status $(reboot)', /unexpected character "\$" at position 8/],
+    ['status `id`', /unexpected character "`"/],
+    ['status "prod-1"', /unexpected character """/],
+    ['status prod-1\nreboot', /U\+000A/],
+    ['status рrod-1', /U\+0440/], // Cyrillic er, looks like "p"
+    ['status ｐrod-1', /U\+FF50/], // fullwidth p: never normalised into "p"
+    ['status prod\u200b-1', /\\u200b \(U\+200B\)/], // zero-width space
+    ['status prod-1\u202e', /U\+202E/], // right-to-left override
+    ['x'.repeat(10_000), /10000 characters long/],
+  ];
+  for (const [text, re] of table) it(JSON.stringify(text.slice(0, 40)), () => assert.match(error(text), re));
+  it('plain words pass', () => assert.deepEqual(tokenize('  logs   prod-1 20 '), { words: ['logs', 'prod-1', '20'] }));
+});
+
+describe('planCommand', () => {
+  it('status defaults to all hosts, and is for the whole channel', () => {
+    const p = plan('status');
+    assert.ok(!isAnswer(p));
+    assert.equal(p.progress, 'checking all 2 hosts…');
+  });
+  it('one host, one area', () => {
+    const p = plan('health prod-1');
+    assert.ok(!isAnswer(p));
+    assert.equal(p.progress, 'checking prod-1…');
+  });
+  it('unknown host lists the valid ones', () => assert.match(error('status prod-9'), /unknown host "prod-9" — known hosts: prod-1, prod-2/));
+  it('db on a host without mysql, and on all hosts, only uses hosts that have it', () => {
+    assert.match(error('db prod-1'), /no host has a mysql section/);
+    const p = plan('db');
+    assert.ok(!isAnswer(p));
+    assert.equal(p.progress, 'checking prod-2…');
+  });
+  it('logs HOST LINES is validated and capped', () => {
+    assert.match(error('logs prod-1 lots'), /"lots" is not a number of lines/);
+    assert.match(error('logs prod-1 0'), /not a number of lines/);
+    assert.ok(!isAnswer(plan('logs prod-1 100000')));
+    assert.match(error('logs prod-1 5 more'), /usage: logs \[HOST \[LINES\]\]/);
+  });
+  it('unknown subcommand → help, ephemeral, with the reason', () => {
+    const p = plan('reboot prod-1');
+    assert.ok(isAnswer(p) && p.kind === 'help' && p.visibility === 'ephemeral');
+    assert.equal(p.intro, 'unknown command "reboot"');
+    assert.ok(p.commands.some((c) => c.usage === 'status [HOST|all]'));
+  });
+  it('empty text and "help" → help', () => {
+    for (const t of ['', '   ', 'help', 'HELP']) assert.equal((plan(t) as Answer).kind, 'help');
+  });
+  it('too many arguments is a usage error', () => {
+    assert.match(error('status prod-1 prod-2'), /at most one host — usage: status \[HOST\|all\]/);
+    assert.match(error('hosts prod-1'), /hosts takes no arguments/);
+  });
+});

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+import { engineServices } from '../../src/engine/engine-services.js';
+import { createLogger } from '../../src/log/create-logger.js';
+import { LocalTransport } from '../../src/remote/local-transport.js';
+import { runTerminal } from '../../src/terminal/run-terminal.js';
+
+describe('terminal mode, driven through stdin', () => {
+  it('answers each line with the router and stops on quit', async () => {
+    // The built-in config: one `local` host with the runbook defaults, as a fresh clone runs.
+    const config = loadConfig({}, undefined);
+    const t = new LocalTransport();
+    const services = engineServices(config, () => t, Date.now, createLogger({ level: 'silent' }));
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const done = runTerminal(input, output, services, { color: false, prompt: true });
+    input.write('hosts\nstatus local; reboot\nstatus nope\nstatus\nhosts\nwhat\nquit\nstatus\n');
+    input.end();
+    await done;
+    assert.match(text, /^MoneyMind ops bot — terminal mode \(1 host from built-in defaults/);
+    assert.match(text, /local {12}local {18}systemd moneymind {8}not checked yet/);
+    assert.match(text, /error: unexpected character ";"/);
+    assert.match(text, /error: unknown host "nope" — known hosts: local/);
+    assert.match(text, /checking local…\nlocal {2}(✓ HEALTHY|⚠ DEGRADED|✗ UNHEALTHY)/);
+    assert.match(text, /local {12}local {18}systemd moneymind {8}(ok|warn|fail)/, 'hosts shows the last known state after a status');
+    assert.match(text, /unknown command "what"\.\ncommands:/);
+    assert.equal(text.match(/checking local…/g)?.length, 1, 'nothing runs after quit');
+    assert.ok(text.includes('moneymind> '));
+  });
+});
