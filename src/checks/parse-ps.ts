@@ -35,11 +35,22 @@ export function parsePs(text: string): ProcessInfo[] {
 
 /**
  * The app's processes: a plain substring match on the command line (processMatch from config is
- * never a regex and never reaches the shell). `exclude` drops our own probe, whose script text
- * may contain the same words (the log path, say).
+ * never a regex and never reaches the shell). Processes whose command carries `probeMark` — the
+ * bot's own probes — and all their descendants are left out: a concurrent `tail` of the app's log
+ * names the app too.
  */
-export function appProcesses(all: readonly ProcessInfo[], match: string, exclude: string): ProcessInfo[] {
-  return all.filter((p) => p.command.includes(match) && !p.command.includes(exclude) && !p.command.includes(BOT_PACKAGE));
+export function appProcesses(all: readonly ProcessInfo[], match: string, probeMark: string): ProcessInfo[] {
+  const ours = new Set(all.filter((p) => p.command.includes(probeMark)).map((p) => p.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (!ours.has(p.pid) && ours.has(p.ppid)) {
+        ours.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((p) => p.command.includes(match) && !ours.has(p.pid) && !p.command.includes(BOT_PACKAGE));
 }
 
 // The bot's own processes (`npm start` shows its package name) are never the app, even on a

@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration.js';
 import type { Thresholds } from '../config/types.js';
-import { shq } from '../remote/shell-quote.js';
+import { PROBE_MARK, shq } from '../remote/shell-quote.js';
 import type { Check, CheckOutcome, CheckStatus } from './check-types.js';
 import { parseDf, type DiskUsage } from './parse-df.js';
 import { parseLoadavg, parseMeminfo } from './parse-meminfo.js';
@@ -22,9 +22,6 @@ export interface ResourcesDetails {
   readonly topByMemory: readonly ProcessInfo[];
 }
 
-// Marks our own probe in ps output so it is never mistaken for the app (see appProcesses).
-const MARK = '@@loadavg';
-
 /**
  * One exec for the runbook's top / free -h / df -h / ps aux: fewer round trips, one channel.
  * Paths come from config and are quoted.
@@ -32,7 +29,7 @@ const MARK = '@@loadavg';
 export function resourcesCommand(logFile: string): string {
   const logDir = logFile.slice(0, Math.max(1, logFile.lastIndexOf('/')));
   return [
-    `echo ${MARK}; cat /proc/loadavg`,
+    'echo @@loadavg; cat /proc/loadavg',
     'echo @@nproc; nproc 2>/dev/null || getconf _NPROCESSORS_ONLN',
     'echo @@meminfo; cat /proc/meminfo',
     `echo @@df; df -P / ${shq(logDir)} 2>/dev/null`,
@@ -58,7 +55,7 @@ export function evaluateResources(output: string, processMatch: string, logFile:
   const mem = parseMeminfo(s.get('meminfo') ?? '');
   const dfRows = parseDf(s.get('df') ?? '');
   const procs = parsePs(s.get('ps') ?? '');
-  const app = appProcesses(procs, processMatch, MARK);
+  const app = appProcesses(procs, processMatch, PROBE_MARK);
   const disks = dfRows.map((d, i) => ({ ...d, path: i === 0 ? '/' : logFile }));
   const memAvailablePercent = mem && mem.totalKb > 0 ? round1((mem.availableKb / mem.totalKb) * 100) : null;
   const swapUsedPercent = mem && mem.swapTotalKb > 0 ? round1(((mem.swapTotalKb - mem.swapFreeKb) / mem.swapTotalKb) * 100) : null;
@@ -73,7 +70,7 @@ export function evaluateResources(output: string, processMatch: string, logFile:
     disks,
     appProcesses: app,
     appRssKb: app.length ? app.reduce((sum, p) => sum + p.rssKb, 0) : null,
-    topByMemory: procs.filter((p) => !p.command.includes(MARK)).slice(0, 5),
+    topByMemory: procs.filter((p) => !p.command.includes(PROBE_MARK)).slice(0, 5),
   };
 
   const evidence: string[] = [];

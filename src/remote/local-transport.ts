@@ -7,6 +7,7 @@ import { CappedOutput } from './capped-output.js';
 import type { ExecOptions, ExecResult, HostTransport, HttpOptions, HttpResponse, SqlSession } from './host-transport.js';
 import { httpGetOver } from './http-get.js';
 import { withMysqlOver } from './mysql-session.js';
+import { marked } from './shell-quote.js';
 
 /**
  * The same interface with child processes and plain sockets, for a bot running on the app's own
@@ -18,7 +19,7 @@ export class LocalTransport implements HostTransport {
   exec(command: string, opts: ExecOptions): Promise<ExecResult> {
     const started = performance.now();
     return new Promise<ExecResult>((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', ['-c', marked(command)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       let timedOut = false;
       const killGroup = (): void => {
         try {

@@ -15,3 +15,13 @@ export function withRemoteTimeout(command: string, timeoutMs: number): string {
   const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
   return `timeout -k 2 ${secs} sh -c ${shq(command)}`;
 }
+
+/**
+ * Every command the bot runs starts with this no-op word, so the resources check can tell the
+ * bot's own probes (and their children: a `tail` of moneymind.log) from the app in `ps`.
+ */
+export const PROBE_MARK = '@@moneymind-probe';
+
+export function marked(command: string): string {
+  return `: ${PROBE_MARK}; ${command}`;
+}

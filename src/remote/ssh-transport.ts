@@ -9,7 +9,7 @@ import { httpGetOver } from './http-get.js';
 import { withMysqlOver } from './mysql-session.js';
 import { Semaphore } from './semaphore.js';
 import { translateSshError } from './ssh-errors.js';
-import { withRemoteTimeout } from './shell-quote.js';
+import { marked, withRemoteTimeout } from './shell-quote.js';
 import { collectChannel } from './collect-channel.js';
 
 /**
@@ -44,7 +44,7 @@ export class SshTransport implements HostTransport {
     const client = await this.#connect();
     const release = await this.#channels.acquire(Math.max(1, deadline - Date.now()));
     try {
-      const channel = await this.#openExec(client, withRemoteTimeout(command, opts.timeoutMs), deadline);
+      const channel = await this.#openExec(client, withRemoteTimeout(marked(command), opts.timeoutMs), deadline);
       const res = await this.#unlessLost(client, collectChannel(channel, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, command, opts.timeoutMs));
       // A channel closed with no exit status while the connection went away: same as lost.
       if (res.code === null && res.signal === null && !res.truncated && this.#client !== client) {

@@ -32,7 +32,7 @@ describe('resource parsers on real output', () => {
   it('ps → processes; the app is found by a plain substring', () => {
     const all = parsePs(fixture('ps.txt'));
     assert.ok(all.length > 10);
-    const app = appProcesses(all, 'app.py', '@@loadavg');
+    const app = appProcesses(all, 'app.py', '@@moneymind-probe');
     assert.equal(app.length, 1);
     assert.equal(app[0]?.command, '/usr/bin/python3 app.py');
     assert.equal(app[0]?.threads, 5, 'Waitress threads=4 plus the main thread');
@@ -59,9 +59,15 @@ describe('evaluateResources', () => {
       assert.ok(out.evidence.some((e) => evidence.test(e)), out.evidence.join('; '));
     });
   }
-  it('our own probe never counts as the app even when its text matches', () => {
-    const out = evaluateResources(`${captured()}\n 9999 1 5000 0.0 1 0 sh -c echo @@loadavg; df -P / '/opt/moneymind/logs'`, 'moneymind', '/opt/moneymind/logs/x.log', thresholds());
-    assert.equal(out.details.appProcesses.length, 0);
+  it('our own probes and their children never count as the app, even when their text matches', () => {
+    const probes = [
+      ' 9999     1 5000 0.0 1 0 timeout -k 2 10 sh -c : @@moneymind-probe; tail -n 5000 -- /opt/moneymind/logs/x.log',
+      '10000  9999 5000 0.0 1 0 sh -c : @@moneymind-probe; tail -n 5000 -- /opt/moneymind/logs/x.log',
+      '10001 10000 1000 0.0 1 0 tail -n 5000 -- /opt/moneymind/logs/x.log',
+      '10002     1 90000 1.0 5 500 /usr/bin/python3 /opt/moneymind/app.py',
+    ].join('\n');
+    const out = evaluateResources(captured().replace('@@ps\n', `@@ps\n${probes}\n`), 'moneymind', '/opt/moneymind/logs/x.log', thresholds());
+    assert.deepEqual(out.details.appProcesses.map((p) => p.pid), [10002]);
   });
   it('the command quotes the log directory', () => {
     assert.match(resourcesCommand("/opt/it's/app.log"), /df -P \/ '\/opt\/it'\\''s' /);
