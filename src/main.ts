@@ -1,34 +1,46 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config/load-config.js';
+import { loadSlackSettings } from './config/slack-settings.js';
 import { engineServices } from './engine/engine-services.js';
 import { asOpsError } from './errors.js';
 import { createLogger } from './log/create-logger.js';
 import { TransportPool } from './remote/transport-pool.js';
+import { createSlackApp } from './slack/create-slack-app.js';
 import { runTerminal } from './terminal/run-terminal.js';
 
 /*
- * The bot: config → logger → transports → services → adapter. With no Slack tokens it runs in
- * terminal mode. The Slack adapter (Socket Mode / HTTP) is being built under issue 3; until it
- * lands, tokens are refused with a clear message rather than silently ignored.
+ * The bot: config → logger → transports → services → adapter (Slack, or terminal mode when no
+ * Slack tokens are set). The only file, with cli/main.ts, that touches process globals.
  */
 const env = process.env;
-const log = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
-let pool: TransportPool | undefined;
+const log = createLogger({ level: env.LOG_LEVEL ?? 'info' });
+const pool = new TransportPool(log);
 try {
   const file = env.MONEYMIND_CONFIG ?? (existsSync('moneymind.yml') ? 'moneymind.yml' : undefined);
   const config = loadConfig(env, file);
-  if (env.SLACK_BOT_TOKEN) {
-    process.stderr.write('moneymind: SLACK_BOT_TOKEN is set but the Slack adapter is not built yet (issue 3); unset it to use terminal mode\n');
-    process.exit(2);
+  const slack = loadSlackSettings(env);
+  const services = engineServices(config, (h) => pool.get(h), Date.now, log);
+  if (slack.mode === 'none') {
+    await runTerminal(process.stdin, process.stdout, services, { color: Boolean(process.stdout.isTTY) && !env.NO_COLOR, prompt: Boolean(process.stdin.isTTY) });
+    await pool.closeAll();
+  } else {
+    const app = createSlackApp(slack, services, log);
+    await app.start();
+    log.info({ mode: slack.mode, hosts: config.hosts.length }, 'moneymind bot started');
+    const shutdown = async (signal: string): Promise<void> => {
+      log.info({ signal }, 'shutting down');
+      // Bounded: a stuck Slack socket or SSH close must not keep the process alive.
+      setTimeout(() => process.exit(1), 10_000).unref();
+      await app.stop();
+      await pool.closeAll();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
   }
-  pool = new TransportPool(log);
-  const p = pool;
-  const services = engineServices(config, (h) => p.get(h), Date.now, log);
-  await runTerminal(process.stdin, process.stdout, services, { color: Boolean(process.stdout.isTTY) && !env.NO_COLOR, prompt: Boolean(process.stdin.isTTY) });
 } catch (err) {
   const e = asOpsError(err);
   process.stderr.write(`moneymind: ${e.toUserText()}\n`);
+  await pool.closeAll();
   process.exitCode = 2;
-} finally {
-  await pool?.closeAll();
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { OpsError } from '../errors.js';
@@ -79,6 +80,9 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
         problems.push(`${at}.ssh.privateKeyPath: cannot read ${privateKeyPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check the path and that the bot's user may read it`);
       }
     }
+    // Parse the key now so a wrong file is a start-up error naming the field, not a failed check later.
+    const parsed = privateKey.reveal() ? ssh2.utils.parseKey(privateKey.reveal()) : undefined;
+    if (parsed instanceof Error) problems.push(`${at}.ssh.${privateKeyEnv ? 'privateKeyEnv' : 'privateKeyPath'}: not a private key the bot can use (${parsed.message}) — give an unencrypted OpenSSH or PEM key`);
     ssh = { ...rest, privateKey };
   }
   const mysql = h.mysql

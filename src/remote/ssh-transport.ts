@@ -169,22 +169,27 @@ export class SshTransport implements HostTransport {
         if (this.#client === client) this.#client = undefined;
         if (!ready) reject(new OpsError('SSH_CONNECT', `connection to ${t.host}:${t.port} closed during the handshake`));
       });
-      client.connect({
-        host: t.host,
-        port: t.port,
-        username: t.username,
-        privateKey: t.privateKey.reveal(),
-        readyTimeout: t.readyTimeout,
-        // Without keepalives a host that vanishes (cable, VM paused) leaves calls hanging until TCP
-        // gives up minutes later; three missed probes turn it into an error.
-        keepaliveInterval: t.keepaliveInterval,
-        keepaliveCountMax: 3,
-        // Pinned host key: never trust on first use. The received fingerprint is kept for the error.
-        hostVerifier: (key: Buffer) => {
-          received = { fp: sshFingerprint(key), type: sshKeyType(key) };
-          return received.fp === t.hostKey;
-        },
-      });
+      try {
+        client.connect({
+          host: t.host,
+          port: t.port,
+          username: t.username,
+          privateKey: t.privateKey.reveal(),
+          readyTimeout: t.readyTimeout,
+          // Without keepalives a host that vanishes (cable, VM paused) leaves calls hanging until TCP
+          // gives up minutes later; three missed probes turn it into an error.
+          keepaliveInterval: t.keepaliveInterval,
+          keepaliveCountMax: 3,
+          // Pinned host key: never trust on first use. The received fingerprint is kept for the error.
+          hostVerifier: (key: Buffer) => {
+            received = { fp: sshFingerprint(key), type: sshKeyType(key) };
+            return received.fp === t.hostKey;
+          },
+        });
+      } catch (err) {
+        // ssh2 throws synchronously for a key it cannot parse; config validation normally catches it first.
+        reject(new OpsError('SSH_AUTH', `cannot use the private key for ${t.host}: ${(err as Error).message}`, { cause: err }));
+      }
     });
     this.#conn = attempt;
     attempt.catch(() => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -9,7 +10,8 @@ import { OpsError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-config-'));
 const keyPath = join(dir, 'id_ed25519');
-writeFileSync(keyPath, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n');
+execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
+const keyBody = readFileSync(keyPath, 'utf8').split('\n')[1] ?? '';
 let n = 0;
 function file(yaml: string): string {
   const p = join(dir, `c${n++}.yml`);
@@ -77,7 +79,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig({ MONEYMIND_PROD1_MYSQL_PASSWORD: 's3cret-value' }, file(FULL));
     const shown = JSON.stringify(cfg) + inspect(cfg, { depth: 10 });
     assert.ok(!shown.includes('s3cret-value'));
-    assert.ok(!shown.includes('not-a-real-key'));
+    assert.ok(keyBody.length > 20 && !shown.includes(keyBody));
     assert.ok(shown.includes('[redacted]'));
   });
 
@@ -128,6 +130,13 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     assert.match(problems({}, `hosts:\n${host('a', '')}${host('a', `privateKeyPath: ${keyPath},`)}`), /hosts\[0\]\.ssh\.privateKeyPath: give exactly one[\s\S]*hosts\[1\]\.name: "a" is used twice/);
     assert.match(problems({}, `hosts:\n${host('a', 'privateKeyPath: /nope/key,')}`), /hosts\[0\]\.ssh\.privateKeyPath: cannot read \/nope\/key \(ENOENT\)/);
     assert.match(problems({}, `hosts:\n${host('a', 'privateKeyEnv: MM_KEY,')}`), /environment variable MM_KEY is not set/);
+  });
+
+  it('refuses a key file that is not a usable private key, at start', () => {
+    const bad = join(dir, 'bad_key');
+    writeFileSync(bad, 'ssh-ed25519 AAAA… this is a public key\n');
+    const msg = problems({}, `hosts:\n  - name: a\n    ssh: { host: h, username: ops, privateKeyPath: ${bad}, hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc" }\n`);
+    assert.match(msg, /hosts\[0\]\.ssh\.privateKeyPath: not a private key the bot can use/);
   });
 
   it('refuses shell characters in values that reach command templates', () => {

@@ -1,0 +1,48 @@
+import { App, LogLevel } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { CommandServices } from '../commands/command.js';
+import type { SlackSettings } from '../config/slack-settings.js';
+import { moneymindCommand } from './listeners/moneymind-command.js';
+
+export interface SlackRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt app in Socket Mode or HTTP mode (Bolt's own receiver, path /slack/events). Listeners
+ * stay small: ack, call the router, render with the pure Block Kit builders.
+ */
+export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices, log: Logger): SlackRunner {
+  const slackLog = log.child({ component: 'bolt' });
+  const common = {
+    token: settings.botToken.reveal(),
+    logLevel: LogLevel.WARN,
+    logger: {
+      debug: (...m: unknown[]) => slackLog.debug(m.join(' ')),
+      info: (...m: unknown[]) => slackLog.info(m.join(' ')),
+      warn: (...m: unknown[]) => slackLog.warn(m.join(' ')),
+      error: (...m: unknown[]) => slackLog.error(m.join(' ')),
+      setLevel: () => undefined,
+      getLevel: () => LogLevel.WARN,
+      setName: () => undefined,
+    },
+    // The Web API client's default retry policy can stall for half an hour; answers are retried
+    // by the caller where it matters.
+    clientOptions: { ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}), retryConfig: { retries: 2, maxTimeout: 2000 } },
+  };
+  const app =
+    settings.mode === 'socket'
+      ? new App({ ...common, socketMode: true, appToken: settings.appToken.reveal() })
+      : new App({ ...common, signingSecret: settings.signingSecret.reveal(), port: settings.port });
+  app.command('/moneymind', moneymindCommand(services, log));
+  app.error(async (err) => {
+    log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
+  });
+  return {
+    start: async () => {
+      await (settings.mode === 'http' ? app.start(settings.port) : app.start());
+    },
+    stop: () => app.stop() as Promise<void>,
+  };
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../src/config/load-config.js';
+import { Secret } from '../../src/config/secret.js';
+import { engineServices } from '../../src/engine/engine-services.js';
+import { createLogger } from '../../src/log/create-logger.js';
+import { TransportPool } from '../../src/remote/transport-pool.js';
+import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import { freePort } from '../support/free-port.js';
+import { runOk } from '../support/proc.js';
+import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
+import { slackHeaders } from '../support/slack-sign.js';
+
+/*
+ * The slash command through Bolt's real HTTP receiver: requests signed as Slack signs them, the
+ * Web API and response_url pointed at a local double that records every call. The one host here
+ * accepts TCP but never speaks SSH, so every check hangs until readyTimeout: the ack must not wait.
+ */
+const SECRET = 'test-signing-secret';
+let slack: SlackDouble;
+let app: SlackRunner;
+let url: string;
+let silent: Server;
+let dir: string;
+let pool: TransportPool;
+let seq = 0;
+
+async function command(text: string, opts: { secret?: string; timestamp?: number } = {}) {
+  const id = ++seq;
+  const body = new URLSearchParams({
+    command: '/moneymind',
+    text,
+    user_id: 'U123',
+    user_name: 'alice',
+    channel_id: 'C123',
+    team_id: 'T1',
+    response_url: `${slack.url}/response/${id}`,
+    trigger_id: 't',
+    token: 'legacy',
+  }).toString();
+  const started = Date.now();
+  const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: slackHeaders(opts.secret ?? SECRET, body, opts.timestamp), body });
+  const raw = await res.text();
+  return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+}
+
+before(async () => {
+  slack = await startSlackDouble();
+  silent = createServer(() => undefined);
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  dir = mkdtempSync(join(tmpdir(), 'mm-slack-'));
+  const cfgFile = join(dir, 'c.yml');
+  await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
+  writeFileSync(
+    cfgFile,
+    stringify({
+      hosts: [{ name: 'slow-1', ssh: { host: '127.0.0.1', port: (silent.address() as { port: number }).port, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc', readyTimeout: '2s' } }],
+    }),
+  );
+  const config = loadConfig({}, cfgFile);
+  const log = createLogger({ level: 'silent' });
+  pool = new TransportPool(log);
+  const port = await freePort();
+  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, engineServices(config, (h) => pool.get(h), Date.now, log), log);
+  await app.start();
+  url = `http://127.0.0.1:${port}`;
+});
+after(async () => {
+  await app?.stop();
+  await pool?.closeAll();
+  await slack?.close();
+  silent?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('/moneymind over Bolt\'s HTTP receiver', () => {
+  it('acks at once while the host hangs, then replaces the ack with the diagnosis', async () => {
+    const r = await command('status slow-1');
+    assert.equal(r.status, 200);
+    assert.ok(r.ms < 1000, `ack took ${r.ms} ms`);
+    assert.equal(r.json.response_type, 'in_channel');
+    assert.match(String(r.json.text), /checking slow-1…/);
+    const answer = await slack.waitFor((c) => c.path === `/response/${r.id}`, 10_000);
+    assert.equal(answer.body.replace_original, true);
+    assert.equal(answer.body.response_type, 'in_channel');
+    assert.match(String(answer.body.text), /^🔴 slow-1 unhealthy — likely host-unreachable/);
+    const blocks = answer.body.blocks as { type: string }[];
+    assert.equal(blocks[0]?.type, 'header');
+    assert.ok(blocks.length <= 50);
+    assert.ok(blocks.some((b) => b.type === 'actions'));
+  });
+
+  it('rejects a forged signature and a request older than 5 minutes, changing nothing', async () => {
+    const before = slack.calls.length;
+    const forged = await command('status slow-1', { secret: 'wrong' });
+    assert.equal(forged.status, 401);
+    const old = await command('status slow-1', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    assert.equal(old.status, 401);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(slack.calls.filter((c) => c.path.startsWith('/response/')).length, slack.calls.slice(0, before).filter((c) => c.path.startsWith('/response/')).length);
+  });
+
+  it('hostile text and unknown hosts get an ephemeral error in the ack, and nothing runs', async () => {
+    for (const [text, re] of [
+      ['status slow-1; rm -rf /', /unexpected character ";"/],
+      ['status $(reboot)', /unexpected character "\$"/],
+      ['x'.repeat(10_000), /characters long/],
+      ['status prod-9', /unknown host "prod-9" — known hosts: slow-1/],
+    ] as const) {
+      const r = await command(text);
+      assert.equal(r.status, 200);
+      assert.equal(r.json.response_type, 'ephemeral');
+      assert.match(String(r.json.text), re);
+    }
+  });
+
+  it('unknown subcommand → help, ephemeral', async () => {
+    const r = await command('dance');
+    assert.equal(r.json.response_type, 'ephemeral');
+    assert.match(JSON.stringify(r.json.blocks), /\/moneymind status \[HOST\|all\]/);
+  });
+
+  it('a 500 then a 429 from response_url: the answer still arrives, once', async () => {
+    slack.failNext(500);
+    slack.failNext(429);
+    const r = await command('health slow-1');
+    await slack.waitFor((c) => c.path === `/response/${r.id}` && c.body.replace_original === true && Array.isArray(c.body.blocks) && slack.calls.filter((x) => x.path === `/response/${r.id}`).length === 3, 15_000);
+    await new Promise((res) => setTimeout(res, 500));
+    assert.equal(slack.calls.filter((c) => c.path === `/response/${r.id}`).length, 3, 'two refused attempts and one delivered answer');
+  });
+});
