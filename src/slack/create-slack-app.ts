@@ -1,8 +1,9 @@
-import { App, LogLevel } from '@slack/bolt';
+import { App, type BlockButtonAction, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/command.js';
 import type { SlackSettings } from '../config/slack-settings.js';
 import { moneymindCommand } from './listeners/moneymind-command.js';
+import { reportButton } from './listeners/report-buttons.js';
 
 export interface SlackRunner {
   start(): Promise<void>;
@@ -36,6 +37,8 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
       ? new App({ ...common, socketMode: true, appToken: settings.appToken.reveal() })
       : new App({ ...common, signingSecret: settings.signingSecret.reveal(), port: settings.port });
   app.command('/moneymind', moneymindCommand(services, log));
+  app.action<BlockButtonAction>('refresh', reportButton('refresh', services, log));
+  app.action<BlockButtonAction>('logs', reportButton('logs', services, log));
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });

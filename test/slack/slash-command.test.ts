@@ -133,4 +133,31 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
     await new Promise((res) => setTimeout(res, 500));
     assert.equal(slack.calls.filter((c) => c.path === `/response/${r.id}`).length, 3, 'two refused attempts and one delivered answer');
   });
+
+  it('[Refresh] re-runs the status in place; a crafted button value gets the router\'s error', async () => {
+    const click = async (actionId: string, value: string) => {
+      const id = ++seq;
+      const payload = {
+        type: 'block_actions',
+        user: { id: 'U123', username: 'alice', team_id: 'T1' },
+        team: { id: 'T1' },
+        channel: { id: 'C123' },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 't',
+        response_url: `${slack.url}/response/${id}`,
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: slackHeaders(SECRET, body), body });
+      assert.equal(res.status, 200);
+      return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
+    };
+    const refreshed = await click('refresh', 'slow-1');
+    assert.equal(refreshed.body.replace_original, true);
+    assert.match(String(refreshed.body.text), /slow-1 unhealthy/);
+    const crafted = await click('logs', 'slow-1; rm -rf /');
+    assert.equal(crafted.body.response_type, 'ephemeral');
+    assert.match(String(crafted.body.text), /unexpected character ";"/);
+  });
 });
