@@ -66,7 +66,7 @@ describe('loadConfig', () => {
     const h = cfg.hosts[0]!;
     assert.equal(h.name, 'prod-1');
     assert.equal(h.ssh?.hostKey, 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc');
-    assert.equal(h.ssh?.privateKey.reveal(), readFileSync(keyPath, "utf8"), "the key file, read at start");
+    assert.equal(h.ssh?.privateKey.reveal(), readFileSync(keyPath, 'utf8'), 'the key file, read at start');
     assert.equal(h.mysql?.password.reveal(), 's3cret');
     assert.equal(cfg.thresholds.healthTimeout, 5000);
     assert.equal(cfg.thresholds.healthSlow, 500);
