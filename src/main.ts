@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { configPath } from './config/config-path.js';
 import { loadConfig } from './config/load-config.js';
 import { loadSlackSettings } from './config/slack-settings.js';
 import { engineServices } from './engine/engine-services.js';
@@ -16,8 +16,7 @@ const env = process.env;
 const log = createLogger({ level: env.LOG_LEVEL ?? 'info' });
 const pool = new TransportPool(log);
 try {
-  const file = env.MONEYMIND_CONFIG ?? (existsSync('moneymind.yml') ? 'moneymind.yml' : undefined);
-  const config = loadConfig(env, file);
+  const config = loadConfig(env, configPath(undefined, env));
   const slack = loadSlackSettings(env);
   const services = engineServices(config, (h) => pool.get(h), Date.now, log);
   if (slack.mode === 'none') {

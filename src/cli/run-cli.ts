@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { CHECK_IDS } from '../checks/check-types.js';
+import { configPath } from '../config/config-path.js';
 import { loadConfig, type Env } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
 import { checkHosts } from '../engine/check-hosts.js';
@@ -49,13 +49,6 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: 
   } finally {
     await pool?.closeAll();
   }
-}
-
-/** --config, then MONEYMIND_CONFIG, then ./moneymind.yml; with none of them the built-in local host. */
-function configPath(flag: string | undefined, env: Env): string | undefined {
-  if (flag) return flag;
-  if (env.MONEYMIND_CONFIG) return env.MONEYMIND_CONFIG;
-  return existsSync('moneymind.yml') ? 'moneymind.yml' : undefined;
 }
 
 function hostSummary(h: Config['hosts'][number]): object {
