@@ -8,6 +8,7 @@ import type { HostReport } from '../engine/host-report.js';
 export type Answer =
   | { readonly kind: 'reports'; readonly visibility: 'channel'; readonly reports: readonly HostReport[]; readonly detail: boolean }
   | { readonly kind: 'log-lines'; readonly visibility: 'channel'; readonly host: string; readonly lines: readonly string[]; readonly report: HostReport }
+  | { readonly kind: 'file'; readonly visibility: 'channel'; readonly filename: string; readonly title: string; readonly content: string; readonly summary: string }
   | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
   | { readonly kind: 'error'; readonly visibility: 'ephemeral'; readonly message: string; readonly fix?: string };

@@ -1,6 +1,7 @@
 import type { CheckId } from '../checks/check-types.js';
 import type { Config, HostConfig } from '../config/types.js';
 import type { HostReport } from '../engine/host-report.js';
+import type { SupportBundle } from '../report/format-bundle.js';
 import type { Answer } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
@@ -15,11 +16,15 @@ export interface CommandServices {
   checkHosts(hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]>;
   /** The last report of a host, and when it was made (epoch ms). */
   lastReport(name: string): { report: HostReport; at: number } | undefined;
+  /** The support bundle of one host, with a fresh diagnosis in it. */
+  supportBundle(host: HostConfig): Promise<SupportBundle>;
 }
 
 /** A parsed, validated request, ready to run; `progress` is what to show while it runs. */
 export interface Plan {
   readonly progress: string;
+  /** Touches no host (reads what the bot already knows): an adapter may answer in its ack. */
+  readonly immediate?: boolean;
   run(services: CommandServices): Promise<Answer>;
 }
 

@@ -10,6 +10,7 @@ export const hostsCommand: Command = {
     if (args.length > 0) return usageError(this, 'hosts takes no arguments');
     return {
       progress: 'listing hosts…',
+      immediate: true,
       run: async (s) => ({
         kind: 'hosts',
         visibility: 'ephemeral',

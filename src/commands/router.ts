@@ -5,6 +5,7 @@ import type { Caller, Command, CommandServices, Plan } from './command.js';
 import { isAnswer } from './host-args.js';
 import { hostsCommand } from './hosts-command.js';
 import { logsCommand } from './logs-command.js';
+import { reportCommand } from './report-command.js';
 import { statusCommand } from './status-command.js';
 import { tokenize } from './tokenize.js';
 
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   areaCommand('resources'),
   areaCommand('db'),
   logsCommand,
+  reportCommand,
   hostsCommand,
 ];
 

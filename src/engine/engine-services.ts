@@ -1,15 +1,17 @@
-import type { CheckId } from '../checks/check-types.js';
+import { CHECK_IDS, type CheckId } from '../checks/check-types.js';
+import { renderReport } from '../cli/render-text.js';
 import type { CommandServices } from '../commands/command.js';
 import type { Config, HostConfig } from '../config/types.js';
 import type { RunLog } from '../log/run-log.js';
 import type { HostTransport } from '../remote/host-transport.js';
+import { collectBundle } from '../report/collect-bundle.js';
 import { checkHosts } from './check-hosts.js';
 import type { HostReport } from './host-report.js';
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
 export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog): CommandServices {
   const last = new Map<string, { report: HostReport; at: number }>();
-  return {
+  const services: CommandServices = {
     config,
     async checkHosts(hosts: readonly HostConfig[], ids: readonly CheckId[]) {
       const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
@@ -18,5 +20,10 @@ export function engineServices(config: Config, transportFor: (h: HostConfig) => 
       return reports;
     },
     lastReport: (name) => last.get(name),
+    async supportBundle(host) {
+      const diagnosis = services.checkHosts([host], CHECK_IDS).then(([r]) => (r ? renderReport(r, { color: false, detail: true }) : 'no report'));
+      return collectBundle(host, transportFor(host), config.thresholds, diagnosis, clock);
+    },
   };
+  return services;
 }

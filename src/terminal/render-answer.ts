@@ -10,6 +10,9 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.lines.length
         ? [`last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'} on ${a.host}:`, ...a.lines.map((l) => `  ${l}`)].join('\n')
         : `no error lines on ${a.host} in the window (${a.report.checks[0]?.summary ?? 'logs not read'})`;
+    case 'file':
+      // The terminal adapter saves the content; this is the line that goes with it.
+      return a.summary;
     case 'hosts':
       return a.hosts
         .map((h) => `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${new Date(h.last.at).toISOString().slice(11, 19)}` : 'not checked yet'}`)

@@ -1,5 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { Answer } from '../commands/answer.js';
 import type { Caller, CommandServices } from '../commands/command.js';
 import { isAnswer } from '../commands/host-args.js';
 import { planCommand } from '../commands/router.js';
@@ -9,7 +12,7 @@ import { renderAnswer } from './render-answer.js';
  * Terminal mode: a prompt where the Slack subcommands work (`status`, `logs prod-1`, …), one line
  * at a time, answered as text. Ends on `quit`, `exit` or end of input.
  */
-export async function runTerminal(input: Readable, output: Writable, services: CommandServices, opts: { color: boolean; prompt: boolean }): Promise<void> {
+export async function runTerminal(input: Readable, output: Writable, services: CommandServices, opts: { color: boolean; prompt: boolean; saveDir?: string }): Promise<void> {
   const caller: Caller = { userId: 'terminal', source: 'terminal' };
   const rl = createInterface({ input, terminal: false });
   const say = (text: string): void => {
@@ -28,10 +31,22 @@ export async function runTerminal(input: Readable, output: Writable, services: C
       if (isAnswer(plan)) say(renderAnswer(plan, { color: opts.color }));
       else {
         say(plan.progress);
-        say(renderAnswer(await plan.run(services), { color: opts.color }));
+        try {
+          say(await show(await plan.run(services), opts));
+        } catch (err) {
+          say(`error: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
     }
     prompt();
   }
   rl.close();
+}
+
+/** A file answer (the support bundle) is saved where the operator runs the bot, owner-only. */
+async function show(a: Answer, opts: { color: boolean; saveDir?: string }): Promise<string> {
+  if (a.kind !== 'file') return renderAnswer(a, { color: opts.color });
+  const path = join(opts.saveDir ?? process.cwd(), a.filename);
+  await writeFile(path, a.content, { mode: 0o600 });
+  return `${renderAnswer(a, { color: opts.color })}\nsaved ${path}`;
 }

@@ -56,6 +56,22 @@ describe('Block Kit builders keep to Slack\'s limits', () => {
 
   it('50 failing hosts do not fit: the message says what was left out instead of cutting silently', () => {
     const msg = answerBlocks(table[2]![1]);
-    assert.match(JSON.stringify(msg.blocks), /and \d+ more blocks/);
+    assert.match(JSON.stringify(msg.blocks), /and \d+ more blocks: the full answer is attached as a file/);
+    assert.equal(msg.overflow, true);
+  });
+
+  it('overflow is set exactly when something was shortened, so the adapter attaches the whole answer', () => {
+    assert.deepEqual(
+      table.map(([name, a]) => [name, answerBlocks(a).overflow]),
+      [
+        ['one healthy host', false],
+        ['one failing host with huge evidence', true],
+        ['50 hosts, all failing', true],
+        ['50 hosts, mostly healthy', false],
+        ['huge log lines', true],
+        ['200 hosts listed', false],
+        ['error', false],
+      ],
+    );
   });
 });

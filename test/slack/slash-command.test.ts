@@ -14,7 +14,7 @@ import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-a
 import { freePort } from '../support/free-port.js';
 import { runOk } from '../support/proc.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { slackHeaders } from '../support/slack-sign.js';
+import { slackSender, type SlackSender } from '../support/slack-requests.js';
 
 /*
  * The slash command through Bolt's real HTTP receiver: requests signed as Slack signs them, the
@@ -28,26 +28,7 @@ let url: string;
 let silent: Server;
 let dir: string;
 let pool: TransportPool;
-let seq = 0;
-
-async function command(text: string, opts: { secret?: string; timestamp?: number } = {}) {
-  const id = ++seq;
-  const body = new URLSearchParams({
-    command: '/moneymind',
-    text,
-    user_id: 'U123',
-    user_name: 'alice',
-    channel_id: 'C123',
-    team_id: 'T1',
-    response_url: `${slack.url}/response/${id}`,
-    trigger_id: 't',
-    token: 'legacy',
-  }).toString();
-  const started = Date.now();
-  const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: slackHeaders(opts.secret ?? SECRET, body, opts.timestamp), body });
-  const raw = await res.text();
-  return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
-}
+let send: SlackSender;
 
 before(async () => {
   slack = await startSlackDouble();
@@ -69,6 +50,7 @@ before(async () => {
   app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, engineServices(config, (h) => pool.get(h), Date.now, log), log);
   await app.start();
   url = `http://127.0.0.1:${port}`;
+  send = slackSender(url, slack, SECRET);
 });
 after(async () => {
   await app?.stop();
@@ -80,7 +62,7 @@ after(async () => {
 
 describe('/moneymind over Bolt\'s HTTP receiver', () => {
   it('acks at once while the host hangs, then replaces the ack with the diagnosis', async () => {
-    const r = await command('status slow-1');
+    const r = await send.command('status slow-1');
     assert.equal(r.status, 200);
     assert.ok(r.ms < 1000, `ack took ${r.ms} ms`);
     assert.equal(r.json.response_type, 'in_channel');
@@ -97,9 +79,9 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
 
   it('rejects a forged signature and a request older than 5 minutes, changing nothing', async () => {
     const before = slack.calls.length;
-    const forged = await command('status slow-1', { secret: 'wrong' });
+    const forged = await send.command('status slow-1', { secret: 'wrong' });
     assert.equal(forged.status, 401);
-    const old = await command('status slow-1', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const old = await send.command('status slow-1', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     assert.equal(old.status, 401);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(slack.calls.filter((c) => c.path.startsWith('/response/')).length, slack.calls.slice(0, before).filter((c) => c.path.startsWith('/response/')).length);
@@ -112,7 +94,7 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
       ['x'.repeat(10_000), /characters long/],
       ['status prod-9', /unknown host "prod-9" — known hosts: slow-1/],
     ] as const) {
-      const r = await command(text);
+      const r = await send.command(text);
       assert.equal(r.status, 200);
       assert.equal(r.json.response_type, 'ephemeral');
       assert.match(String(r.json.text), re);
@@ -120,7 +102,7 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
   });
 
   it('unknown subcommand → help, ephemeral', async () => {
-    const r = await command('dance');
+    const r = await send.command('dance');
     assert.equal(r.json.response_type, 'ephemeral');
     assert.match(JSON.stringify(r.json.blocks), /\/moneymind status \[HOST\|all\]/);
   });
@@ -128,31 +110,14 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
   it('a 500 then a 429 from response_url: the answer still arrives, once', async () => {
     slack.failNext(500);
     slack.failNext(429);
-    const r = await command('health slow-1');
+    const r = await send.command('health slow-1');
     await slack.waitFor((c) => c.path === `/response/${r.id}` && c.body.replace_original === true && Array.isArray(c.body.blocks) && slack.calls.filter((x) => x.path === `/response/${r.id}`).length === 3, 15_000);
     await new Promise((res) => setTimeout(res, 500));
     assert.equal(slack.calls.filter((c) => c.path === `/response/${r.id}`).length, 3, 'two refused attempts and one delivered answer');
   });
 
   it('[Refresh] re-runs the status in place; a crafted button value gets the router\'s error', async () => {
-    const click = async (actionId: string, value: string) => {
-      const id = ++seq;
-      const payload = {
-        type: 'block_actions',
-        user: { id: 'U123', username: 'alice', team_id: 'T1' },
-        team: { id: 'T1' },
-        channel: { id: 'C123' },
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 't',
-        response_url: `${slack.url}/response/${id}`,
-        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
-      };
-      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: slackHeaders(SECRET, body), body });
-      assert.equal(res.status, 200);
-      return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
-    };
+    const click = send.click;
     const refreshed = await click('refresh', 'slow-1');
     assert.equal(refreshed.body.replace_original, true);
     assert.match(String(refreshed.body.text), /slow-1 unhealthy/);

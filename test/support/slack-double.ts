@@ -16,6 +16,10 @@ export interface SlackDouble {
   readonly url: string;
   readonly calls: RecordedCall[];
   failNext(status: number, times?: number): void;
+  /** The next call of a Web API method answers `{ ok: false, error }` (HTTP 200), as Slack does. */
+  refuseNext(method: string, error: string): void;
+  /** Files uploaded through files.uploadV2, by file id: what a reader of the channel would open. */
+  readonly uploads: Map<string, { filename: string; content: string }>;
   waitFor(pred: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   close(): Promise<void>;
 }
@@ -23,8 +27,21 @@ export interface SlackDouble {
 export async function startSlackDouble(): Promise<SlackDouble> {
   const calls: RecordedCall[] = [];
   const failures: number[] = [];
+  const refusals = new Map<string, string>();
+  const uploads = new Map<string, { filename: string; content: string }>();
+  const pending = new Map<string, string>();
+  let fileSeq = 0;
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
+    if (req.url?.startsWith('/upload/')) {
+      // The second step of files.uploadV2: the bytes go to the URL the first step handed out.
+      const id = req.url.slice('/upload/'.length);
+      const filename = pending.get(id);
+      calls.push({ path: req.url, body: { bytes: raw.length }, at: Date.now() });
+      if (filename === undefined) return void res.writeHead(404).end('no such upload');
+      uploads.set(id, { filename, content: fileFromUpload(raw, req.headers['content-type'] ?? '') });
+      return void res.writeHead(200).end('OK - ' + raw.length);
+    }
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     calls.push({ path: req.url ?? '', body, at: Date.now() });
     const fail = failures.shift();
@@ -33,7 +50,22 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       return;
     }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
+    const refusal = method ? refusals.get(method) : undefined;
+    if (method && refusal) {
+      refusals.delete(method);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: refusal }));
+      return;
+    }
     const reply: Record<string, unknown> = { ok: true };
+    if (method === 'files.getUploadURLExternal') {
+      const id = `F${++fileSeq}`;
+      pending.set(id, String(body.filename));
+      Object.assign(reply, { upload_url: `${url}/upload/${id}`, file_id: id });
+    }
+    if (method === 'files.completeUploadExternal') {
+      const files = JSON.parse(String(body.files ?? '[]')) as { id: string; title?: string }[];
+      Object.assign(reply, { files: files.map((f) => ({ id: f.id, title: f.title, name: uploads.get(f.id)?.filename })) });
+    }
     if (method === 'auth.test') Object.assign(reply, { user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
     if (method === 'chat.postMessage') Object.assign(reply, { ts: `${Date.now() / 1000}`, channel: body.channel });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
@@ -44,6 +76,8 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     apiUrl: `${url}/api/`,
     url,
     calls,
+    uploads,
+    refuseNext: (method, error) => void refusals.set(method, error),
     failNext: (status, times = 1) => failures.push(...Array.from({ length: times }, () => status)),
     async waitFor(pred, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
@@ -74,4 +108,13 @@ function readBody(req: IncomingMessage): Promise<string> {
 function parseBody(raw: string, type: string): Record<string, unknown> {
   if (type.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
   return Object.fromEntries(new URLSearchParams(raw));
+}
+
+/** The web client posts the bytes as multipart/form-data (one part); Slack keeps that part's body. */
+function fileFromUpload(raw: string, type: string): string {
+  const boundary = /boundary=([^;]+)/.exec(type)?.[1];
+  if (!boundary) return raw;
+  const part = raw.split(`--${boundary}`)[1] ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return start < 0 ? '' : part.slice(start + 4).replace(/\r\n$/, '');
 }

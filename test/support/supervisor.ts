@@ -163,7 +163,9 @@ export async function startSupervisedApp(opts: SupervisedAppOptions): Promise<Ap
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
-      writeFileSync(p.conf, supervisordConf(p, port, user, opts), { mode: 0o600 });
+      // 0644 like Debian's /etc/supervisor/conf.d files: the support bundle reads the program
+      // section as the SSH user, and must mask the DB password in MM_DB_URL when it does.
+      writeFileSync(p.conf, supervisordConf(p, port, user, opts), { mode: 0o644 });
       const d = await spawnDaemon('/usr/bin/supervisord', ['-n', '-c', p.conf], join(dir, 'supervisord.out'));
       daemon = d;
       try {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -30,5 +33,31 @@ describe('terminal mode, driven through stdin', () => {
     assert.match(text, /unknown command "what"\.\ncommands:/);
     assert.equal(text.match(/checking local…/g)?.length, 1, 'nothing runs after quit');
     assert.ok(text.includes('moneymind> '));
+  });
+
+  it('report local saves the support bundle as an owner-only file and says where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mm-term-'));
+    try {
+      const config = loadConfig({}, undefined);
+      const t = new LocalTransport();
+      const services = engineServices(config, () => t, Date.now, createLogger({ level: 'silent' }));
+      const input = new PassThrough();
+      const output = new PassThrough();
+      let text = '';
+      output.on('data', (d: Buffer) => (text += d.toString()));
+      const done = runTerminal(input, output, services, { color: false, prompt: false, saveDir: dir });
+      input.end('report local\n');
+      await done;
+      const [name] = readdirSync(dir);
+      assert.ok(name, text);
+      assert.match(text, /collecting a support bundle from local…\nsupport bundle for local: \d+ KB, \d+ log lines\nsaved \/.*moneymind-local-.*\.txt/);
+      assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600);
+      const bundle = readFileSync(join(dir, name), 'utf8');
+      assert.match(bundle, /^MoneyMind support bundle — local \(local\)/);
+      assert.match(bundle, /== Kernel ==\nLinux /);
+      assert.match(bundle, /== Python ==\nPython 3\./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

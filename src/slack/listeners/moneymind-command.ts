@@ -4,6 +4,7 @@ import type { CommandServices } from '../../commands/command.js';
 import { isAnswer } from '../../commands/host-args.js';
 import { planCommand } from '../../commands/router.js';
 import { answerBlocks } from '../blocks/answer-blocks.js';
+import { deliverAnswer } from '../deliver-answer.js';
 
 /**
  * `/moneymind …`: validate, ack at once (Slack shows "operation timed out" after 3 s), then run
@@ -11,7 +12,7 @@ import { answerBlocks } from '../blocks/answer-blocks.js';
  * ephemerally; nothing typed ever reaches a shell (the router matches it against config).
  */
 export function moneymindCommand(services: CommandServices, log: Logger) {
-  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const clog = log.child({ user: command.user_id, channel: command.channel_id, action: 'command' });
     const allowed = services.config.slack.commandChannels;
     if (allowed.length && !allowed.includes(command.channel_id)) {
@@ -19,14 +20,15 @@ export function moneymindCommand(services: CommandServices, log: Logger) {
       return;
     }
     const plan = planCommand(command.text ?? '', { userId: command.user_id, source: 'slack' }, services.config);
-    if (isAnswer(plan)) {
-      await ack(answerBlocks(plan) as never);
+    if (isAnswer(plan) || plan.immediate) {
+      const { overflow: _overflow, ...msg } = answerBlocks(isAnswer(plan) ? plan : await plan.run(services));
+      await ack(msg as never);
       return;
     }
     await ack({ response_type: 'in_channel', text: `:hourglass_flowing_sand: ${plan.progress}` });
     try {
       const answer = await plan.run(services);
-      await withRetry(() => respond({ ...answerBlocks(answer), replace_original: true } as never), clog);
+      await deliverAnswer(answer, { respond, client, channelId: command.channel_id, replaceOriginal: true, log: clog });
     } catch (err) {
       clog.error({ err }, 'command failed');
       // A short message for the person; the detail stays in the logs (never a stack trace in Slack).
@@ -35,23 +37,4 @@ export function moneymindCommand(services: CommandServices, log: Logger) {
       );
     }
   };
-}
-
-/**
- * response_url answers 429 or 5xx now and then; the answer is worth a few quick retries (bounded:
- * 3 attempts within ~2 s) before giving up and telling the person.
- */
-async function withRetry(send: () => Promise<unknown>, log: Logger): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await send();
-      return;
-    } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      const retryable = status === 429 || (status !== undefined && status >= 500);
-      if (!retryable || attempt >= 3) throw err;
-      log.warn({ status, attempt }, 'response_url refused the answer; retrying');
-      await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
-    }
-  }
 }

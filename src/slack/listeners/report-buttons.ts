@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CommandServices } from '../../commands/command.js';
 import { isAnswer } from '../../commands/host-args.js';
 import { planCommand } from '../../commands/router.js';
-import { answerBlocks } from '../blocks/answer-blocks.js';
+import { deliverAnswer } from '../deliver-answer.js';
 
 /**
  * [Refresh] re-runs the status in place; [Logs] answers with the host's last error lines. The
@@ -11,18 +11,15 @@ import { answerBlocks } from '../blocks/answer-blocks.js';
  * payload gets the same validation as typed text.
  */
 export function reportButton(kind: 'refresh' | 'logs', services: CommandServices, log: Logger) {
-  return async ({ ack, action, body, respond }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, action, body, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const alog = log.child({ user: body.user.id, action: kind });
     const text = `${kind === 'refresh' ? 'status' : 'logs'} ${action.value ?? ''}`;
     const plan = planCommand(text, { userId: body.user.id, source: 'slack' }, services.config);
+    const channelId = body.channel?.id ?? body.user.id;
     try {
-      if (isAnswer(plan)) {
-        await respond({ ...answerBlocks(plan), replace_original: false } as never);
-        return;
-      }
-      const answer = await plan.run(services);
-      await respond({ ...answerBlocks(answer), replace_original: kind === 'refresh' } as never);
+      const answer = isAnswer(plan) ? plan : await plan.run(services);
+      await deliverAnswer(answer, { respond, client, channelId, replaceOriginal: !isAnswer(plan) && kind === 'refresh', log: alog });
     } catch (err) {
       alog.error({ err }, 'button failed');
       await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: That did not work; the details are in the bot\'s logs.' }).catch((e: unknown) => alog.error({ err: e }, 'could not report the failure'));

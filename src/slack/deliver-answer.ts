@@ -1,0 +1,74 @@
+import type { RespondFn, webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Answer } from '../commands/answer.js';
+import { renderAnswer } from '../terminal/render-answer.js';
+import { answerBlocks, type SlackMessage } from './blocks/answer-blocks.js';
+
+export interface Delivery {
+  readonly respond: RespondFn;
+  readonly client: webApi.WebClient;
+  readonly channelId: string;
+  /** Replace the message that asked (the "checking…" ack, or the report a button sat on). */
+  readonly replaceOriginal: boolean;
+  readonly log: Logger;
+}
+
+/**
+ * Sends a router answer back: Block Kit through response_url, and a file upload for a support
+ * bundle or for an answer too long for Slack's limits (the message says it is attached). The
+ * file carries the same words the terminal prints.
+ */
+export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> {
+  const msg = answerBlocks(answer);
+  if (answer.kind === 'file') {
+    const failed = await upload(d, { filename: answer.filename, title: answer.title, content: answer.content, comment: answer.summary });
+    if (failed) {
+      await withRetry(() => d.respond({ delete_original: true }), d.log).catch((err: unknown) => d.log.warn({ err }, 'could not remove the progress message'));
+      await d.respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failed}` });
+      return;
+    }
+  }
+  await withRetry(() => d.respond(payload(msg, d.replaceOriginal)), d.log);
+  if (msg.overflow && answer.kind !== 'file') {
+    const failed = await upload(d, { filename: `moneymind-${answer.kind}.txt`, title: msg.text.slice(0, 200), content: renderAnswer(answer, { color: false }), comment: 'the full answer' });
+    if (failed) await d.respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: the full answer could not be attached: ${failed}` });
+  }
+}
+
+function payload(msg: SlackMessage, replace: boolean): Parameters<RespondFn>[0] {
+  const { overflow: _overflow, ...rest } = msg;
+  return { ...rest, blocks: [...rest.blocks] as never, replace_original: replace };
+}
+
+/** files.uploadV2 (getUploadURLExternal → upload → completeUploadExternal). Returns what went wrong, for the person. */
+async function upload(d: Delivery, f: { filename: string; title: string; content: string; comment: string }): Promise<string | undefined> {
+  try {
+    await d.client.files.uploadV2({ channel_id: d.channelId, file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title, initial_comment: f.comment });
+    return undefined;
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    d.log.error({ err, slackError: code, filename: f.filename }, 'file upload failed');
+    if (code === 'not_in_channel' || code === 'channel_not_found') return 'I cannot post files here: invite me to this channel (/invite @MoneyMind) and try again.';
+    if (code === 'missing_scope') return 'the Slack app lacks the files:write scope: reinstall it from manifest.yml.';
+    return 'Slack refused the file upload; the details are in the bot\'s logs. Try again in a minute.';
+  }
+}
+
+/**
+ * response_url answers 429 or 5xx now and then; the answer is worth a few quick retries (bounded:
+ * 3 attempts within ~2 s) before giving up and telling the person.
+ */
+export async function withRetry(send: () => Promise<unknown>, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      return;
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      const retryable = status === 429 || (status !== undefined && status >= 500);
+      if (!retryable || attempt >= 3) throw err;
+      log.warn({ status, attempt }, 'response_url refused the answer; retrying');
+      await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { RecordedCall, SlackDouble } from './slack-double.js';
+import { slackHeaders } from './slack-sign.js';
+
+/**
+ * Sends what Slack sends to an app in HTTP mode: a slash command or a button click, form-encoded
+ * and signed, with a response_url pointing at the Web API double.
+ */
+export interface SlackSender {
+  command(text: string, opts?: { secret?: string; timestamp?: number; channel?: string; user?: string }): Promise<{ id: number; status: number; ms: number; json: Record<string, unknown> }>;
+  click(actionId: string, value: string): Promise<RecordedCall>;
+  /** The calls made to one request's response_url. */
+  responses(id: number): RecordedCall[];
+}
+
+let seq = 0;
+
+export function slackSender(appUrl: string, slack: SlackDouble, secret: string): SlackSender {
+  const post = (body: string, s = secret, timestamp?: number) => fetch(`${appUrl}/slack/events`, { method: 'POST', headers: slackHeaders(s, body, timestamp), body });
+  return {
+    async command(text, opts = {}) {
+      const id = ++seq;
+      const body = new URLSearchParams({
+        command: '/moneymind',
+        text,
+        user_id: opts.user ?? 'U123',
+        user_name: 'alice',
+        channel_id: opts.channel ?? 'C123',
+        team_id: 'T1',
+        response_url: `${slack.url}/response/${id}`,
+        trigger_id: 't',
+        token: 'legacy',
+      }).toString();
+      const started = Date.now();
+      const res = await post(body, opts.secret, opts.timestamp);
+      const raw = await res.text();
+      return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+    },
+    async click(actionId, value) {
+      const id = ++seq;
+      const payload = {
+        type: 'block_actions',
+        user: { id: 'U123', username: 'alice', team_id: 'T1' },
+        team: { id: 'T1' },
+        channel: { id: 'C123' },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 't',
+        response_url: `${slack.url}/response/${id}`,
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+      };
+      const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+      if (res.status !== 200) throw new Error(`button click answered ${res.status}`);
+      return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
+    },
+    responses: (id) => slack.calls.filter((c) => c.path === `/response/${id}`),
+  };
+}
