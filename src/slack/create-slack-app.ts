@@ -34,7 +34,14 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
   };
   const app =
     settings.mode === 'socket'
-      ? new App({ ...common, socketMode: true, appToken: settings.appToken.reveal() })
+      ? new App({
+          ...common,
+          socketMode: true,
+          appToken: settings.appToken.reveal(),
+          // The Socket Mode client has its own Web API client (apps.connections.open); it must
+          // follow SLACK_API_URL too. Its reconnect retry policy is left as Slack ships it.
+          installerOptions: { clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {} },
+        })
       : new App({ ...common, signingSecret: settings.signingSecret.reveal(), port: settings.port });
   app.command('/moneymind', moneymindCommand(services, log));
   app.action<BlockButtonAction>('refresh', reportButton('refresh', services, log));

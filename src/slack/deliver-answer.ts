@@ -48,7 +48,7 @@ async function upload(d: Delivery, f: { filename: string; title: string; content
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     d.log.error({ err, slackError: code, filename: f.filename }, 'file upload failed');
-    if (code === 'not_in_channel' || code === 'channel_not_found') return 'I cannot post files here: invite me to this channel (/invite @MoneyMind) and try again.';
+    if (code === 'not_in_channel' || code === 'channel_not_found') return 'I cannot post files here: invite me to this channel (/invite @moneymind) and try again.';
     if (code === 'missing_scope') return 'the Slack app lacks the files:write scope: reinstall it from manifest.yml.';
     return 'Slack refused the file upload; the details are in the bot\'s logs. Try again in a minute.';
   }

@@ -173,7 +173,7 @@ describe('/moneymind subcommands against a real host', () => {
     slack.refuseNext('files.completeUploadExternal', 'not_in_channel');
     const r = await send.command('report prod-1');
     const hint = await slack.waitFor((c) => c.path === `/response/${r.id}` && c.body.response_type === 'ephemeral', 20_000);
-    assert.match(String(hint.body.text), /invite me to this channel \(\/invite @MoneyMind\)/);
+    assert.match(String(hint.body.text), /invite me to this channel \(\/invite @moneymind\)/);
     assert.ok(send.responses(r.id).some((c) => c.body.delete_original === true), 'the "collecting…" message is removed');
     assert.ok(!send.responses(r.id).some((c) => String(c.body.text).startsWith('📎')));
   });

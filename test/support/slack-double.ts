@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedCall {
   readonly path: string;
@@ -21,6 +22,11 @@ export interface SlackDouble {
   /** Files uploaded through files.uploadV2, by file id: what a reader of the channel would open. */
   readonly uploads: Map<string, { filename: string; content: string }>;
   waitFor(pred: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /**
+   * Socket Mode: apps.connections.open hands out ws://…/socket; `envelope` sends what Slack sends
+   * over it (after the app connected and got "hello") and resolves with the app's ack payload.
+   */
+  envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,10 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       return;
     }
     const reply: Record<string, unknown> = { ok: true };
+    if (method === 'apps.connections.open') {
+      Object.assign(reply, { url: `${url.replace('http', 'ws')}/socket` });
+      calls.at(-1)!.body.authorization = req.headers.authorization ?? '';
+    }
     if (method === 'files.getUploadURLExternal') {
       const id = `F${++fileSeq}`;
       pending.set(id, String(body.filename));
@@ -70,6 +80,21 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     if (method === 'chat.postMessage') Object.assign(reply, { ts: `${Date.now() / 1000}`, channel: body.channel });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
   });
+  const wss = new WebSocketServer({ noServer: true });
+  let socket: WebSocket | undefined;
+  const acks = new Map<string, (payload: Record<string, unknown>) => void>();
+  server.on('upgrade', (req, sock, head) => {
+    if (req.url !== '/socket') return void sock.destroy();
+    wss.handleUpgrade(req, sock, head, (ws) => {
+      socket = ws;
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+        if (msg.envelope_id) acks.get(msg.envelope_id)?.(msg.payload ?? {});
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'double' }, connection_info: { app_id: 'A1' } }));
+    });
+  });
+  let envelopeSeq = 0;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
@@ -79,6 +104,21 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     uploads,
     refuseNext: (method, error) => void refusals.set(method, error),
     failNext: (status, times = 1) => failures.push(...Array.from({ length: times }, () => status)),
+    async envelope(type, payload, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (!socket && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      if (!socket) throw new Error('the app never opened a Socket Mode connection');
+      const id = `env-${++envelopeSeq}`;
+      const ack = new Promise<Record<string, unknown>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ack for ${id} within ${timeoutMs} ms`)), timeoutMs);
+        acks.set(id, (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        });
+      });
+      socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true }));
+      return ack;
+    },
     async waitFor(pred, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
@@ -90,6 +130,8 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     },
     close: () =>
       new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
         server.closeAllConnections();
         server.close(() => r());
       }),

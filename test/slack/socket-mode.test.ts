@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.js';
+import { loadSlackSettings } from '../../src/config/slack-settings.js';
+import { engineServices } from '../../src/engine/engine-services.js';
+import { createLogger } from '../../src/log/create-logger.js';
+import { TransportPool } from '../../src/remote/transport-pool.js';
+import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
+
+/*
+ * Socket Mode, the default: the app opens apps.connections.open on the double (through
+ * SLACK_API_URL, with the app token), connects to the WebSocket it is handed, and acks each
+ * envelope over it. The built-in `local` host has nothing on port 5070 here, so checks fail fast.
+ */
+let slack: SlackDouble;
+let app: SlackRunner;
+let pool: TransportPool;
+
+before(async () => {
+  slack = await startSlackDouble();
+  const settings = loadSlackSettings({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.apiUrl });
+  assert.equal(settings.mode, 'socket');
+  if (settings.mode !== 'socket') return;
+  const config = loadConfig({}, undefined);
+  const log = createLogger({ level: 'silent' });
+  pool = new TransportPool(log);
+  app = createSlackApp(settings, engineServices(config, (h) => pool.get(h), Date.now, log), log);
+  await app.start();
+});
+after(async () => {
+  await app?.stop();
+  await pool?.closeAll();
+  await slack?.close();
+});
+
+const slash = (text: string, responseId: number) => ({
+  command: '/moneymind',
+  text,
+  user_id: 'U123',
+  user_name: 'alice',
+  channel_id: 'C123',
+  team_id: 'T1',
+  api_app_id: 'A1',
+  response_url: `${slack.url}/response/sock-${responseId}`,
+  trigger_id: 't',
+  token: 'legacy',
+});
+
+describe('Socket Mode', () => {
+  it('connects with the app token through SLACK_API_URL', async () => {
+    const open = await slack.waitFor((c) => c.path === '/api/apps.connections.open');
+    assert.equal(open.body.authorization, 'Bearer xapp-test');
+  });
+
+  it('help is answered in the envelope ack, ephemerally', async () => {
+    const ack = await slack.envelope('slash_commands', slash('help', 1));
+    assert.equal(ack.response_type, 'ephemeral');
+    assert.match(JSON.stringify(ack.blocks), /\/moneymind status \[HOST\|all\]/);
+  });
+
+  it('health local: acked at once over the socket, the answer replaces it through response_url', async () => {
+    const started = Date.now();
+    const ack = await slack.envelope('slash_commands', slash('health local', 2));
+    assert.ok(Date.now() - started < 1000, `ack took ${Date.now() - started} ms`);
+    assert.equal(ack.response_type, 'in_channel');
+    assert.match(String(ack.text), /checking local…/);
+    const answer = await slack.waitFor((c) => c.path === '/response/sock-2', 15_000);
+    assert.equal(answer.body.replace_original, true);
+    assert.match(String(answer.body.text), /^🔴 local unhealthy/);
+  });
+
+  it('hostile text gets the router\'s error in the ack', async () => {
+    const ack = await slack.envelope('slash_commands', slash('status `reboot`', 3));
+    assert.equal(ack.response_type, 'ephemeral');
+    assert.match(String(ack.text), /unexpected character "`"/);
+  });
+});
