@@ -26,13 +26,13 @@ export const COMMANDS: readonly Command[] = [
  * The one router Slack and the terminal share. Parsing and validation happen here, before
  * anything runs, so an adapter can acknowledge at once with `plan.progress` and run later.
  */
-export function planCommand(text: string, caller: Caller, config: Config): Plan | Answer {
+export function planCommand(text: string, caller: Caller, config: Config, commands: readonly Command[] = COMMANDS): Plan | Answer {
   const t = tokenize(text);
   if ('error' in t) return { kind: 'error', visibility: 'ephemeral', message: t.error };
   const [name, ...args] = t.words;
-  if (name === undefined || name.toLowerCase() === 'help') return help(caller, config);
-  const cmd = COMMANDS.find((c) => c.name === name.toLowerCase());
-  if (!cmd) return help(caller, config, `unknown command "${name.slice(0, 40)}"`);
+  if (name === undefined || name.toLowerCase() === 'help') return help(caller, config, commands);
+  const cmd = commands.find((c) => c.name === name.toLowerCase());
+  if (!cmd) return help(caller, config, commands, `unknown command "${name.slice(0, 40)}"`);
   if (!cmd.allowed(caller, config)) return { kind: 'error', visibility: 'ephemeral', message: `you may not run ${cmd.name}` };
   return cmd.plan(args, config);
 }
@@ -43,8 +43,8 @@ export async function runCommand(text: string, caller: Caller, services: Command
 }
 
 /** Usage listing only what this caller may run. */
-function help(caller: Caller, config: Config, intro?: string): Answer {
-  const commands = COMMANDS.filter((c) => c.allowed(caller, config)).map((c) => ({ usage: c.usage, description: c.description }));
+function help(caller: Caller, config: Config, registry: readonly Command[], intro?: string): Answer {
+  const commands = registry.filter((c) => c.allowed(caller, config)).map((c) => ({ usage: c.usage, description: c.description }));
   commands.push({ usage: 'help', description: 'this list' });
   return { kind: 'help', visibility: 'ephemeral', commands, ...(intro ? { intro } : {}) };
 }

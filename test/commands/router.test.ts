@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Answer } from '../../src/commands/answer.js';
-import type { Caller, Plan } from '../../src/commands/command.js';
+import type { Caller, Command, Plan } from '../../src/commands/command.js';
 import { isAnswer } from '../../src/commands/host-args.js';
-import { planCommand } from '../../src/commands/router.js';
+import { COMMANDS, planCommand } from '../../src/commands/router.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { loadConfig } from '../../src/config/load-config.js';
 
@@ -75,5 +75,27 @@ describe('planCommand', () => {
   it('too many arguments is a usage error', () => {
     assert.match(error('status prod-1 prod-2'), /at most one host — usage: status \[HOST\|all\]/);
     assert.match(error('hosts prod-1'), /hosts takes no arguments/);
+  });
+  it('report takes exactly one configured host', () => {
+    assert.match(error('report'), /report takes exactly one host — usage: report HOST/);
+    assert.match(error('report all'), /report takes exactly one host/);
+    assert.match(error('report prod-3'), /unknown host "prod-3" — known hosts: prod-1, prod-2/);
+    const p = plan('report prod-2');
+    assert.ok(!isAnswer(p) && p.progress === 'collecting a support bundle from prod-2…');
+  });
+  it('help lists only what the caller may run, and running the rest is refused', () => {
+    // A command only U-ADMIN may run, as restart will be: the registry is the real one plus it.
+    const adminOnly: Command = { name: 'restart', usage: 'restart HOST', description: 'restart', allowed: (c) => c.userId === 'U-ADMIN', plan: () => ({ kind: 'error', visibility: 'ephemeral', message: 'ran' }) };
+    const registry = [...COMMANDS, adminOnly];
+    const usages = (who: string): string[] => {
+      const h = planCommand('help', { userId: who, source: 'slack' }, config, registry);
+      assert.ok(isAnswer(h) && h.kind === 'help');
+      return h.commands.map((c) => c.usage);
+    };
+    assert.ok(!usages('U1').includes('restart HOST'));
+    assert.ok(usages('U-ADMIN').includes('restart HOST'));
+    assert.equal(usages('U1').length + 1, usages('U-ADMIN').length);
+    const refused = planCommand('restart prod-1', caller, config, registry);
+    assert.ok(isAnswer(refused) && refused.kind === 'error' && refused.message === 'you may not run restart');
   });
 });

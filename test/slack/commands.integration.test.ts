@@ -143,7 +143,7 @@ describe('/moneymind subcommands against a real host', () => {
     assert.match(String(a.body.text), /^📎 support bundle for prod-1: \d+ KB, \d+ log lines$/);
     const done = callsTo('files.completeUploadExternal');
     assert.equal(done.length, before + 1, 'one upload');
-    assert.equal(done.at(-1)!.body.channel_id, 'C123');
+    assert.equal(done.at(-1)!.body.channel_id, 'C0123ABCD');
     const id = (JSON.parse(String(done.at(-1)!.body.files)) as { id: string }[])[0]!.id;
     const file = slack.uploads.get(id)!;
     assert.match(file.filename, /^moneymind-prod-1-\d{4}-\d\d-\d\dT[\d-]+Z\.txt$/);

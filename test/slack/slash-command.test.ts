@@ -41,6 +41,7 @@ before(async () => {
     cfgFile,
     stringify({
       hosts: [{ name: 'slow-1', ssh: { host: '127.0.0.1', port: (silent.address() as { port: number }).port, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc', readyTimeout: '2s' } }],
+      slack: { commandChannels: ['C0123ABCD', 'C0456EFGH'] },
     }),
   );
   const config = loadConfig({}, cfgFile);
@@ -124,5 +125,21 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
     const crafted = await click('logs', 'slow-1; rm -rf /');
     assert.equal(crafted.body.response_type, 'ephemeral');
     assert.match(String(crafted.body.text), /unexpected character ";"/);
+  });
+
+  it('outside slack.commandChannels: an ephemeral pointer to where it works, and nothing runs', async () => {
+    const r = await send.command('status slow-1', { channel: 'C0777WXYZ' });
+    assert.equal(r.json.response_type, 'ephemeral');
+    assert.equal(r.json.text, '/moneymind answers in <#C0123ABCD>, <#C0456EFGH>; try it there.');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(send.responses(r.id).length, 0);
+  });
+
+  it('when response_url keeps failing: a short ephemeral message, no stack trace', async () => {
+    slack.failNext(500, 3);
+    const r = await send.command('health slow-1');
+    const told = await slack.waitFor((c) => c.path === `/response/${r.id}` && c.body.response_type === 'ephemeral', 15_000);
+    assert.equal(told.body.text, ":warning: Something went wrong running that command; the details are in the bot's logs. Try again in a minute.");
+    assert.equal(send.responses(r.id).length, 4, 'three refused attempts, then the apology');
   });
 });

@@ -10,20 +10,24 @@ import { createLogger } from '../../src/log/create-logger.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
 import { runTerminal } from '../../src/terminal/run-terminal.js';
 
+/** Feeds `lines` to terminal mode over the built-in config (one `local` host, as a fresh clone runs). */
+async function drive(lines: string, opts: { prompt: boolean; saveDir?: string }): Promise<string> {
+  const config = loadConfig({}, undefined);
+  const t = new LocalTransport();
+  const services = engineServices(config, () => t, Date.now, createLogger({ level: 'silent' }));
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (d: Buffer) => (text += d.toString()));
+  const done = runTerminal(input, output, services, { color: false, ...opts });
+  input.end(lines);
+  await done;
+  return text;
+}
+
 describe('terminal mode, driven through stdin', () => {
   it('answers each line with the router and stops on quit', async () => {
-    // The built-in config: one `local` host with the runbook defaults, as a fresh clone runs.
-    const config = loadConfig({}, undefined);
-    const t = new LocalTransport();
-    const services = engineServices(config, () => t, Date.now, createLogger({ level: 'silent' }));
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (d: Buffer) => (text += d.toString()));
-    const done = runTerminal(input, output, services, { color: false, prompt: true });
-    input.write('hosts\nstatus local; reboot\nstatus nope\nstatus\nhosts\nwhat\nquit\nstatus\n');
-    input.end();
-    await done;
+    const text = await drive('hosts\nstatus local; reboot\nstatus nope\nstatus\nhosts\nwhat\nquit\nstatus\n', { prompt: true });
     assert.match(text, /^MoneyMind ops bot — terminal mode \(1 host from built-in defaults/);
     assert.match(text, /local {12}local {18}systemd moneymind {8}not checked yet/);
     assert.match(text, /error: unexpected character ";"/);
@@ -38,16 +42,7 @@ describe('terminal mode, driven through stdin', () => {
   it('report local saves the support bundle as an owner-only file and says where', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-term-'));
     try {
-      const config = loadConfig({}, undefined);
-      const t = new LocalTransport();
-      const services = engineServices(config, () => t, Date.now, createLogger({ level: 'silent' }));
-      const input = new PassThrough();
-      const output = new PassThrough();
-      let text = '';
-      output.on('data', (d: Buffer) => (text += d.toString()));
-      const done = runTerminal(input, output, services, { color: false, prompt: false, saveDir: dir });
-      input.end('report local\n');
-      await done;
+      const text = await drive('report local\n', { prompt: false, saveDir: dir });
       const [name] = readdirSync(dir);
       assert.ok(name, text);
       assert.match(text, /collecting a support bundle from local…\nsupport bundle for local: \d+ KB, \d+ log lines\nsaved \/.*moneymind-local-.*\.txt/);

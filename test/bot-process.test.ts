@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from './support/free-port.js';
+import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
+import { slackSender } from './support/slack-requests.js';
+
+/*
+ * The bot as `npm start` runs it (src/main.ts, through tsx here): the environment picks the mode.
+ * Nothing from the test's own environment leaks in: each run gets exactly the variables listed.
+ */
+const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
+let slack: SlackDouble;
+
+function bot(env: Record<string, string>, stdin = '') {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', ...env }, cwd: new URL('..', import.meta.url).pathname });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdin.end(stdin);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => out, err: () => err };
+}
+
+before(async () => {
+  slack = await startSlackDouble();
+});
+after(async () => {
+  await slack?.close();
+});
+
+describe('the bot process picks its mode from the environment', () => {
+  it('no Slack tokens: terminal mode on stdin with the built-in local host', async () => {
+    const b = bot({}, 'hosts\nstatus nope\nquit\n');
+    assert.equal(await b.exited, 0, b.err());
+    assert.match(b.out(), /^MoneyMind ops bot — terminal mode \(1 host from built-in defaults/);
+    assert.match(b.out(), /local {12}local {18}systemd moneymind {8}not checked yet/);
+    assert.match(b.out(), /error: unknown host "nope" — known hosts: local/);
+  });
+
+  it('a half-set Slack environment: exit 2, the variables named, no token printed', async () => {
+    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-do-not-print-me' });
+    assert.equal(await b.exited, 2);
+    assert.match(b.err(), /SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN \(Socket Mode\) nor SLACK_SIGNING_SECRET \(HTTP mode\) is/);
+    assert.doesNotMatch(b.out() + b.err(), /do-not-print-me/);
+  });
+
+  it('bot token + signing secret: HTTP mode on PORT answers a signed command; SIGTERM stops it cleanly', async () => {
+    const port = await freePort();
+    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port) });
+    const send = slackSender(`http://127.0.0.1:${port}`, slack, 'process-secret');
+    let r: Awaited<ReturnType<typeof send.command>> | undefined;
+    for (let i = 0; i < 100 && !r; i++) {
+      r = await send.command('help').catch(() => undefined); // not listening yet: retry (bounded, 10 s)
+      if (!r) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.ok(r, `the bot never listened on ${port}: ${b.err()}`);
+    assert.equal(r.json.response_type, 'ephemeral');
+    assert.match(JSON.stringify(r.json.blocks), /\/moneymind report HOST/);
+    b.child.kill('SIGTERM');
+    assert.equal(await b.exited, 0, b.err());
+  });
+});
