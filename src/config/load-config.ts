@@ -30,6 +30,7 @@ export function loadConfig(env: Env, file: string | undefined): Config {
     hosts,
     thresholds: parsed.data.thresholds,
     slack: { alertChannel: slack.alertChannel, commandChannels: slack.commandChannels, approvers: slack.approvers },
+    watch: parsed.data.watch,
     source,
   } satisfies Config);
 }
@@ -88,7 +89,7 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
   const mysql = h.mysql
     ? { host: h.mysql.host, port: h.mysql.port, user: h.mysql.user, connectTimeout: h.mysql.connectTimeout, password: secretFrom('mysql.passwordEnv', h.mysql.passwordEnv) }
     : undefined;
-  return { name: h.name, transport: h.transport, ssh, app: { ...h.app, supervisorConfig: h.app.supervisorConfig }, mysql };
+  return { name: h.name, transport: h.transport, ssh, app: { ...h.app, supervisorConfig: h.app.supervisorConfig }, mysql, dbName: h.mysql ? (h.mysql.name ?? h.name) : undefined };
 }
 
 function configError(source: string, problems: string[]): OpsError {

@@ -1,3 +1,5 @@
+import cron from 'node-cron';
+import { CAUSE_IDS } from '../diagnosis/cause.js';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -56,6 +58,11 @@ const mysqlSchema = z.strictObject({
   user: z.string().min(1).max(80),
   passwordEnv: envName,
   connectTimeout: duration.prefault('5s'),
+  /**
+   * Names the database server; hosts giving the same name share it, so its outage is one incident
+   * (one alert thread) instead of one per host. Default: the host's own name.
+   */
+  name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only').optional(),
 });
 
 export const hostSchema = z.strictObject({
@@ -89,13 +96,32 @@ const slackSchema = z.strictObject({
   approvers: z.array(slackId).default([]),
 });
 
+const cronExpression = z.string().refine((s) => cron.validate(s), 'a cron expression like "* * * * *" (five fields, or six with seconds first)');
+const watchSchema = z.strictObject({
+  /** The runbook's monitor ran every 60 s; a seconds field is allowed (tests run every second). */
+  schedule: cronExpression.default('* * * * *'),
+  failuresToAlert: z.number().int().min(1).max(100).default(2),
+  successesToResolve: z.number().int().min(1).max(100).default(2),
+  remindEvery: duration.prefault('30m'),
+  /** Percent state change over the last 21 cycles (Nagios' flap detection). */
+  flapHigh: z.number().min(1).max(100).default(50),
+  flapLow: z.number().min(0).max(100).default(25),
+  /** Warnings that still open an alert; every critical cause does. */
+  alertWarnings: z.array(z.enum(CAUSE_IDS)).default(['memory-growth', 'disk-full', 'db-connections-exhausted']),
+  concurrency: z.number().int().min(1).max(64).default(16),
+  /** SQLite file for incidents, silences, RSS samples and pending posts. */
+  store: z.string().min(1).default('./data/moneymind.db'),
+});
+
 export const fileSchema = z
   .strictObject({
     hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
     slack: slackSchema.default(slackSchema.parse({})),
+    watch: watchSchema.default(watchSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.watch.flapLow >= cfg.watch.flapHigh) ctx.addIssue({ code: 'custom', path: ['watch', 'flapLow'], message: `must be below flapHigh (${cfg.watch.flapHigh})` });
     const seen = new Set<string>();
     cfg.hosts.forEach((h, i) => {
       if (seen.has(h.name)) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `"${h.name}" is used twice — host names must be unique` });

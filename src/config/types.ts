@@ -1,3 +1,4 @@
+import type { CauseId } from '../diagnosis/cause.js';
 import type { Secret } from './secret.js';
 
 /*
@@ -42,6 +43,8 @@ export interface HostConfig {
   readonly ssh: SshTarget | undefined;
   readonly app: AppTarget;
   readonly mysql: MysqlTarget | undefined;
+  /** The database server's name (mysql.name, else the host's): hosts sharing it share one outage incident. */
+  readonly dbName: string | undefined;
 }
 
 export interface Thresholds {
@@ -67,10 +70,24 @@ export interface SlackSettings {
   readonly approvers: readonly string[];
 }
 
+export interface WatchSettings {
+  readonly schedule: string;
+  readonly failuresToAlert: number;
+  readonly successesToResolve: number;
+  /** Milliseconds. */
+  readonly remindEvery: number;
+  readonly flapHigh: number;
+  readonly flapLow: number;
+  readonly alertWarnings: readonly CauseId[];
+  readonly concurrency: number;
+  readonly store: string;
+}
+
 export interface Config {
   readonly hosts: readonly HostConfig[];
   readonly thresholds: Thresholds;
   readonly slack: SlackSettings;
+  readonly watch: WatchSettings;
   /** Where the config came from, for messages: a file path or "built-in defaults". */
   readonly source: string;
 }

@@ -1,0 +1,138 @@
+import type { WatchSettings } from '../config/types.js';
+import type { Cause, CauseId } from '../diagnosis/cause.js';
+import { FLAP_WINDOW, isFlapping } from './flapping.js';
+import type { Observation } from './observe.js';
+
+/** Per incident key, what the watcher remembers between cycles (kept in the store as JSON). */
+export interface Tracker {
+  readonly key: string;
+  readonly subject: string;
+  readonly cause: CauseId;
+  readonly hosts: readonly string[];
+  readonly phase: 'ok' | 'pending' | 'firing';
+  readonly fails: number;
+  readonly oks: number;
+  /** Last states, oldest first: true = failing. */
+  readonly history: readonly boolean[];
+  readonly flapping: boolean;
+  /** When the current episode's first failure was seen. */
+  readonly since: number | undefined;
+  /** Whether the open message went out (false while silenced). */
+  readonly posted: boolean;
+  readonly lastReminder: number | undefined;
+  /** What an update is posted on: severity and the title's kind, not the numbers in it. */
+  readonly signature: string | undefined;
+  readonly detail: Cause | undefined;
+  readonly affected: readonly string[];
+}
+
+/** What the cycle asks the notifier to post. The notifier turns these into Slack messages. */
+export type Intent =
+  | { readonly kind: 'open'; readonly key: string; readonly flapping: boolean }
+  | { readonly kind: 'update'; readonly key: string; readonly what: string }
+  | { readonly kind: 'remind'; readonly key: string; readonly firingMs: number }
+  | { readonly kind: 'flapping'; readonly key: string }
+  | { readonly kind: 'resolve'; readonly key: string; readonly durationMs: number; readonly note?: string };
+
+export interface PolicyContext {
+  readonly now: number;
+  readonly settings: Pick<WatchSettings, 'failuresToAlert' | 'successesToResolve' | 'remindEvery' | 'flapHigh' | 'flapLow'>;
+  /** Hosts silenced right now. */
+  readonly silenced: ReadonlySet<string>;
+}
+
+export interface Step {
+  readonly trackers: Tracker[];
+  readonly intents: Intent[];
+  /** Keys whose incident ended this cycle (for history), and those that began firing. */
+  readonly opened: readonly string[];
+  readonly closed: readonly { readonly key: string; readonly durationMs: number }[];
+}
+
+/**
+ * Pure: one cycle's observations against the trackers → new trackers and what to post.
+ * ok → pending (fewer than failuresToAlert consecutive failures) → firing → ok after
+ * successesToResolve good cycles. One key = one incident = one thread: nothing is opened twice.
+ */
+export function step(previous: readonly Tracker[], observations: readonly Observation[], ctx: PolicyContext): Step {
+  const byKey = new Map(previous.map((t) => [t.key, t]));
+  const intents: Intent[] = [];
+  const opened: string[] = [];
+  const closed: { key: string; durationMs: number }[] = [];
+  const s = ctx.settings;
+  for (const o of observations) {
+    const before = byKey.get(o.key) ?? fresh(o);
+    if (o.verdict === 'unknown') continue;
+    const failing = o.verdict === 'fail';
+    const history = [...before.history, failing].slice(-FLAP_WINDOW);
+    const flapping = isFlapping(before.flapping, history, s.flapHigh, s.flapLow);
+    let t: Tracker = {
+      ...before,
+      history,
+      flapping,
+      fails: failing ? before.fails + 1 : 0,
+      oks: failing ? 0 : before.oks + 1,
+      ...(failing ? { detail: o.detail, hosts: o.hosts.length ? o.hosts : before.hosts, affected: o.affected, subject: o.subject } : {}),
+    };
+    const silenced = t.hosts.length > 0 && t.hosts.every((h) => ctx.silenced.has(h));
+    const say = (i: Intent): void => {
+      if (t.posted) intents.push(i);
+    };
+
+    if (flapping) {
+      // One notice instead of open/close spam: in the thread if there is one, else as the opening
+      // message; then quiet until it settles. The incident stays open meanwhile.
+      if (!before.flapping) say({ kind: 'flapping', key: t.key });
+      if (!t.posted && !silenced) {
+        intents.push({ kind: 'open', key: t.key, flapping: true });
+        t = { ...t, posted: true, lastReminder: ctx.now };
+      }
+      if (t.phase !== 'firing') {
+        opened.push(t.key);
+        t = { ...t, phase: 'firing', since: t.since ?? ctx.now };
+      }
+    } else if (failing) {
+      if (before.flapping) say({ kind: 'update', key: t.key, what: 'stopped flapping; still failing' });
+      if (t.phase === 'ok') t = { ...t, phase: 'pending', since: ctx.now };
+      if (t.phase === 'pending' && t.fails >= s.failuresToAlert) {
+        t = { ...t, phase: 'firing', posted: false, lastReminder: ctx.now, signature: signature(o.detail) };
+        opened.push(t.key);
+      }
+      if (t.phase === 'firing') {
+        if (!t.posted && !silenced) {
+          intents.push({ kind: 'open', key: t.key, flapping: false });
+          t = { ...t, posted: true, lastReminder: ctx.now, signature: signature(o.detail) };
+        } else if (t.posted) {
+          const sig = signature(o.detail);
+          if (sig !== t.signature) {
+            say({ kind: 'update', key: t.key, what: o.detail ? `${o.detail.severity}: ${o.detail.title}` : 'changed' });
+            t = { ...t, signature: sig };
+          } else if (ctx.now - (t.lastReminder ?? ctx.now) >= s.remindEvery) {
+            say({ kind: 'remind', key: t.key, firingMs: ctx.now - (t.since ?? ctx.now) });
+            t = { ...t, lastReminder: ctx.now };
+          }
+        }
+      }
+    } else if (t.phase === 'pending') {
+      t = { ...t, phase: 'ok', since: undefined };
+    } else if (t.phase === 'firing' && (t.oks >= s.successesToResolve || before.flapping)) {
+      const durationMs = ctx.now - (t.since ?? ctx.now);
+      say({ kind: 'resolve', key: t.key, durationMs, ...(before.flapping ? { note: 'stopped flapping' } : {}) });
+      closed.push({ key: t.key, durationMs });
+      t = { ...t, phase: 'ok', since: undefined, posted: false, lastReminder: undefined, signature: undefined };
+    }
+    byKey.set(t.key, t);
+  }
+  // Keys that are quiet and settled carry no memory worth keeping.
+  const trackers = [...byKey.values()].filter((t) => t.phase !== 'ok' || t.flapping || t.history.some((x) => x));
+  return { trackers, intents, opened, closed };
+}
+
+function fresh(o: Observation): Tracker {
+  return { key: o.key, subject: o.subject, cause: o.cause, hosts: o.hosts, phase: 'ok', fails: 0, oks: 0, history: [], flapping: false, since: undefined, posted: false, lastReminder: undefined, signature: undefined, detail: undefined, affected: [] };
+}
+
+/** Severity plus the title with its numbers blanked: "42 errors" → "# errors" does not re-alert. */
+function signature(c: Cause | undefined): string | undefined {
+  return c ? `${c.severity}:${c.title.replace(/\d+(\.\d+)?/g, '#')}` : undefined;
+}
