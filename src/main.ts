@@ -5,33 +5,55 @@ import { engineServices } from './engine/engine-services.js';
 import { asOpsError } from './errors.js';
 import { createLogger } from './log/create-logger.js';
 import { TransportPool } from './remote/transport-pool.js';
+import { slackAlertSender } from './slack/alert-sender.js';
 import { createSlackApp } from './slack/create-slack-app.js';
+import { Store } from './store/store.js';
 import { runTerminal } from './terminal/run-terminal.js';
+import { OutboxPoster } from './watch/outbox-poster.js';
+import { startWatcher, type Watcher } from './watch/watcher.js';
 
 /*
- * The bot: config → logger → transports → services → adapter (Slack, or terminal mode when no
- * Slack tokens are set). The only file, with cli/main.ts, that touches process globals.
+ * The bot: config → logger → store → transports → services → adapter (Slack with the watcher, or
+ * terminal mode when no Slack tokens are set). The only file, with cli/main.ts, that touches
+ * process globals.
  */
 const env = process.env;
 const log = createLogger({ level: env.LOG_LEVEL ?? 'info' });
 const pool = new TransportPool(log);
+let store: Store | undefined;
 try {
   const config = loadConfig(env, configPath(undefined, env));
   const slack = loadSlackSettings(env);
-  const services = engineServices(config, (h) => pool.get(h), Date.now, log);
+  store = new Store(config.watch.store);
+  const services = engineServices(config, (h) => pool.get(h), Date.now, log, store);
   if (slack.mode === 'none') {
     await runTerminal(process.stdin, process.stdout, services, { color: Boolean(process.stdout.isTTY) && !env.NO_COLOR, prompt: Boolean(process.stdin.isTTY) });
     await pool.closeAll();
+    store.close();
   } else {
     const app = createSlackApp(slack, services, log);
     await app.start();
-    log.info({ mode: slack.mode, hosts: config.hosts.length }, 'moneymind bot started');
+    let watcher: Watcher | undefined;
+    let poster: OutboxPoster | undefined;
+    const channel = config.slack.alertChannel;
+    if (channel) {
+      poster = new OutboxPoster(store, slackAlertSender(slack.botToken.reveal(), slack.apiUrl), log.child({ component: 'outbox' }), { channel });
+      poster.kick(); // posts left over from before a restart go out first
+      watcher = startWatcher({ config, store, transportFor: (h) => pool.get(h), log: log.child({ component: 'watch' }), clock: Date.now, poster, onReports: (r, at) => services.remember(r, at) });
+    } else {
+      log.warn({}, 'no slack.alertChannel in the config: the watcher is off (commands still work)');
+    }
+    log.info({ mode: slack.mode, hosts: config.hosts.length, watch: channel ? config.watch.schedule : 'off' }, 'moneymind bot started');
+    const openStore = store;
     const shutdown = async (signal: string): Promise<void> => {
       log.info({ signal }, 'shutting down');
       // Bounded: a stuck Slack socket or SSH close must not keep the process alive.
       setTimeout(() => process.exit(1), 10_000).unref();
+      await watcher?.stop();
+      await poster?.stop();
       await app.stop();
       await pool.closeAll();
+      openStore.close();
       process.exit(0);
     };
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -41,5 +63,6 @@ try {
   const e = asOpsError(err);
   process.stderr.write(`moneymind: ${e.toUserText()}\n`);
   await pool.closeAll();
+  store?.close();
   process.exitCode = 2;
 }

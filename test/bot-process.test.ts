@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from './support/free-port.js';
 import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
@@ -11,9 +14,11 @@ import { slackSender } from './support/slack-requests.js';
  */
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 let slack: SlackDouble;
+let cwd: string;
 
 function bot(env: Record<string, string>, stdin = '') {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', ...env }, cwd: new URL('..', import.meta.url).pathname });
+  // A temp working directory: the default store (./data/moneymind.db) lands there, not in the repo.
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', ...env }, cwd });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -25,9 +30,11 @@ function bot(env: Record<string, string>, stdin = '') {
 
 before(async () => {
   slack = await startSlackDouble();
+  cwd = mkdtempSync(join(tmpdir(), 'mm-bot-'));
 });
 after(async () => {
   await slack?.close();
+  rmSync(cwd, { recursive: true, force: true });
 });
 
 describe('the bot process picks its mode from the environment', () => {
@@ -37,6 +44,7 @@ describe('the bot process picks its mode from the environment', () => {
     assert.match(b.out(), /^MoneyMind ops bot — terminal mode \(1 host from built-in defaults/);
     assert.match(b.out(), /local {12}local {18}systemd moneymind {8}not checked yet/);
     assert.match(b.out(), /error: unknown host "nope" — known hosts: local/);
+    assert.ok(existsSync(join(cwd, 'data', 'moneymind.db')), 'the store is created under ./data/');
   });
 
   it('a half-set Slack environment: exit 2, the variables named, no token printed', async () => {

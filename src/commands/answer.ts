@@ -6,11 +6,13 @@ import type { HostReport } from '../engine/host-report.js';
  * only for the person who asked.
  */
 export type Answer =
-  | { readonly kind: 'reports'; readonly visibility: 'channel'; readonly reports: readonly HostReport[]; readonly detail: boolean }
+  | { readonly kind: 'reports'; readonly visibility: 'channel'; readonly reports: readonly HostReport[]; readonly detail: boolean; readonly silences?: ReadonlyMap<string, SilenceLine> }
   | { readonly kind: 'log-lines'; readonly visibility: 'channel'; readonly host: string; readonly lines: readonly string[]; readonly report: HostReport }
   | { readonly kind: 'file'; readonly visibility: 'channel'; readonly filename: string; readonly title: string; readonly content: string; readonly summary: string }
   | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
+  | { readonly kind: 'note'; readonly visibility: 'channel' | 'ephemeral'; readonly text: string }
+  | { readonly kind: 'history'; readonly visibility: 'ephemeral'; readonly host: string | undefined; readonly incidents: readonly HistoryLine[] }
   | { readonly kind: 'error'; readonly visibility: 'ephemeral'; readonly message: string; readonly fix?: string };
 
 export interface HostLine {
@@ -19,4 +21,19 @@ export interface HostLine {
   readonly service: string;
   /** From the last check the bot ran on it, if any. */
   readonly last: { readonly status: HostReport['status']; readonly at: number; readonly cause: string | undefined } | undefined;
+  readonly silence: SilenceLine | undefined;
+}
+
+export interface SilenceLine {
+  readonly until: number;
+  readonly reason: string;
+  readonly by: string;
+}
+
+export interface HistoryLine {
+  readonly subject: string;
+  readonly cause: string;
+  readonly title: string;
+  readonly openedAt: number;
+  readonly resolvedAt: number | undefined;
 }

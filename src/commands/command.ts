@@ -2,6 +2,7 @@ import type { CheckId } from '../checks/check-types.js';
 import type { Config, HostConfig } from '../config/types.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { SupportBundle } from '../report/format-bundle.js';
+import type { IncidentRow, Silence } from '../store/watch-store.js';
 import type { Answer } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
@@ -18,6 +19,16 @@ export interface CommandServices {
   lastReport(name: string): { report: HostReport; at: number } | undefined;
   /** The support bundle of one host, with a fresh diagnosis in it. */
   supportBundle(host: HostConfig): Promise<SupportBundle>;
+  /** Silences and incident history, from the store; undefined when the bot runs without one. */
+  readonly incidents: IncidentServices | undefined;
+}
+
+export interface IncidentServices {
+  silence(host: string, durationMs: number, reason: string, by: string): Silence;
+  unsilence(host: string): boolean;
+  /** Active silences, by host. */
+  silences(): ReadonlyMap<string, Silence>;
+  history(host: string | undefined, limit: number): readonly IncidentRow[];
 }
 
 /** A parsed, validated request, ready to run; `progress` is what to show while it runs. */
@@ -25,7 +36,7 @@ export interface Plan {
   readonly progress: string;
   /** Touches no host (reads what the bot already knows): an adapter may answer in its ack. */
   readonly immediate?: boolean;
-  run(services: CommandServices): Promise<Answer>;
+  run(services: CommandServices, caller: Caller): Promise<Answer>;
 }
 
 /**

@@ -21,6 +21,7 @@ export const hostsCommand: Command = {
             address: h.ssh ? `${h.ssh.host}:${h.ssh.port}` : 'local',
             service: `${h.app.manager} ${h.app.service}`,
             last: last ? { status: last.report.status, at: last.at, cause: last.report.causes[0]?.id } : undefined,
+            silence: s.incidents?.silences().get(h.name),
           };
         }),
       }),

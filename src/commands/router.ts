@@ -6,6 +6,8 @@ import { isAnswer } from './host-args.js';
 import { hostsCommand } from './hosts-command.js';
 import { logsCommand } from './logs-command.js';
 import { reportCommand } from './report-command.js';
+import { historyCommand } from './history-command.js';
+import { silenceCommand, unsilenceCommand } from './silence-command.js';
 import { statusCommand } from './status-command.js';
 import { tokenize } from './tokenize.js';
 
@@ -20,6 +22,9 @@ export const COMMANDS: readonly Command[] = [
   logsCommand,
   reportCommand,
   hostsCommand,
+  silenceCommand,
+  unsilenceCommand,
+  historyCommand,
 ];
 
 /**
@@ -39,7 +44,7 @@ export function planCommand(text: string, caller: Caller, config: Config, comman
 
 export async function runCommand(text: string, caller: Caller, services: CommandServices): Promise<Answer> {
   const plan = planCommand(text, caller, services.config);
-  return isAnswer(plan) ? plan : plan.run(services);
+  return isAnswer(plan) ? plan : plan.run(services, caller);
 }
 
 /** Usage listing only what this caller may run. */

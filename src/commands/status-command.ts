@@ -13,7 +13,7 @@ export const statusCommand: Command = {
     if (isAnswer(hosts)) return hosts;
     return {
       progress: progressFor(hosts, config),
-      run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, CHECK_IDS), detail: false }),
+      run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, CHECK_IDS), detail: false, silences: s.incidents?.silences() }),
     };
   },
 };

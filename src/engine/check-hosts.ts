@@ -1,5 +1,6 @@
 import type { CheckId } from '../checks/check-types.js';
 import type { HostConfig, Thresholds } from '../config/types.js';
+import type { RssSample } from '../diagnosis/cause.js';
 import type { RunLog } from '../log/run-log.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import { checkHost } from './check-host.js';
@@ -11,6 +12,8 @@ export interface FleetOptions {
   readonly concurrency?: number;
   readonly now: () => number;
   readonly log?: RunLog;
+  /** Earlier RSS samples per host (the watcher keeps them), for the memory-growth trend. */
+  readonly rssHistory?: (host: string) => readonly RssSample[];
 }
 
 /**
@@ -29,7 +32,7 @@ export async function checkHosts(
     while (next < hosts.length) {
       const i = next++;
       const host = hosts[i] as HostConfig;
-      results[i] = await checkHost(host, transportFor(host), thresholds, { ids: opts.ids, now: opts.now(), log: opts.log });
+      results[i] = await checkHost(host, transportFor(host), thresholds, { ids: opts.ids, now: opts.now(), log: opts.log, rssHistory: opts.rssHistory?.(host.name) ?? [] });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 16, hosts.length));

@@ -7,11 +7,18 @@ import type { HostTransport } from '../remote/host-transport.js';
 import { collectBundle } from '../report/collect-bundle.js';
 import { checkHosts } from './check-hosts.js';
 import type { HostReport } from './host-report.js';
+import type { IncidentServices } from '../commands/command.js';
+import type { WatchStore } from '../store/watch-store.js';
+
+/** The commands' services, plus the watcher's way to share what it saw (for `hosts`). */
+export interface EngineServices extends CommandServices {
+  remember(reports: readonly HostReport[], at: number): void;
+}
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
-export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog): CommandServices {
+export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog, store?: WatchStore): EngineServices {
   const last = new Map<string, { report: HostReport; at: number }>();
-  const services: CommandServices = {
+  const services: EngineServices = {
     config,
     async checkHosts(hosts: readonly HostConfig[], ids: readonly CheckId[]) {
       const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
@@ -20,10 +27,28 @@ export function engineServices(config: Config, transportFor: (h: HostConfig) => 
       return reports;
     },
     lastReport: (name) => last.get(name),
+    remember(reports, at) {
+      for (const r of reports) last.set(r.name, { report: r, at });
+    },
+    incidents: store ? storeIncidents(store, clock) : undefined,
     async supportBundle(host) {
       const diagnosis = services.checkHosts([host], CHECK_IDS).then(([r]) => (r ? renderReport(r, { color: false, detail: true }) : 'no report'));
       return collectBundle(host, transportFor(host), config.thresholds, diagnosis, clock);
     },
   };
   return services;
+}
+
+function storeIncidents(store: WatchStore, clock: () => number): IncidentServices {
+  return {
+    silence(host, durationMs, reason, by) {
+      const now = clock();
+      const s = { host, until: now + durationMs, reason, by, createdAt: now };
+      store.setSilence(s);
+      return s;
+    },
+    unsilence: (host) => store.removeSilence(host),
+    silences: () => new Map(store.activeSilences(clock()).map((s) => [s.host, s])),
+    history: (host, limit) => store.history(host, limit),
+  };
 }

@@ -4,6 +4,7 @@ import type { CommandServices } from '../commands/command.js';
 import type { SlackSettings } from '../config/slack-settings.js';
 import { moneymindCommand } from './listeners/moneymind-command.js';
 import { reportButton } from './listeners/report-buttons.js';
+import { alertButton } from './listeners/alert-buttons.js';
 
 export interface SlackRunner {
   start(): Promise<void>;
@@ -46,6 +47,8 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
   app.command('/moneymind', moneymindCommand(services, log));
   app.action<BlockButtonAction>('refresh', reportButton('refresh', services, log));
   app.action<BlockButtonAction>('logs', reportButton('logs', services, log));
+  app.action<BlockButtonAction>('alert_status', alertButton('status', services, log));
+  app.action<BlockButtonAction>('alert_silence', alertButton('silence', services, log));
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });

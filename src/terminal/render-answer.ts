@@ -1,11 +1,23 @@
 import { renderReports, type Style } from '../cli/render-text.js';
-import type { Answer } from '../commands/answer.js';
+import type { Answer, SilenceLine } from '../commands/answer.js';
+import { formatDuration } from '../config/duration.js';
+
+const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const silenceLine = (host: string, s: SilenceLine): string => `silenced: ${host} until ${utc(s.until)} by ${s.by} (${s.reason})`;
 
 /** The terminal's rendering of a router answer: the same words Slack shows, as text. */
 export function renderAnswer(a: Answer, style: Style): string {
   switch (a.kind) {
-    case 'reports':
-      return renderReports(a.reports, { ...style, detail: a.detail });
+    case 'reports': {
+      const quiet = [...(a.silences ?? new Map<string, SilenceLine>())].filter(([h]) => a.reports.some((r) => r.name === h));
+      return [renderReports(a.reports, { ...style, detail: a.detail }), ...quiet.map(([h, s]) => silenceLine(h, s))].join('\n');
+    }
+    case 'note':
+      return a.text;
+    case 'history':
+      return a.incidents.length
+        ? a.incidents.map((i) => `${utc(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
+        : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;
     case 'log-lines':
       return a.lines.length
         ? [`last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'} on ${a.host}:`, ...a.lines.map((l) => `  ${l}`)].join('\n')
@@ -15,7 +27,7 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.summary;
     case 'hosts':
       return a.hosts
-        .map((h) => `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${new Date(h.last.at).toISOString().slice(11, 19)}` : 'not checked yet'}`)
+        .map((h) => `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${new Date(h.last.at).toISOString().slice(11, 19)}` : 'not checked yet'}${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`)
         .join('\n');
     case 'help':
       return [...(a.intro ? [`${a.intro}.`] : []), 'commands:', ...a.commands.map((c) => `  ${c.usage.padEnd(24)} ${c.description}`)].join('\n');

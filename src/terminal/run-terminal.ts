@@ -32,7 +32,7 @@ export async function runTerminal(input: Readable, output: Writable, services: C
       else {
         say(plan.progress);
         try {
-          say(await show(await plan.run(services), opts));
+          say(await show(await plan.run(services, caller), opts));
         } catch (err) {
           say(`error: ${err instanceof Error ? err.message : String(err)}`);
         }

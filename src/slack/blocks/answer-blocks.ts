@@ -1,5 +1,6 @@
 import type { AnyCheckResult, CheckStatus } from '../../checks/check-types.js';
-import type { Answer } from '../../commands/answer.js';
+import type { Answer, SilenceLine } from '../../commands/answer.js';
+import { formatDuration } from '../../config/duration.js';
 import type { HostReport } from '../../engine/host-report.js';
 
 /** A message for chat.postMessage / response_url: always a fallback `text` (notifications, screen readers). */
@@ -46,8 +47,20 @@ export function answerBlocks(a: Answer): SlackMessage {
 
 function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unknown>[] } {
   switch (a.kind) {
-    case 'reports':
-      return reportBlocks(a.reports, l);
+    case 'reports': {
+      const m = reportBlocks(a.reports, l);
+      const quiet = [...(a.silences ?? new Map<string, SilenceLine>())].filter(([h]) => a.reports.some((r) => r.name === h));
+      // Silences sit just above the timing line, so nobody reads a quiet channel as a healthy fleet.
+      if (quiet.length) m.blocks.splice(-2, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: quiet.map(([h, s]) => silenceText(h, s)).join('\n').slice(0, 3000) }] });
+      return { text: m.text, blocks: fit(m.blocks, l, 2) };
+    }
+    case 'note':
+      return { text: a.text, blocks: [l.section(a.text)] };
+    case 'history': {
+      const lines = a.incidents.map((i) => `${i.resolvedAt ? '✅' : '🔴'} ${when(i.openedAt)} *${i.subject}* ${i.cause} — ${i.resolvedAt ? `${formatDuration(i.resolvedAt - i.openedAt)}` : 'still open'}`);
+      const head = `Last ${a.incidents.length} incident${a.incidents.length === 1 ? '' : 's'}${a.host ? ` on ${a.host}` : ''}`;
+      return { text: head, blocks: [l.section(`*${head}*`), ...(lines.length ? chunkLines(lines).map((c) => l.section(c)) : [l.section('none recorded')])].slice(0, MAX_BLOCKS) };
+    }
     case 'log-lines': {
       const body = a.lines.length ? `\`\`\`${l.clip(a.lines.join('\n'), SECTION_CHARS - 6)}\`\`\`` : `no error lines in the window — ${a.report.checks[0]?.summary ?? ''}`;
       return { text: `last ${a.lines.length} error lines on ${a.host}`, blocks: [l.section(`*${a.host}* — last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'}`), l.section(body)] };
@@ -55,7 +68,7 @@ function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unk
     case 'file':
       return { text: `📎 ${a.summary}`, blocks: [l.section(`📎 ${a.summary}`)] };
     case 'hosts': {
-      const lines = a.hosts.map((h) => `${h.last ? EMOJI[h.last.status] : '⚪'} *${h.name}* — ${h.address}, ${h.service}${h.last?.cause ? ` — ${h.last.cause}` : ''}`);
+      const lines = a.hosts.map((h) => `${h.last ? EMOJI[h.last.status] : '⚪'} *${h.name}* — ${h.address}, ${h.service}${h.last?.cause ? ` — ${h.last.cause}` : ''}${h.silence ? ` — ${silenceText(h.name, h.silence)}` : ''}`);
       return { text: `${a.hosts.length} hosts`, blocks: fit(chunkLines(lines).map((c) => l.section(c)), l, 0) };
     }
     case 'help':
@@ -67,6 +80,10 @@ function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unk
       return { text: `${a.message}${a.fix ? ` — ${a.fix}` : ''}`, blocks: [l.section(`:warning: ${a.message}${a.fix ? `\n${a.fix}` : ''}`)] };
   }
 }
+
+/** Slack renders it in the reader's time zone; the fallback is UTC. */
+const when = (ms: number): string => `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+const silenceText = (host: string, s: SilenceLine): string => `🔕 ${host} silenced until ${when(s.until)} by ${s.by} (${s.reason})`;
 
 function reportBlocks(reports: readonly HostReport[], l: Limits): { text: string; blocks: Record<string, unknown>[] } {
   const worst: CheckStatus = reports.some((r) => r.status === 'fail') ? 'fail' : reports.some((r) => r.status === 'warn') ? 'warn' : 'ok';
@@ -93,7 +110,7 @@ function reportBlocks(reports: readonly HostReport[], l: Limits): { text: string
   if (reports.length === 1) buttons.push({ type: 'button', action_id: 'logs', text: { type: 'plain_text', text: 'Logs' }, value: reports[0]!.name });
   blocks.push({ type: 'actions', elements: buttons });
   const text = `${EMOJI[worst]} ${headline}${bad[0]?.causes[0] ? ` — likely ${bad[0].causes[0].id}` : ''}`;
-  return { text, blocks: fit(blocks, l, 2) };
+  return { text, blocks };
 }
 
 /** Keeps a message within 50 blocks (the last `keep` stay: context, actions); one slot says what moved to the file. */

@@ -19,15 +19,16 @@ export function moneymindCommand(services: CommandServices, log: Logger) {
       await ack({ response_type: 'ephemeral', text: `/moneymind answers in ${allowed.map((c) => `<#${c}>`).join(', ')}; try it there.` });
       return;
     }
-    const plan = planCommand(command.text ?? '', { userId: command.user_id, source: 'slack' }, services.config);
+    const caller = { userId: command.user_id, source: 'slack' } as const;
+    const plan = planCommand(command.text ?? '', caller, services.config);
     if (isAnswer(plan) || plan.immediate) {
-      const { overflow: _overflow, ...msg } = answerBlocks(isAnswer(plan) ? plan : await plan.run(services));
+      const { overflow: _overflow, ...msg } = answerBlocks(isAnswer(plan) ? plan : await plan.run(services, caller));
       await ack(msg as never);
       return;
     }
     await ack({ response_type: 'in_channel', text: `:hourglass_flowing_sand: ${plan.progress}` });
     try {
-      const answer = await plan.run(services);
+      const answer = await plan.run(services, caller);
       await deliverAnswer(answer, { respond, client, channelId: command.channel_id, replaceOriginal: true, log: clog });
     } catch (err) {
       clog.error({ err }, 'command failed');

@@ -15,10 +15,11 @@ export function reportButton(kind: 'refresh' | 'logs', services: CommandServices
     await ack();
     const alog = log.child({ user: body.user.id, action: kind });
     const text = `${kind === 'refresh' ? 'status' : 'logs'} ${action.value ?? ''}`;
-    const plan = planCommand(text, { userId: body.user.id, source: 'slack' }, services.config);
+    const caller = { userId: body.user.id, source: 'slack' } as const;
+    const plan = planCommand(text, caller, services.config);
     const channelId = body.channel?.id ?? body.user.id;
     try {
-      const answer = isAnswer(plan) ? plan : await plan.run(services);
+      const answer = isAnswer(plan) ? plan : await plan.run(services, caller);
       await deliverAnswer(answer, { respond, client, channelId, replaceOriginal: !isAnswer(plan) && kind === 'refresh', log: alog });
     } catch (err) {
       alog.error({ err }, 'button failed');

@@ -1,0 +1,39 @@
+/**
+ * The store's tables. One SQLite file (WAL, synchronous=FULL): a crash or a kill -9 loses at most
+ * the cycle in progress, never a committed incident, thread ts or pending post.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const DDL = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+-- The incident policy's memory, one JSON document per key (host+cause or database).
+CREATE TABLE IF NOT EXISTS trackers (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+-- One row per incident (one thread); resolved_at is NULL while it is open.
+CREATE TABLE IF NOT EXISTS incidents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  hosts TEXT NOT NULL,
+  title TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  resolved_at INTEGER,
+  channel TEXT,
+  thread_ts TEXT
+);
+CREATE INDEX IF NOT EXISTS incidents_open ON incidents (key, resolved_at);
+CREATE TABLE IF NOT EXISTS silences (host TEXT PRIMARY KEY, until INTEGER NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rss_samples (host TEXT NOT NULL, at INTEGER NOT NULL, rss_kb INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS rss_by_host ON rss_samples (host, at);
+-- Messages not yet accepted by Slack, in order. Deleted once posted; never dropped otherwise.
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents (id),
+  kind TEXT NOT NULL CHECK (kind IN ('post-parent', 'reply', 'edit-parent')),
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+`;

@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { RssSample } from '../diagnosis/cause.js';
+import { OpsError } from '../errors.js';
+import type { Tracker } from '../watch/incident-policy.js';
+import { DDL, SCHEMA_VERSION } from './schema.js';
+import type { CycleCommit, IncidentRow, OutboxRow, Silence, WatchStore } from './watch-store.js';
+
+/** The embedded store (better-sqlite3: synchronous, so each cycle's commit is one transaction). */
+export class Store implements WatchStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(DDL);
+      const v = this.db.prepare('SELECT v FROM meta WHERE k = ?').get('schema') as { v: string } | undefined;
+      if (v && Number(v.v) !== SCHEMA_VERSION) throw new Error(`schema version ${v.v}, expected ${SCHEMA_VERSION}`);
+      this.db.prepare('INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
+    } catch (err) {
+      throw new OpsError('CONFIG', `cannot open the store ${path}: ${(err as Error).message}`, { fix: 'set watch.store to a writable file path (default ./data/moneymind.db)', cause: err });
+    }
+  }
+
+  loadTrackers(): Tracker[] {
+    return (this.db.prepare('SELECT json FROM trackers').all() as { json: string }[]).map((r) => JSON.parse(r.json) as Tracker);
+  }
+
+  /** Trackers, new incidents, their posts and closings: all or nothing. */
+  commitCycle(c: CycleCommit): void {
+    const tx = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM trackers').run();
+      const put = this.db.prepare('INSERT INTO trackers (key, json) VALUES (?, ?)');
+      for (const t of c.trackers) put.run(t.key, JSON.stringify(t));
+      for (const o of c.opened) {
+        if (!this.openIncident(o.key)) this.db.prepare('INSERT INTO incidents (key, subject, cause, hosts, title, opened_at) VALUES (?, ?, ?, ?, ?, ?)').run(o.key, o.subject, o.cause, JSON.stringify(o.hosts), o.title, o.at);
+      }
+      const enqueue = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
+      for (const p of c.posts) {
+        const inc = this.openIncident(p.key);
+        if (inc) enqueue.run(inc.id, p.kind, JSON.stringify(p.message), c.now, c.now);
+      }
+      for (const x of c.closed) this.db.prepare('UPDATE incidents SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL').run(c.now, x.key);
+      for (const s of c.samples) this.db.prepare('INSERT INTO rss_samples (host, at, rss_kb) VALUES (?, ?, ?)').run(s.host, s.at, s.rssKb);
+      this.db.prepare('DELETE FROM rss_samples WHERE at < ?').run(c.now - c.keepSamplesMs);
+    });
+    tx();
+  }
+
+  openIncident(key: string): IncidentRow | undefined {
+    return this.db.prepare('SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1').get(key) as IncidentRow | undefined;
+  }
+
+  incident(id: number): IncidentRow | undefined {
+    return this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
+  }
+
+  history(host: string | undefined, limit: number): IncidentRow[] {
+    const rows = this.db.prepare('SELECT * FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?').all(host ? 1000 : limit) as IncidentRow[];
+    return (host ? rows.filter((r) => (JSON.parse(r.hosts) as string[]).includes(host)) : rows).slice(0, limit);
+  }
+
+  rssHistory(host: string, since: number): RssSample[] {
+    return (this.db.prepare('SELECT at, rss_kb FROM rss_samples WHERE host = ? AND at >= ? ORDER BY at').all(host, since) as { at: number; rss_kb: number }[]).map((r) => ({ at: r.at, rssKb: r.rss_kb }));
+  }
+
+  /** Due posts in order; a thread's replies wait until its parent is out. */
+  duePosts(now: number, limit: number): OutboxRow[] {
+    return this.db
+      .prepare(
+        `SELECT o.*, i.thread_ts, i.channel FROM outbox o JOIN incidents i ON i.id = o.incident_id
+         WHERE o.next_at <= ? AND (o.kind = 'post-parent' OR i.thread_ts IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.incident_id = o.incident_id AND e.id < o.id)
+         ORDER BY o.id LIMIT ?`,
+      )
+      .all(now, limit) as OutboxRow[];
+  }
+
+  pendingPosts(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  nextPostAt(): number | undefined {
+    return (this.db.prepare('SELECT MIN(next_at) AS t FROM outbox').get() as { t: number | null }).t ?? undefined;
+  }
+
+  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void {
+    this.db.transaction(() => {
+      if (row.kind === 'post-parent' && result) this.db.prepare('UPDATE incidents SET channel = ?, thread_ts = ? WHERE id = ?').run(result.channel, result.ts, row.incident_id);
+      this.db.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
+    })();
+  }
+
+  postFailed(row: OutboxRow, nextAt: number, error: string): void {
+    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?').run(nextAt, error.slice(0, 500), row.id);
+  }
+
+  setSilence(s: Silence): void {
+    this.db.prepare('INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at').run(s.host, s.until, s.reason, s.by, s.createdAt);
+  }
+
+  removeSilence(host: string): boolean {
+    return this.db.prepare('DELETE FROM silences WHERE host = ?').run(host).changes > 0;
+  }
+
+  activeSilences(now: number): Silence[] {
+    return (this.db.prepare('SELECT host, until, reason, by, created_at FROM silences WHERE until > ?').all(now) as { host: string; until: number; reason: string; by: string; created_at: number }[]).map((r) => ({ host: r.host, until: r.until, reason: r.reason, by: r.by, createdAt: r.created_at }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

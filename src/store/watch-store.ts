@@ -1,0 +1,69 @@
+import type { CauseId, RssSample } from '../diagnosis/cause.js';
+import type { Tracker } from '../watch/incident-policy.js';
+
+/** What the watcher and the commands need from the store; store.ts is the SQLite one. */
+export interface WatchStore {
+  loadTrackers(): Tracker[];
+  commitCycle(c: CycleCommit): void;
+  openIncident(key: string): IncidentRow | undefined;
+  incident(id: number): IncidentRow | undefined;
+  history(host: string | undefined, limit: number): IncidentRow[];
+  rssHistory(host: string, since: number): RssSample[];
+  duePosts(now: number, limit: number): OutboxRow[];
+  pendingPosts(): number;
+  nextPostAt(): number | undefined;
+  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void;
+  postFailed(row: OutboxRow, nextAt: number, error: string): void;
+  setSilence(s: Silence): void;
+  removeSilence(host: string): boolean;
+  activeSilences(now: number): Silence[];
+  close(): void;
+}
+
+export interface SlackPayload {
+  readonly text: string;
+  readonly blocks: readonly Record<string, unknown>[];
+}
+
+export interface CycleCommit {
+  readonly now: number;
+  readonly trackers: readonly Tracker[];
+  readonly opened: readonly { key: string; subject: string; cause: CauseId; hosts: readonly string[]; title: string; at: number }[];
+  readonly posts: readonly { key: string; kind: OutboxRow['kind']; message: SlackPayload }[];
+  readonly closed: readonly { key: string }[];
+  readonly samples: readonly { host: string; at: number; rssKb: number }[];
+  readonly keepSamplesMs: number;
+}
+
+export interface IncidentRow {
+  readonly id: number;
+  readonly key: string;
+  readonly subject: string;
+  readonly cause: CauseId;
+  /** JSON array of host names. */
+  readonly hosts: string;
+  readonly title: string;
+  readonly opened_at: number;
+  readonly resolved_at: number | null;
+  readonly channel: string | null;
+  readonly thread_ts: string | null;
+}
+
+export interface OutboxRow {
+  readonly id: number;
+  readonly incident_id: number;
+  readonly kind: 'post-parent' | 'reply' | 'edit-parent';
+  /** JSON SlackPayload. */
+  readonly payload: string;
+  readonly attempts: number;
+  readonly thread_ts: string | null;
+  readonly channel: string | null;
+}
+
+export interface Silence {
+  readonly host: string;
+  readonly until: number;
+  readonly reason: string;
+  readonly by: string;
+  readonly createdAt: number;
+}

@@ -1,0 +1,116 @@
+import type { RunLog } from '../log/run-log.js';
+import type { OutboxRow, SlackPayload, WatchStore } from '../store/watch-store.js';
+
+/** How alerts reach Slack: chat.postMessage and chat.update, nothing else. */
+export interface AlertSender {
+  post(channel: string, message: SlackPayload, threadTs?: string): Promise<{ channel: string; ts: string }>;
+  update(channel: string, ts: string, message: SlackPayload): Promise<void>;
+}
+
+/** A refusal worth trying again later (429, 5xx, network), with Slack's Retry-After when given. */
+export interface SendFailure {
+  readonly retryAfterMs?: number;
+  readonly reason: string;
+}
+
+export interface PosterOptions {
+  readonly channel: string;
+  /** Slack allows about one message a second per channel. */
+  readonly minIntervalMs?: number;
+  readonly maxBackoffMs?: number;
+  /** First retry delay; doubles per attempt up to maxBackoffMs. */
+  readonly baseBackoffMs?: number;
+  readonly clock?: () => number;
+}
+
+/**
+ * Drains the store's outbox to Slack in order, one message at a time, paced, in the background.
+ * A refused post stays in the store with a later `next_at` (exponential backoff, capped); nothing
+ * is dropped and no cycle ever waits for it. A thread's replies wait for their parent.
+ */
+export class OutboxPoster {
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSend = 0;
+  private stopped = false;
+  private readonly minInterval: number;
+  private readonly maxBackoff: number;
+  private readonly baseBackoff: number;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly store: WatchStore,
+    private readonly sender: AlertSender,
+    private readonly log: RunLog,
+    private readonly opts: PosterOptions,
+  ) {
+    this.minInterval = opts.minIntervalMs ?? 1100;
+    this.maxBackoff = opts.maxBackoffMs ?? 5 * 60_000;
+    this.baseBackoff = opts.baseBackoffMs ?? 2000;
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  /** Start draining now unless already at it. Never throws, never waits. */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      this.scheduleNext();
+    });
+  }
+
+  /** Resolves when the current drain (if any) is over; for shutdown and tests. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    const next = this.store.nextPostAt();
+    if (next === undefined) return;
+    const delay = Math.min(Math.max(0, next - this.clock()), 60_000);
+    this.timer = setTimeout(() => this.kick(), delay);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
+      const [row] = this.store.duePosts(this.clock(), 1);
+      if (!row) return;
+      const wait = this.lastSend + this.minInterval - this.clock();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.lastSend = this.clock();
+      try {
+        const result = await this.send(row);
+        this.store.posted(row, result);
+      } catch (err) {
+        const f = err as SendFailure;
+        const backoff = Math.min(this.maxBackoff, this.baseBackoff * 2 ** Math.min(row.attempts, 10));
+        const delay = Math.max(f.retryAfterMs ?? 0, backoff);
+        this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err));
+        this.log.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: delay, reason: f.reason ?? String(err) }, 'alert post refused; kept for later');
+      }
+    }
+  }
+
+  private async send(row: OutboxRow): Promise<{ channel: string; ts: string } | undefined> {
+    const message = JSON.parse(row.payload) as SlackPayload;
+    const channel = row.channel ?? this.opts.channel;
+    if (row.kind === 'post-parent') return this.sender.post(channel, message);
+    if (!row.thread_ts) throw { reason: 'no parent yet' } satisfies SendFailure;
+    if (row.kind === 'reply') {
+      await this.sender.post(channel, message, row.thread_ts);
+      return undefined;
+    }
+    await this.sender.update(channel, row.thread_ts, message);
+    return undefined;
+  }
+}

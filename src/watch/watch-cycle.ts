@@ -1,0 +1,78 @@
+import { CHECK_IDS, findCheck, type CheckId } from '../checks/check-types.js';
+import type { Config, HostConfig } from '../config/types.js';
+import { checkHosts } from '../engine/check-hosts.js';
+import type { HostReport } from '../engine/host-report.js';
+import type { RunLog } from '../log/run-log.js';
+import type { HostTransport } from '../remote/host-transport.js';
+import type { WatchStore } from '../store/watch-store.js';
+import { postsFor } from './alert-messages.js';
+import { step, type Intent } from './incident-policy.js';
+import { observe } from './observe.js';
+
+/** The cheap set run every cycle; logs (a tail of thousands of lines) only when something is wrong. */
+export const WATCH_IDS: readonly CheckId[] = ['health', 'service', 'port', 'resources', 'db'];
+
+export interface WatchDeps {
+  readonly config: Config;
+  readonly store: WatchStore;
+  readonly transportFor: (h: HostConfig) => HostTransport;
+  readonly log: RunLog;
+  readonly clock: () => number;
+  /** Told that posts are waiting; never awaited. */
+  readonly poster: { kick(): void } | undefined;
+  /** Each cycle's reports (the commands' `hosts` shows the last known state from them). */
+  readonly onReports?: (reports: readonly HostReport[], at: number) => void;
+}
+
+export interface CycleSummary {
+  readonly reports: readonly HostReport[];
+  readonly intents: readonly Intent[];
+  readonly fullChecks: number;
+  readonly durationMs: number;
+}
+
+/**
+ * One watch cycle: check every host (bounded, concurrently), the full set and diagnosis where
+ * something is wrong, then the incident policy, then one store transaction with the new state
+ * and the posts it implies. Slack is not touched here: the poster drains the outbox on its own.
+ */
+export async function runCycle(d: WatchDeps): Promise<CycleSummary> {
+  const started = d.clock();
+  const { hosts, thresholds: t, watch: w } = d.config;
+  const rssHistory = (host: string) => d.store.rssHistory(host, started - t.memoryGrowthWindow);
+  const fleet = { concurrency: w.concurrency, now: d.clock, log: d.log, rssHistory };
+  const quick = await checkHosts(hosts, d.transportFor, t, { ...fleet, ids: WATCH_IDS });
+  const alerting = (r: HostReport): boolean => r.status === 'fail' || r.causes.some((c) => c.severity === 'critical' || w.alertWarnings.includes(c.id));
+  const wrong = hosts.filter((_, i) => alerting(quick[i]!));
+  const full = wrong.length ? await checkHosts(wrong, d.transportFor, t, { ...fleet, ids: CHECK_IDS }) : [];
+  const reports = quick.map((r) => full.find((f) => f.name === r.name) ?? r);
+
+  const now = d.clock();
+  const before = d.store.loadTrackers();
+  const silenced = new Set(d.store.activeSilences(now).map((s) => s.host));
+  const observations = observe(reports, hosts, before.map((x) => x.key), w);
+  const result = step(before, observations, { now, settings: w, silenced });
+  const after = new Map(result.trackers.map((x) => [x.key, x]));
+  const trackerOf = (key: string) => after.get(key) ?? before.find((x) => x.key === key)!;
+  const samples = quick.flatMap((r) => {
+    const rss = findCheck(r.checks, 'resources')?.details?.appRssKb;
+    return typeof rss === 'number' && rss > 0 ? [{ host: r.name, at: now, rssKb: rss }] : [];
+  });
+  d.store.commitCycle({
+    now,
+    trackers: result.trackers,
+    opened: result.opened.map((key) => {
+      const x = trackerOf(key);
+      return { key, subject: x.subject, cause: x.cause, hosts: x.hosts, title: x.detail?.title ?? x.cause, at: x.since ?? now };
+    }),
+    posts: result.intents.flatMap((i) => postsFor(i, trackerOf(i.key), now)),
+    closed: result.closed,
+    samples,
+    keepSamplesMs: Math.max(2 * t.memoryGrowthWindow, 3_600_000),
+  });
+  if (result.intents.length) d.poster?.kick();
+  d.onReports?.(reports, now);
+  const durationMs = d.clock() - started;
+  d.log.info({ hosts: hosts.length, fullChecks: wrong.length, intents: result.intents.map((i) => `${i.kind} ${i.key}`), durationMs }, 'watch cycle');
+  return { reports, intents: result.intents, fullChecks: wrong.length, durationMs };
+}

@@ -1,0 +1,55 @@
+import cron from 'node-cron';
+import { runCycle, type CycleSummary, type WatchDeps } from './watch-cycle.js';
+
+export interface Watcher {
+  /** Runs one cycle now unless one is running (then resolves undefined): for tests and startup. */
+  runNow(): Promise<CycleSummary | undefined>;
+  stop(): Promise<void>;
+  readonly stats: { cycles: number; overlaps: number; failures: number };
+}
+
+/**
+ * Replaces the runbook's 60-second monitor.sh: node-cron fires on `watch.schedule`; a cycle still
+ * running when the next tick comes is skipped (noOverlap), never run twice at once.
+ */
+export function startWatcher(d: WatchDeps): Watcher {
+  const stats = { cycles: 0, overlaps: 0, failures: 0 };
+  let inFlight: Promise<CycleSummary | undefined> | undefined;
+  const once = (): Promise<CycleSummary | undefined> => {
+    if (inFlight) {
+      stats.overlaps++;
+      d.log.warn({ schedule: d.config.watch.schedule }, 'watch cycle still running; this tick is skipped');
+      return Promise.resolve(undefined);
+    }
+    inFlight = runCycle(d)
+      .then((s) => {
+        stats.cycles++;
+        return s;
+      })
+      .catch((err: unknown) => {
+        // A cycle that throws (the store, a bug) must not stop the schedule; it is logged and counted.
+        stats.failures++;
+        d.log.error({ err }, 'watch cycle failed');
+        return undefined;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  // noOverlap makes node-cron skip a tick itself; `once` guards runNow() racing a tick too.
+  const task = cron.createTask(d.config.watch.schedule, () => once(), { name: 'moneymind-watch', noOverlap: true });
+  task.on('execution:overlap', () => {
+    stats.overlaps++;
+    d.log.warn({ schedule: d.config.watch.schedule }, 'watch cycle still running; node-cron skipped a tick');
+  });
+  void task.start();
+  return {
+    runNow: once,
+    stats,
+    async stop() {
+      await task.destroy();
+      await inFlight;
+    },
+  };
+}
