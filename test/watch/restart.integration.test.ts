@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { freePort } from '../support/free-port.js';
+import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
+import { startTestHost, type TestHost } from '../support/test-host.js';
+
+/*
+ * The whole bot process (src/main.ts, HTTP mode, watcher every second) killed with SIGKILL in the
+ * middle of an incident and started again on the same store: it must continue the same thread,
+ * post nothing twice, and resolve it there.
+ */
+const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+let host: TestHost;
+let slack: SlackDouble;
+let dir: string;
+let env: Record<string, string>;
+
+function startBot(): { child: ChildProcess; exited: Promise<number | null>; err: () => string } {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return { child, exited: new Promise((r) => child.on('exit', (code) => r(code))), err: () => err };
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mm-restart-'));
+  host = await startTestHost();
+  slack = await startSlackDouble();
+  const config = join(dir, 'moneymind.yml');
+  writeFileSync(config, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { alertChannel: 'C0ALERTS1' }, watch: { schedule: '* * * * * *', store: join(dir, 'store.db') } }));
+  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', MONEYMIND_CONFIG: config, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'restart-secret', SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()), ...host.env };
+});
+after(async () => {
+  await slack?.close();
+  await host?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const postsTo = (c: RecordedCall) => c.path === '/api/chat.postMessage';
+
+describe('the bot killed mid-incident', () => {
+  it('continues the same thread after a restart, posts nothing twice, and resolves it there', async () => {
+    await host.app.supervisorctl('stop', 'moneymind');
+    let bot = startBot();
+    try {
+      const parent = await slack.waitFor((c) => postsTo(c) && !c.body.thread_ts, 30_000);
+      assert.match(String(parent.body.text), /prod-1: service-down/);
+      await slack.waitFor((c) => postsTo(c) && Boolean(c.body.thread_ts), 15_000);
+      // The diagnosis reply is out, so the store has the thread; let it record that reply too.
+      await new Promise((r) => setTimeout(r, 500));
+      bot.child.kill('SIGKILL');
+      await bot.exited;
+
+      bot = startBot();
+      await new Promise((r) => setTimeout(r, 3000)); // a few cycles of the restarted bot, still failing
+      await host.app.supervisorctl('start', 'moneymind');
+      const edit = await slack.waitFor((c) => c.path === '/api/chat.update', 30_000);
+
+      const posts = slack.calls.filter(postsTo);
+      const parents = posts.filter((c) => !c.body.thread_ts);
+      assert.equal(parents.length, 1, 'one thread across the restart');
+      const replies = posts.filter((c) => c.body.thread_ts);
+      const threadTs = replies[0]!.body.thread_ts;
+      assert.ok(replies.every((c) => c.body.thread_ts === threadTs), 'every reply in the same thread');
+      assert.equal(replies.filter((c) => /\(critical\)/.test(String(c.body.blocks))).length, 1, 'the diagnosis once');
+      assert.equal(edit.body.ts, threadTs, 'the parent edited in place after the restart');
+      await slack.waitFor((c) => postsTo(c) && /Resolved after/.test(String(c.body.text)), 10_000);
+      assert.equal(slack.calls.filter((c) => c.path === '/api/chat.update').length, 1);
+    } finally {
+      await host.app.supervisorctl('start', 'moneymind'); // returns a code, never throws: safe if already running
+      bot.child.kill('SIGTERM');
+      assert.equal(await bot.exited, 0, bot.err());
+    }
+  });
+});
