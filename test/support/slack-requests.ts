@@ -7,7 +7,7 @@ import { slackHeaders } from './slack-sign.js';
  */
 export interface SlackSender {
   command(text: string, opts?: { secret?: string; timestamp?: number; channel?: string; user?: string }): Promise<{ id: number; status: number; ms: number; json: Record<string, unknown> }>;
-  click(actionId: string, value: string): Promise<RecordedCall>;
+  click(actionId: string, value: string, user?: string): Promise<RecordedCall>;
   /** The calls made to one request's response_url. */
   responses(id: number): RecordedCall[];
 }
@@ -35,11 +35,11 @@ export function slackSender(appUrl: string, slack: SlackDouble, secret: string):
       const raw = await res.text();
       return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     },
-    async click(actionId, value) {
+    async click(actionId, value, user = 'U123') {
       const id = ++seq;
       const payload = {
         type: 'block_actions',
-        user: { id: 'U123', username: 'alice', team_id: 'T1' },
+        user: { id: user, username: 'alice', team_id: 'T1' },
         team: { id: 'T1' },
         channel: { id: 'C0123ABCD' },
         api_app_id: 'A1',

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Answer } from '../../src/commands/answer.js';
+import type { Caller } from '../../src/commands/command.js';
+import { runCommand } from '../../src/commands/router.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { engineServices } from '../../src/engine/engine-services.js';
+import { silentLog } from '../../src/log/run-log.js';
+import { LocalTransport } from '../../src/remote/local-transport.js';
+import { Store } from '../../src/store/store.js';
+import { renderAnswer } from '../../src/terminal/render-answer.js';
+
+// silence / unsilence / history through the router, on a real (temporary) SQLite store.
+const dir = mkdtempSync(join(tmpdir(), 'mm-silence-'));
+const file = join(dir, 'c.yml');
+writeFileSync(file, 'hosts:\n  - { name: prod-1, transport: local }\n  - { name: prod-2, transport: local }\nslack: { approvers: [U0APPROVE1] }\n');
+const config = loadConfig({}, file);
+const store = new Store(join(dir, 'store.db'));
+let now = Date.parse('2026-11-25T10:00:00Z');
+const services = engineServices(config, () => new LocalTransport(), () => now, silentLog, store);
+const approver: Caller = { userId: 'U0APPROVE1', source: 'slack' };
+const someone: Caller = { userId: 'U0SOMEONE1', source: 'slack' };
+const run = (text: string, caller: Caller = approver): Promise<Answer> => runCommand(text, caller, services);
+after(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('silence, unsilence, history', () => {
+  it('only approvers (and the terminal) may silence; help shows it only to them', async () => {
+    assert.deepEqual(await run('silence prod-1 1h', someone), { kind: 'error', visibility: 'ephemeral', message: 'you may not run silence' });
+    const help = (await run('help', someone)) as Extract<Answer, { kind: 'help' }>;
+    assert.ok(!help.commands.some((c) => c.usage.startsWith('silence')));
+    const mine = (await run('help')) as Extract<Answer, { kind: 'help' }>;
+    assert.ok(mine.commands.some((c) => c.usage === 'silence HOST DURATION [reason]'));
+    assert.equal((await run('silence prod-2 5m', { userId: 'terminal', source: 'terminal' })).kind, 'note');
+    await run('unsilence prod-2', { userId: 'terminal', source: 'terminal' });
+  });
+
+  it('bad durations and hosts change nothing', async () => {
+    for (const [text, re] of [
+      ['silence prod-1', /needs a host and a duration/],
+      ['silence prod-1 forever', /"forever" is not a duration between 1m and 7d/],
+      ['silence prod-1 30s', /between 1m and 7d/],
+      ['silence prod-1 8d', /between 1m and 7d/],
+      ['silence all 1h', /one host at a time/],
+      ['silence prod-9 1h', /unknown host "prod-9"/],
+      ['unsilence prod-1', /prod-1 was not silenced/],
+    ] as const) {
+      const a = await run(text);
+      assert.ok(a.kind === 'error' && re.test(`${a.message} ${a.fix ?? ''}`), `${text}: ${JSON.stringify(a)}`);
+    }
+    assert.equal(store.activeSilences(now).length, 0);
+  });
+
+  it('a silence is said in the channel, shows in hosts and status, ends on time or on unsilence', async () => {
+    const a = await run('silence prod-1 2h deploying the fix');
+    assert.deepEqual(a, { kind: 'note', visibility: 'channel', text: '🔕 prod-1 silenced for 2 h 0 min by <@U0APPROVE1> (deploying the fix); until 2026-11-25 12:00 UTC. Incidents are still tracked.' });
+    const hosts = await run('hosts');
+    assert.match(renderAnswer(hosts, { color: false }), /prod-1 .* silenced: prod-1 until 2026-11-25 12:00 UTC by <@U0APPROVE1> \(deploying the fix\)/);
+    assert.doesNotMatch(renderAnswer(hosts, { color: false }).split('\n')[1]!, /silenced/);
+    now += 2 * 3_600_000 + 1;
+    assert.equal(services.incidents!.silences().size, 0, 'expired');
+    await run('silence prod-1 1h');
+    assert.deepEqual(await run('unsilence prod-1'), { kind: 'note', visibility: 'channel', text: '🔔 prod-1 is no longer silenced.' });
+  });
+
+  it('history lists incidents newest first, per host or all', async () => {
+    const t0 = now;
+    const opened = (key: string, subject: string, hosts: string[], at: number) => ({ key, subject, cause: 'service-down' as const, hosts, title: 'down', at });
+    store.commitCycle({ now: t0, trackers: [], opened: [opened('host:prod-1|service-down', 'prod-1', ['prod-1'], t0 - 720_000)], posts: [], closed: [], samples: [], keepSamplesMs: 1 });
+    store.commitCycle({ now: t0, trackers: [], opened: [], posts: [], closed: [{ key: 'host:prod-1|service-down' }], samples: [], keepSamplesMs: 1 });
+    store.commitCycle({ now: t0, trackers: [], opened: [opened('host:prod-2|service-down', 'prod-2', ['prod-2'], t0 - 60_000)], posts: [], closed: [], samples: [], keepSamplesMs: 1 });
+    const all = await run('history', someone);
+    assert.ok(all.kind === 'history');
+    assert.deepEqual(all.incidents.map((i) => [i.subject, i.resolvedAt === undefined]), [['prod-2', true], ['prod-1', false]]);
+    const text = renderAnswer(all, { color: false });
+    assert.match(text, /prod-1 +service-down +resolved after 12 min/);
+    assert.match(text, /prod-2 +service-down +open/);
+    const one = await run('history prod-1', someone);
+    assert.ok(one.kind === 'history' && one.incidents.length === 1 && one.host === 'prod-1');
+    assert.equal((await run('history prod-9')).kind, 'error');
+  });
+});
