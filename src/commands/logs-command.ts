@@ -1,3 +1,4 @@
+import { redact } from '../report/redact.js';
 import type { Command } from './command.js';
 import { hostsOrError, isAnswer, progressFor, usageError } from './host-args.js';
 
@@ -30,7 +31,8 @@ export const logsCommand: Command = {
       run: async (s) => {
         const [report] = await s.checkHosts([host], ['logs']);
         const logs = report?.checks.find((c) => c.id === 'logs');
-        const recent = logs?.id === 'logs' && logs.details ? logs.details.lastErrors.slice(-lines) : [];
+        // Log lines can carry a DATABASE_URL or a token; they are masked before anyone sees them.
+        const recent = logs?.id === 'logs' && logs.details ? logs.details.lastErrors.slice(-lines).map(redact) : [];
         return { kind: 'log-lines', visibility: 'channel', host: host.name, lines: recent, report: report! };
       },
     };

@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { Cause } from '../diagnosis/cause.js';
 import type { OutboxRow, SlackPayload } from '../store/watch-store.js';
+import { redact } from '../report/redact.js';
 import type { Intent, Tracker } from './incident-policy.js';
 
 export interface Post {
@@ -14,8 +15,20 @@ const when = (ms: number): string => `<!date^${Math.floor(ms / 1000)}^{date_shor
 const section = (text: string): Record<string, unknown> => ({ type: 'section', text: { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2999)}…` : text } });
 const oneLine = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** Pure: what one intent puts in the channel and the thread. */
+/** Pure: what one intent puts in the channel and the thread; credentials in evidence are masked. */
 export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
+  return rawPosts(intent, t, now).map((p) => ({ ...p, message: redactStrings(p.message) }));
+}
+
+/** Every string in the message, masked (not the JSON text: a mask must not break the quoting). */
+function redactStrings<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map(redactStrings) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)])) as T;
+  return value;
+}
+
+function rawPosts(intent: Intent, t: Tracker, now: number): Post[] {
   const key = t.key;
   switch (intent.kind) {
     case 'open':

@@ -86,3 +86,16 @@ describe('percent state change (Nagios style)', () => {
     assert.ok(percentStateChange(recent) > percentStateChange(old));
   });
 });
+
+describe('alert messages', () => {
+  it('mask credentials found in the evidence, in the parent and in the thread', async () => {
+    const { postsFor } = await import('../../src/watch/alert-messages.js');
+    const detail: Cause = { ...cause('critical', 'GET /health → 500: mysql://app:hunter2@db/x'), evidence: ['password="hunter2" in the log'] };
+    const t = run('FF').trackers[0]!;
+    const msgs = postsFor({ kind: 'open', key: t.key, flapping: false }, { ...t, detail }, 2 * MIN);
+    const all = JSON.stringify(msgs);
+    assert.ok(!all.includes('hunter2'), all);
+    assert.match(all, /mysql:\/\/app:\*\*\*@db/);
+    assert.deepEqual(msgs.map((m) => m.kind), ['post-parent', 'reply']);
+  });
+});
