@@ -31,6 +31,7 @@ export function loadConfig(env: Env, file: string | undefined): Config {
     thresholds: parsed.data.thresholds,
     slack: { alertChannel: slack.alertChannel, commandChannels: slack.commandChannels, approvers: slack.approvers },
     watch: parsed.data.watch,
+    restart: parsed.data.restart,
     source,
   } satisfies Config);
 }

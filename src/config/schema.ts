@@ -113,12 +113,26 @@ const watchSchema = z.strictObject({
   store: z.string().min(1).default('./data/moneymind.db'),
 });
 
+const restartSchema = z.strictObject({
+  /** The two-person rule: whoever asked cannot also confirm. */
+  requireSecondPerson: z.boolean().default(false),
+  confirmTimeout: duration.prefault('5m'),
+  verifyTimeout: duration.prefault('60s'),
+  /** How long the restart command itself may take on the host. */
+  commandTimeout: duration.prefault('60s'),
+  /** Monit's "N restarts within M cycles": beyond it the bot refuses and says when to try again. */
+  maxPerHour: z.number().int().min(1).max(60).default(3),
+  /** Everything but the restart command itself: for trying the bot safely. */
+  dryRun: z.boolean().default(false),
+});
+
 export const fileSchema = z
   .strictObject({
     hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
     slack: slackSchema.default(slackSchema.parse({})),
     watch: watchSchema.default(watchSchema.parse({})),
+    restart: restartSchema.default(restartSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.watch.flapLow >= cfg.watch.flapHigh) ctx.addIssue({ code: 'custom', path: ['watch', 'flapLow'], message: `must be below flapHigh (${cfg.watch.flapHigh})` });

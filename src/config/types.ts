@@ -83,11 +83,22 @@ export interface WatchSettings {
   readonly store: string;
 }
 
+export interface RestartSettings {
+  readonly requireSecondPerson: boolean;
+  /** Milliseconds. */
+  readonly confirmTimeout: number;
+  readonly verifyTimeout: number;
+  readonly commandTimeout: number;
+  readonly maxPerHour: number;
+  readonly dryRun: boolean;
+}
+
 export interface Config {
   readonly hosts: readonly HostConfig[];
   readonly thresholds: Thresholds;
   readonly slack: SlackSettings;
   readonly watch: WatchSettings;
+  readonly restart: RestartSettings;
   /** Where the config came from, for messages: a file path or "built-in defaults". */
   readonly source: string;
 }
