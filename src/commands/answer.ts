@@ -1,3 +1,4 @@
+import type { RestartRequest } from '../restart/restart-service.js';
 import type { HostReport } from '../engine/host-report.js';
 
 /**
@@ -13,6 +14,7 @@ export type Answer =
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
   | { readonly kind: 'note'; readonly visibility: 'channel' | 'ephemeral'; readonly text: string }
   | { readonly kind: 'history'; readonly visibility: 'ephemeral'; readonly host: string | undefined; readonly incidents: readonly HistoryLine[] }
+  | { readonly kind: 'restart-request'; readonly visibility: 'channel'; readonly request: RestartRequest }
   | { readonly kind: 'error'; readonly visibility: 'ephemeral'; readonly message: string; readonly fix?: string };
 
 export interface HostLine {

@@ -3,6 +3,7 @@ import type { Config, HostConfig } from '../config/types.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { SupportBundle } from '../report/format-bundle.js';
 import type { IncidentRow, Silence } from '../store/watch-store.js';
+import type { RestartRequest } from '../restart/restart-service.js';
 import type { Answer } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
@@ -21,6 +22,8 @@ export interface CommandServices {
   supportBundle(host: HostConfig): Promise<SupportBundle>;
   /** Silences and incident history, from the store; undefined when the bot runs without one. */
   readonly incidents: IncidentServices | undefined;
+  /** Restart requests (Slack only; confirmation happens in the Slack adapter). */
+  readonly restarts?: { request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | { ok: false; why: string }> };
 }
 
 export interface IncidentServices {
@@ -29,6 +32,8 @@ export interface IncidentServices {
   /** Active silences, by host. */
   silences(): ReadonlyMap<string, Silence>;
   history(host: string | undefined, limit: number): readonly IncidentRow[];
+  /** The alert thread of an open incident involving the host: where a restart request goes. */
+  openThread(host: string): { channel: string; ts: string } | undefined;
 }
 
 /** A parsed, validated request, ready to run; `progress` is what to show while it runs. */

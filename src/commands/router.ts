@@ -7,6 +7,7 @@ import { hostsCommand } from './hosts-command.js';
 import { logsCommand } from './logs-command.js';
 import { reportCommand } from './report-command.js';
 import { historyCommand } from './history-command.js';
+import { restartCommand } from './restart-command.js';
 import { silenceCommand, unsilenceCommand } from './silence-command.js';
 import { statusCommand } from './status-command.js';
 import { tokenize } from './tokenize.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   silenceCommand,
   unsilenceCommand,
   historyCommand,
+  restartCommand,
 ];
 
 /**

@@ -9,14 +9,18 @@ import { checkHosts } from './check-hosts.js';
 import type { HostReport } from './host-report.js';
 import type { IncidentServices } from '../commands/command.js';
 import type { WatchStore } from '../store/watch-store.js';
+import type { RestartLedger } from '../store/restart-types.js';
+import { RestartService } from '../restart/restart-service.js';
 
 /** The commands' services, plus the watcher's way to share what it saw (for `hosts`). */
 export interface EngineServices extends CommandServices {
   remember(reports: readonly HostReport[], at: number): void;
+  /** Confirmations and execution, for the Slack adapter; only with a store. */
+  readonly restartService: RestartService | undefined;
 }
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
-export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog, store?: WatchStore): EngineServices {
+export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog, store?: WatchStore & { readonly restarts: RestartLedger }): EngineServices {
   const last = new Map<string, { report: HostReport; at: number }>();
   const services: EngineServices = {
     config,
@@ -35,7 +39,12 @@ export function engineServices(config: Config, transportFor: (h: HostConfig) => 
       const diagnosis = services.checkHosts([host], CHECK_IDS).then(([r]) => (r ? renderReport(r, { color: false, detail: true }) : 'no report'));
       return collectBundle(host, transportFor(host), config.thresholds, diagnosis, clock);
     },
+    restartService: undefined,
   };
+  if (store) {
+    const restartService = new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: (h, ids) => services.checkHosts(h, ids), log, clock });
+    Object.assign(services, { restartService, restarts: { request: (h: HostConfig, by: string) => restartService.request(h, by) } });
+  }
   return services;
 }
 
@@ -50,5 +59,6 @@ function storeIncidents(store: WatchStore, clock: () => number): IncidentService
     unsilence: (host) => store.removeSilence(host),
     silences: () => new Map(store.activeSilences(clock()).map((s) => [s.host, s])),
     history: (host, limit) => store.history(host, limit),
+    openThread: (host) => store.openThreadFor(host),
   };
 }

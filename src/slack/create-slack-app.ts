@@ -5,6 +5,9 @@ import type { SlackSettings } from '../config/slack-settings.js';
 import { moneymindCommand } from './listeners/moneymind-command.js';
 import { reportButton } from './listeners/report-buttons.js';
 import { alertButton } from './listeners/alert-buttons.js';
+import { restartButton } from './listeners/restart-buttons.js';
+import { RestartFlow } from './restart-flow.js';
+import type { EngineServices } from '../engine/engine-services.js';
 
 export interface SlackRunner {
   start(): Promise<void>;
@@ -15,7 +18,7 @@ export interface SlackRunner {
  * The Bolt app in Socket Mode or HTTP mode (Bolt's own receiver, path /slack/events). Listeners
  * stay small: ack, call the router, render with the pure Block Kit builders.
  */
-export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices, log: Logger): SlackRunner {
+export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & Partial<Pick<EngineServices, 'restartService'>>, log: Logger): SlackRunner {
   const slackLog = log.child({ component: 'bolt' });
   const common = {
     token: settings.botToken.reveal(),
@@ -44,18 +47,27 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
           installerOptions: { clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {} },
         })
       : new App({ ...common, signingSecret: settings.signingSecret.reveal(), port: settings.port });
-  app.command('/moneymind', moneymindCommand(services, log));
+  app.command('/moneymind', moneymindCommand(services, log, () => flow));
   app.action<BlockButtonAction>('refresh', reportButton('refresh', services, log));
   app.action<BlockButtonAction>('logs', reportButton('logs', services, log));
   app.action<BlockButtonAction>('alert_status', alertButton('status', services, log));
   app.action<BlockButtonAction>('alert_silence', alertButton('silence', services, log));
+  const flow = services.restartService ? new RestartFlow(services.restartService, app.client, (h) => services.incidents?.openThread(h), log.child({ component: 'restart' })) : undefined;
+  app.action<BlockButtonAction>('restart_confirm', restartButton('confirm', flow, services, log));
+  app.action<BlockButtonAction>('restart_cancel', restartButton('cancel', flow, services, log));
+  app.action<BlockButtonAction>('restart_request', restartButton('request', flow, services, log));
   app.error(async (err) => {
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
   });
   return {
     start: async () => {
       await (settings.mode === 'http' ? app.start(settings.port) : app.start());
+      // Restarts that were running when the bot died are reported (never re-run); stale requests expire.
+      await flow?.recover();
     },
-    stop: () => app.stop() as Promise<void>,
+    stop: async () => {
+      flow?.stop();
+      await app.stop();
+    },
   };
 }

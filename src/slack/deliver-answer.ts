@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Answer } from '../commands/answer.js';
 import { renderAnswer } from '../terminal/render-answer.js';
 import { answerBlocks, type SlackMessage } from './blocks/answer-blocks.js';
+import type { RestartFlow } from './restart-flow.js';
 
 export interface Delivery {
   readonly respond: RespondFn;
@@ -11,6 +12,8 @@ export interface Delivery {
   /** Replace the message that asked (the "checking…" ack, or the report a button sat on). */
   readonly replaceOriginal: boolean;
   readonly log: Logger;
+  /** Posts restart confirmations; absent when the bot runs without a store. */
+  readonly restartFlow?: RestartFlow;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface Delivery {
  * file carries the same words the terminal prints.
  */
 export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> {
+  if (answer.kind === 'restart-request') return deliverRestartRequest(answer, d);
   const msg = answerBlocks(answer);
   if (answer.kind === 'file') {
     const failed = await upload(d, { filename: answer.filename, title: answer.title, content: answer.content, comment: answer.summary });
@@ -32,6 +36,19 @@ export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> 
   if (msg.overflow && answer.kind !== 'file') {
     const failed = await upload(d, { filename: `moneymind-${answer.kind}.txt`, title: msg.text.slice(0, 200), content: renderAnswer(answer, { color: false }), comment: 'the full answer' });
     if (failed) await d.respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: the full answer could not be attached: ${failed}` });
+  }
+}
+
+/** The confirmation is a message of its own (it is edited as the request moves on); the ack says where. */
+async function deliverRestartRequest(answer: Extract<Answer, { kind: 'restart-request' }>, d: Delivery): Promise<void> {
+  const host = answer.request.host.name;
+  try {
+    if (!d.restartFlow) throw new Error('no restart flow');
+    const where = await d.restartFlow.post(answer.request, d.channelId);
+    await withRetry(() => d.respond({ response_type: 'in_channel', replace_original: d.replaceOriginal, text: `🔄 restart request for ${host} posted ${where}; an approver confirms it.` }), d.log);
+  } catch (err) {
+    d.log.error({ err, host }, 'could not post the restart confirmation');
+    await d.respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: I could not post the restart confirmation here: invite me to this channel (/invite @moneymind) and ask again. Nothing was restarted.' });
   }
 }
 

@@ -2,7 +2,7 @@
  * The store's tables. One SQLite file (WAL, synchronous=FULL): a crash or a kill -9 loses at most
  * the cycle in progress, never a committed incident, thread ts or pending post.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -35,5 +35,34 @@ CREATE TABLE IF NOT EXISTS outbox (
   next_at INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   last_error TEXT
+);
+-- Restart requests: the state column decides (pending → running → done), never memory.
+CREATE TABLE IF NOT EXISTS restarts (
+  id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  command TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  requested_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'cancelled', 'expired', 'abandoned')),
+  decided_by TEXT,
+  channel TEXT,
+  message_ts TEXT,
+  thread_ts TEXT,
+  started_at INTEGER,
+  finished_at INTEGER,
+  exit_code INTEGER,
+  outcome TEXT
+);
+CREATE INDEX IF NOT EXISTS restarts_by_host ON restarts (host, state, started_at);
+-- Append-only: who did what to which request, when.
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  request_id TEXT,
+  host TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  event TEXT NOT NULL,
+  detail TEXT NOT NULL
 );
 `;

@@ -5,11 +5,14 @@ import type { RssSample } from '../diagnosis/cause.js';
 import { OpsError } from '../errors.js';
 import type { Tracker } from '../watch/incident-policy.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
+import { SqliteRestartLedger } from './restart-ledger.js';
+import type { RestartLedger } from './restart-types.js';
 import type { CycleCommit, IncidentRow, OutboxRow, Silence, WatchStore } from './watch-store.js';
 
 /** The embedded store (better-sqlite3: synchronous, so each cycle's commit is one transaction). */
 export class Store implements WatchStore {
   private readonly db: Database.Database;
+  readonly restarts: RestartLedger;
 
   constructor(path: string) {
     try {
@@ -20,8 +23,10 @@ export class Store implements WatchStore {
       this.db.pragma('busy_timeout = 5000');
       this.db.exec(DDL);
       const v = this.db.prepare('SELECT v FROM meta WHERE k = ?').get('schema') as { v: string } | undefined;
-      if (v && Number(v.v) !== SCHEMA_VERSION) throw new Error(`schema version ${v.v}, expected ${SCHEMA_VERSION}`);
-      this.db.prepare('INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
+      // Versions only add tables (CREATE IF NOT EXISTS above); a newer file is refused, not guessed at.
+      if (v && Number(v.v) > SCHEMA_VERSION) throw new Error(`schema version ${v.v} is newer than this bot's ${SCHEMA_VERSION}`);
+      this.db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v').run('schema', String(SCHEMA_VERSION));
+      this.restarts = new SqliteRestartLedger(this.db);
     } catch (err) {
       throw new OpsError('CONFIG', `cannot open the store ${path}: ${(err as Error).message}`, { fix: 'set watch.store to a writable file path (default ./data/moneymind.db)', cause: err });
     }
@@ -110,6 +115,12 @@ export class Store implements WatchStore {
 
   activeSilences(now: number): Silence[] {
     return (this.db.prepare('SELECT host, until, reason, by, created_at FROM silences WHERE until > ?').all(now) as { host: string; until: number; reason: string; by: string; created_at: number }[]).map((r) => ({ host: r.host, until: r.until, reason: r.reason, by: r.by, createdAt: r.created_at }));
+  }
+
+  openThreadFor(host: string): { channel: string; ts: string } | undefined {
+    const rows = this.db.prepare('SELECT hosts, channel, thread_ts FROM incidents WHERE resolved_at IS NULL AND thread_ts IS NOT NULL ORDER BY id DESC').all() as { hosts: string; channel: string; thread_ts: string }[];
+    const hit = rows.find((r) => (JSON.parse(r.hosts) as string[]).includes(host));
+    return hit ? { channel: hit.channel, ts: hit.thread_ts } : undefined;
   }
 
   close(): void {

@@ -17,6 +17,8 @@ export interface WatchStore {
   setSilence(s: Silence): void;
   removeSilence(host: string): boolean;
   activeSilences(now: number): Silence[];
+  /** The alert thread of an open incident involving the host, if one was posted. */
+  openThreadFor(host: string): { channel: string; ts: string } | undefined;
   close(): void;
 }
 

@@ -12,6 +12,8 @@ export function renderAnswer(a: Answer, style: Style): string {
       const quiet = [...(a.silences ?? new Map<string, SilenceLine>())].filter(([h]) => a.reports.some((r) => r.name === h));
       return [renderReports(a.reports, { ...style, detail: a.detail }), ...quiet.map(([h, s]) => silenceLine(h, s))].join('\n');
     }
+    case 'restart-request':
+      return `restart of ${a.request.host.name} requested: ${a.request.commandText}`;
     case 'note':
       return a.text;
     case 'history':

@@ -61,12 +61,13 @@ function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackP
     text,
     blocks: [
       section(`${line}${hosts}\nsince ${when(since)}`),
-      // [Restart…] joins these with the approved-restart issue.
       {
         type: 'actions',
         elements: [
           { type: 'button', action_id: 'alert_status', text: { type: 'plain_text', text: 'Status' }, value: t.hosts[0] ?? '' },
           { type: 'button', action_id: 'alert_silence', text: { type: 'plain_text', text: 'Silence 1h' }, value: t.hosts.join(' ') },
+          // One host's app can be restarted; a shared database cannot be fixed that way.
+          ...(t.hosts.length === 1 && t.cause !== 'host-unreachable' ? [{ type: 'button', action_id: 'restart_request', text: { type: 'plain_text', text: 'Restart…' }, value: t.hosts[0] }] : []),
         ],
       },
     ],

@@ -1,6 +1,7 @@
 import type { AnyCheckResult, CheckStatus } from '../../checks/check-types.js';
 import type { Answer, SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
+import { restartConfirmation } from './restart-blocks.js';
 import type { HostReport } from '../../engine/host-report.js';
 
 /** A message for chat.postMessage / response_url: always a fallback `text` (notifications, screen readers). */
@@ -54,6 +55,8 @@ function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unk
       if (quiet.length) m.blocks.splice(-2, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: quiet.map(([h, s]) => silenceText(h, s)).join('\n').slice(0, 3000) }] });
       return { text: m.text, blocks: fit(m.blocks, l, 2) };
     }
+    case 'restart-request':
+      return restartConfirmation(a.request);
     case 'note':
       return { text: a.text, blocks: [l.section(a.text)] };
     case 'history': {
@@ -107,7 +110,11 @@ function reportBlocks(reports: readonly HostReport[], l: Limits): { text: string
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `checked ${reports.length} host${reports.length === 1 ? '' : 's'} in ${(slowest / 1000).toFixed(1)} s` }] });
   const refreshTarget = reports.length === 1 ? reports[0]!.name : 'all';
   const buttons: Record<string, unknown>[] = [{ type: 'button', action_id: 'refresh', text: { type: 'plain_text', text: 'Refresh' }, value: refreshTarget }];
-  if (reports.length === 1) buttons.push({ type: 'button', action_id: 'logs', text: { type: 'plain_text', text: 'Logs' }, value: reports[0]!.name });
+  if (reports.length === 1) {
+    buttons.push({ type: 'button', action_id: 'logs', text: { type: 'plain_text', text: 'Logs' }, value: reports[0]!.name });
+    // Asks for a restart (an approver still confirms); offered only when something is wrong.
+    if (reports[0]!.status !== 'ok') buttons.push({ type: 'button', action_id: 'restart_request', text: { type: 'plain_text', text: 'Restart…' }, value: reports[0]!.name });
+  }
   blocks.push({ type: 'actions', elements: buttons });
   const text = `${EMOJI[worst]} ${headline}${bad[0]?.causes[0] ? ` — likely ${bad[0].causes[0].id}` : ''}`;
   return { text, blocks };

@@ -1,0 +1,95 @@
+import type { RespondFn, webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { RestartRequest, RestartService } from '../restart/restart-service.js';
+import type { RestartRow } from '../store/restart-types.js';
+import { restartConfirmation, restartState } from './blocks/restart-blocks.js';
+
+/**
+ * The Slack side of approved restarts: posts the confirmation (in the incident's thread if there
+ * is one), edits it as the request moves on (restarting…, expired, cancelled, outcome) and puts the
+ * outcome in the thread. Every decision is RestartService's, i.e. the store's.
+ */
+export class RestartFlow {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly service: RestartService,
+    private readonly client: webApi.WebClient,
+    private readonly threadFor: (host: string) => { channel: string; ts: string } | undefined,
+    private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Posts the confirmation; returns where, for the requester. */
+  async post(req: RestartRequest, channel: string): Promise<string> {
+    const thread = this.threadFor(req.host.name);
+    const msg = restartConfirmation(req);
+    const res = await this.client.chat.postMessage({ channel: thread?.channel ?? channel, text: msg.text, blocks: msg.blocks as never, ...(thread ? { thread_ts: thread.ts } : {}) });
+    const row = this.service.attachMessage(req.row.id, res.channel ?? thread?.channel ?? channel, String(res.ts), thread?.ts);
+    if (row) this.expireAt(row);
+    return thread ? 'in the incident thread' : 'below';
+  }
+
+  async confirm(id: string, userId: string, respond: RespondFn): Promise<void> {
+    const r = this.service.confirm(id, userId);
+    if (!r.ok) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });
+      return;
+    }
+    // Edited at once, so nobody clicks a live button while the restart runs.
+    await this.edit(r.row, restartState(r.row, 'restarting'));
+    const outcome = await this.service.execute(r.row);
+    const row = this.service.get(id) ?? r.row;
+    const cause = outcome.report?.causes[0];
+    const detail = cause ? `\n*${cause.id}* — ${cause.title}\n${cause.evidence.slice(0, 3).map((e) => `• ${e}`).join('\n')}\n_${cause.advice}_` : '';
+    await this.reply(row, `${outcome.summary}${detail}`);
+    await this.edit(row, restartState(row, 'finished', outcome.summary));
+  }
+
+  async cancel(id: string, userId: string, respond: RespondFn): Promise<void> {
+    const r = this.service.cancel(id, userId);
+    if (!r.ok) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });
+      return;
+    }
+    await this.edit(r.row, restartState(r.row, 'cancelled'));
+  }
+
+  /** Expires due requests and edits their messages; also run at start for ones missed while down. */
+  async expireDue(): Promise<void> {
+    for (const row of this.service.expireDue()) await this.edit(row, restartState(row, 'expired'));
+  }
+
+  /** At start: restarts that were running when the bot died are reported, never run again. */
+  async recover(): Promise<void> {
+    for (const row of this.service.recover()) {
+      await this.edit(row, restartState(row, 'abandoned'));
+      await this.reply(row, restartState(row, 'abandoned').text);
+    }
+    await this.expireDue();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private expireAt(row: RestartRow): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      void this.expireDue().catch((err: unknown) => this.log.error({ err }, 'could not expire restart requests'));
+    }, Math.max(0, row.expires_at - this.clock()) + 50);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private async edit(row: RestartRow, msg: { text: string; blocks: Record<string, unknown>[] }): Promise<void> {
+    if (!row.channel || !row.message_ts) return;
+    await this.client.chat.update({ channel: row.channel, ts: row.message_ts, text: msg.text, blocks: msg.blocks as never }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not edit the restart message'));
+  }
+
+  private async reply(row: RestartRow, text: string): Promise<void> {
+    if (!row.channel || !row.message_ts) return;
+    await this.client.chat.postMessage({ channel: row.channel, thread_ts: row.thread_ts ?? row.message_ts, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] as never }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not post the restart outcome'));
+  }
+}
