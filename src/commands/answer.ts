@@ -33,6 +33,7 @@ export interface SilenceLine {
 }
 
 export interface HistoryLine {
+  readonly kind: 'incident' | 'restart';
   readonly subject: string;
   readonly cause: string;
   readonly title: string;

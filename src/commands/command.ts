@@ -4,6 +4,7 @@ import type { HostReport } from '../engine/host-report.js';
 import type { SupportBundle } from '../report/format-bundle.js';
 import type { IncidentRow, Silence } from '../store/watch-store.js';
 import type { RestartRequest } from '../restart/restart-service.js';
+import type { RestartRow } from '../store/restart-types.js';
 import type { Answer } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
@@ -32,6 +33,8 @@ export interface IncidentServices {
   /** Active silences, by host. */
   silences(): ReadonlyMap<string, Silence>;
   history(host: string | undefined, limit: number): readonly IncidentRow[];
+  /** Restart requests, newest first, for history. */
+  restarts(host: string | undefined, limit: number): readonly RestartRow[];
   /** The alert thread of an open incident involving the host: where a restart request goes. */
   openThread(host: string): { channel: string; ts: string } | undefined;
 }

@@ -1,3 +1,4 @@
+import type { HistoryLine } from './answer.js';
 import type { Command } from './command.js';
 import { hostsOrError, isAnswer, usageError } from './host-args.js';
 
@@ -7,7 +8,7 @@ const LIMIT = 20;
 export const historyCommand: Command = {
   name: 'history',
   usage: 'history [HOST]',
-  description: `the last ${LIMIT} incidents (start, end, duration, cause)`,
+  description: `the last ${LIMIT} incidents and restarts (start, end, duration, cause or outcome)`,
   allowed: () => true,
   plan(args, config) {
     if (args.length > 1) return usageError(this, 'history takes at most one host');
@@ -19,8 +20,18 @@ export const historyCommand: Command = {
       immediate: true,
       run: async (s) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'history needs the store, which this bot runs without' };
-        const incidents = s.incidents.history(host, LIMIT).map((i) => ({ subject: i.subject, cause: i.cause, title: i.title, openedAt: i.opened_at, resolvedAt: i.resolved_at ?? undefined }));
-        return { kind: 'history', visibility: 'ephemeral', host, incidents };
+        const incidents: HistoryLine[] = s.incidents.history(host, LIMIT).map((i) => ({ kind: 'incident', subject: i.subject, cause: i.cause, title: i.title, openedAt: i.opened_at, resolvedAt: i.resolved_at ?? undefined }));
+        // Restarts beside incidents: what was done about them, by whom, and how it ended.
+        const restarts: HistoryLine[] = s.incidents.restarts(host, LIMIT).map((r) => ({
+          kind: 'restart',
+          subject: r.host,
+          cause: 'restart',
+          title: `${r.state}${r.outcome ? `: ${r.outcome}` : ''}; asked by ${r.requested_by}${r.decided_by ? `, ${r.state === 'cancelled' ? 'cancelled' : 'approved'} by ${r.decided_by}` : ''}`,
+          openedAt: r.started_at ?? r.requested_at,
+          resolvedAt: r.finished_at ?? undefined,
+        }));
+        const merged = [...incidents, ...restarts].sort((a, b) => b.openedAt - a.openedAt).slice(0, LIMIT);
+        return { kind: 'history', visibility: 'ephemeral', host, incidents: merged };
       },
     };
   },

@@ -48,7 +48,7 @@ export function engineServices(config: Config, transportFor: (h: HostConfig) => 
   return services;
 }
 
-function storeIncidents(store: WatchStore, clock: () => number): IncidentServices {
+function storeIncidents(store: WatchStore & { readonly restarts: RestartLedger }, clock: () => number): IncidentServices {
   return {
     silence(host, durationMs, reason, by) {
       const now = clock();
@@ -60,5 +60,6 @@ function storeIncidents(store: WatchStore, clock: () => number): IncidentService
     silences: () => new Map(store.activeSilences(clock()).map((s) => [s.host, s])),
     history: (host, limit) => store.history(host, limit),
     openThread: (host) => store.openThreadFor(host),
+    restarts: (host, limit) => store.restarts.recent(host, limit),
   };
 }

@@ -18,7 +18,7 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.text;
     case 'history':
       return a.incidents.length
-        ? a.incidents.map((i) => `${utc(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
+        ? a.incidents.map((i) => `${utc(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
         : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;
     case 'log-lines':
       return a.lines.length

@@ -8,6 +8,8 @@ import { slackHeaders } from './slack-sign.js';
 export interface SlackSender {
   command(text: string, opts?: { secret?: string; timestamp?: number; channel?: string; user?: string }): Promise<{ id: number; status: number; ms: number; json: Record<string, unknown> }>;
   click(actionId: string, value: string, user?: string): Promise<RecordedCall>;
+  /** Clicks without waiting for a response_url answer; resolves with that request's response id once acked. */
+  press(actionId: string, value: string, user?: string): Promise<number>;
   /** The calls made to one request's response_url. */
   responses(id: number): RecordedCall[];
 }
@@ -36,6 +38,10 @@ export function slackSender(appUrl: string, slack: SlackDouble, secret: string):
       return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     },
     async click(actionId, value, user = 'U123') {
+      const id = await this.press(actionId, value, user);
+      return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
+    },
+    async press(actionId, value, user = 'U123') {
       const id = ++seq;
       const payload = {
         type: 'block_actions',
@@ -50,7 +56,7 @@ export function slackSender(appUrl: string, slack: SlackDouble, secret: string):
       };
       const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
       if (res.status !== 200) throw new Error(`button click answered ${res.status}`);
-      return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
+      return id;
     },
     responses: (id) => slack.calls.filter((c) => c.path === `/response/${id}`),
   };

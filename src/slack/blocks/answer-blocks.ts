@@ -60,7 +60,9 @@ function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unk
     case 'note':
       return { text: a.text, blocks: [l.section(a.text)] };
     case 'history': {
-      const lines = a.incidents.map((i) => `${i.resolvedAt ? '✅' : '🔴'} ${when(i.openedAt)} *${i.subject}* ${i.cause} — ${i.resolvedAt ? `${formatDuration(i.resolvedAt - i.openedAt)}` : 'still open'}`);
+      const lines = a.incidents.map((i) =>
+        i.kind === 'restart' ? `🔄 ${when(i.openedAt)} *${i.subject}* restart — ${i.title}` : `${i.resolvedAt ? '✅' : '🔴'} ${when(i.openedAt)} *${i.subject}* ${i.cause} — ${i.resolvedAt ? `${formatDuration(i.resolvedAt - i.openedAt)}` : 'still open'}`,
+      );
       const head = `Last ${a.incidents.length} incident${a.incidents.length === 1 ? '' : 's'}${a.host ? ` on ${a.host}` : ''}`;
       return { text: head, blocks: [l.section(`*${head}*`), ...(lines.length ? chunkLines(lines).map((c) => l.section(c)) : [l.section('none recorded')])].slice(0, MAX_BLOCKS) };
     }
