@@ -94,6 +94,8 @@ const slackSchema = z.strictObject({
   alertChannel: slackId.optional(),
   commandChannels: z.array(slackId).default([]),
   approvers: z.array(slackId).default([]),
+  /** Slack user groups (S…) whose members may also confirm restarts; needs the usergroups:read scope. */
+  approverGroups: z.array(slackId).default([]),
 });
 
 const cronExpression = z.string().refine((s) => cron.validate(s), 'a cron expression like "* * * * *" (five fields, or six with seconds first)');

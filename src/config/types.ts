@@ -68,6 +68,7 @@ export interface SlackSettings {
   readonly alertChannel: string | undefined;
   readonly commandChannels: readonly string[];
   readonly approvers: readonly string[];
+  readonly approverGroups: readonly string[];
 }
 
 export interface WatchSettings {

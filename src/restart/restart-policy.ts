@@ -19,9 +19,9 @@ export const hostAddress = (h: HostConfig): string => (h.ssh ? `${h.ssh.host}` :
 
 export type Decision = { readonly ok: true } | { readonly ok: false; readonly why: string };
 
-/** Pure: may this person confirm this request? */
-export function mayConfirm(row: RestartRow, userId: string, config: Pick<Config, 'slack' | 'restart'>): Decision {
-  if (!config.slack.approvers.includes(userId)) return { ok: false, why: 'only approvers (slack.approvers) may confirm a restart' };
+/** Pure: may this person confirm this request? `inApproverGroup`: a member of slack.approverGroups. */
+export function mayConfirm(row: RestartRow, userId: string, config: Pick<Config, 'slack' | 'restart'>, inApproverGroup = false): Decision {
+  if (!config.slack.approvers.includes(userId) && !inApproverGroup) return { ok: false, why: 'only approvers (slack.approvers or slack.approverGroups) may confirm a restart' };
   if (config.restart.requireSecondPerson && userId === row.requested_by) return { ok: false, why: 'two-person rule: someone other than the requester must confirm' };
   return { ok: true };
 }

@@ -79,10 +79,10 @@ export class RestartService {
   }
 
   /** The exactly-once gate: returns the row now `running`, or why not (audited either way). */
-  confirm(id: string, by: string): { ok: true; row: RestartRow } | Refusal {
+  confirm(id: string, by: string, inApproverGroup = false): { ok: true; row: RestartRow } | Refusal {
     const row = this.d.ledger.get(id);
     if (!row) return this.refuse({ host: 'unknown', id }, by, 'this restart request does not exist');
-    const may = mayConfirm(row, by, this.d.config);
+    const may = mayConfirm(row, by, this.d.config, inApproverGroup);
     if (!may.ok) return this.refuse(row, by, may.why);
     const begun = this.d.ledger.begin(id, by, this.d.clock(), this.d.config.restart.maxPerHour);
     if (begun.ok) {

@@ -52,7 +52,7 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
   app.action<BlockButtonAction>('logs', reportButton('logs', services, log));
   app.action<BlockButtonAction>('alert_status', alertButton('status', services, log));
   app.action<BlockButtonAction>('alert_silence', alertButton('silence', services, log));
-  const flow = services.restartService ? new RestartFlow(services.restartService, app.client, (h) => services.incidents?.openThread(h), log.child({ component: 'restart' })) : undefined;
+  const flow = services.restartService ? new RestartFlow(services.restartService, app.client, (h) => services.incidents?.openThread(h), log.child({ component: 'restart' }), services.config.slack.approverGroups) : undefined;
   app.action<BlockButtonAction>('restart_confirm', restartButton('confirm', flow, services, log));
   app.action<BlockButtonAction>('restart_cancel', restartButton('cancel', flow, services, log));
   app.action<BlockButtonAction>('restart_request', restartButton('request', flow, services, log));

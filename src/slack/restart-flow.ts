@@ -11,12 +11,14 @@ import { restartConfirmation, restartState } from './blocks/restart-blocks.js';
  */
 export class RestartFlow {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly groupCache = new Map<string, { at: number; members: string[] }>();
 
   constructor(
     private readonly service: RestartService,
     private readonly client: webApi.WebClient,
     private readonly threadFor: (host: string) => { channel: string; ts: string } | undefined,
     private readonly log: Logger,
+    private readonly approverGroups: readonly string[] = [],
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -31,7 +33,7 @@ export class RestartFlow {
   }
 
   async confirm(id: string, userId: string, respond: RespondFn): Promise<void> {
-    const r = this.service.confirm(id, userId);
+    const r = this.service.confirm(id, userId, await this.inApproverGroup(userId));
     if (!r.ok) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });
       return;
@@ -67,6 +69,27 @@ export class RestartFlow {
       await this.reply(row, restartState(row, 'abandoned').text);
     }
     await this.expireDue();
+  }
+
+  /** Members of slack.approverGroups, from Slack (usergroups.users.list), cached for a minute. */
+  private async inApproverGroup(userId: string): Promise<boolean> {
+    for (const group of this.approverGroups) {
+      const cached = this.groupCache.get(group);
+      let members = cached && cached.at > this.clock() - 60_000 ? cached.members : undefined;
+      if (!members) {
+        try {
+          const res = await this.client.usergroups.users.list({ usergroup: group });
+          members = res.users ?? [];
+          this.groupCache.set(group, { at: this.clock(), members });
+        } catch (err) {
+          // Unknown membership is not membership: refuse rather than guess.
+          this.log.error({ err, group }, 'could not read an approver group (needs usergroups:read)');
+          members = [];
+        }
+      }
+      if (members.includes(userId)) return true;
+    }
+    return false;
   }
 
   stop(): void {

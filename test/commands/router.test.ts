@@ -84,18 +84,18 @@ describe('planCommand', () => {
     assert.ok(!isAnswer(p) && p.progress === 'collecting a support bundle from prod-2…');
   });
   it('help lists only what the caller may run, and running the rest is refused', () => {
-    // A command only U-ADMIN may run, as restart will be: the registry is the real one plus it.
-    const adminOnly: Command = { name: 'restart', usage: 'restart HOST', description: 'restart', allowed: (c) => c.userId === 'U-ADMIN', plan: () => ({ kind: 'error', visibility: 'ephemeral', message: 'ran' }) };
+    // A command only U-ADMIN may run, like silence for non-approvers: the registry is the real one plus it.
+    const adminOnly: Command = { name: 'purge', usage: 'purge HOST', description: 'purge', allowed: (c) => c.userId === 'U-ADMIN', plan: () => ({ kind: 'error', visibility: 'ephemeral', message: 'ran' }) };
     const registry = [...COMMANDS, adminOnly];
     const usages = (who: string): string[] => {
       const h = planCommand('help', { userId: who, source: 'slack' }, config, registry);
       assert.ok(isAnswer(h) && h.kind === 'help');
       return h.commands.map((c) => c.usage);
     };
-    assert.ok(!usages('U1').includes('restart HOST'));
-    assert.ok(usages('U-ADMIN').includes('restart HOST'));
+    assert.ok(!usages('U1').includes('purge HOST'));
+    assert.ok(usages('U-ADMIN').includes('purge HOST'));
     assert.equal(usages('U1').length + 1, usages('U-ADMIN').length);
-    const refused = planCommand('restart prod-1', caller, config, registry);
-    assert.ok(isAnswer(refused) && refused.kind === 'error' && refused.message === 'you may not run restart');
+    const refused = planCommand('purge prod-1', caller, config, registry);
+    assert.ok(isAnswer(refused) && refused.kind === 'error' && refused.message === 'you may not run purge');
   });
 });

@@ -38,7 +38,7 @@ interface Rig {
 
 async function rig(restart: object = {}, hostOverrides: object = {}, storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`)): Promise<Rig> {
   const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { approvers: [BOB, CAROL] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
+  writeFileSync(file, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
   const config = loadConfig(host.env, file);
   const store = new Store(storeFile);
   const pool = new TransportPool(log);
@@ -99,6 +99,7 @@ describe('approved restarts on a real host', () => {
       const done = await outcome(from);
       assert.match(String(done.body.text), /^✅ healthy again [\d.]+ (ms|s) after restart/);
       assert.equal(starts(), 1, 'the app really restarted, once');
+      await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /✅ healthy again/.test(String(c.body.text)));
       const edits = updatesSince(from).map((c) => String(c.body.text));
       assert.match(edits[0]!, /⏳ Restarting prod-1… approved by <@U0APPROVE1>/);
       assert.match(edits.at(-1)!, /✅ healthy again/);
@@ -120,7 +121,7 @@ describe('approved restarts on a real host', () => {
     try {
       const { id } = await ask(r, BOB);
       const stranger = await r.send.click('restart_confirm', id, 'U0STRANGE1');
-      assert.match(String(stranger.body.text), /only approvers \(slack.approvers\) may confirm a restart/);
+      assert.match(String(stranger.body.text), /only approvers \(slack.approvers or slack.approverGroups\) may confirm a restart/);
       assert.equal(stranger.body.response_type, 'ephemeral');
       const self = await r.send.click('restart_confirm', id, BOB);
       assert.match(String(self.body.text), /two-person rule/);
@@ -133,6 +134,21 @@ describe('approved restarts on a real host', () => {
       assert.match(String(late.body.text), /already cancelled/);
       assert.equal(starts(), 0);
       assert.deepEqual(r.store.restarts.auditFor('prod-1', 20).filter((e) => e.event === 'refused').length, 4);
+    } finally {
+      await r.stop();
+    }
+  });
+
+  it('a member of an approver group (usergroups.users.list) may confirm', async () => {
+    slack.groups.set('S0OPSTEAM1', ['U0DAVE0001']);
+    const r = await rig();
+    try {
+      const { id } = await ask(r);
+      const from = slack.calls.length;
+      await r.send.press('restart_confirm', id, 'U0DAVE0001');
+      assert.match(String((await outcome(from)).body.text), /^✅ healthy again/);
+      assert.equal(starts(), 1);
+      assert.ok(slack.calls.some((c) => c.path === '/api/usergroups.users.list' && c.body.usergroup === 'S0OPSTEAM1'));
     } finally {
       await r.stop();
     }

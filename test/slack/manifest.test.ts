@@ -13,7 +13,7 @@ const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.ur
 
 describe('manifest.yml', () => {
   it('asks for no scope the bot does not use', () => {
-    assert.deepEqual(manifest.oauth_config.scopes.bot, ['commands', 'chat:write', 'files:write']);
+    assert.deepEqual(manifest.oauth_config.scopes.bot, ['commands', 'chat:write', 'files:write', 'usergroups:read']);
   });
   it('declares /moneymind with a usage hint naming every router command', () => {
     const [cmd] = manifest.features.slash_commands;

@@ -21,6 +21,8 @@ export interface SlackDouble {
   refuseNext(method: string, error: string): void;
   /** Files uploaded through files.uploadV2, by file id: what a reader of the channel would open. */
   readonly uploads: Map<string, { filename: string; content: string }>;
+  /** Members usergroups.users.list answers for a user group. */
+  readonly groups: Map<string, string[]>;
   waitFor(pred: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /**
    * Socket Mode: apps.connections.open hands out ws://…/socket; `envelope` sends what Slack sends
@@ -34,6 +36,7 @@ export async function startSlackDouble(): Promise<SlackDouble> {
   const calls: RecordedCall[] = [];
   const failures: number[] = [];
   const refusals = new Map<string, string>();
+  const groups = new Map<string, string[]>();
   const uploads = new Map<string, { filename: string; content: string }>();
   const pending = new Map<string, string>();
   let fileSeq = 0;
@@ -63,6 +66,7 @@ export async function startSlackDouble(): Promise<SlackDouble> {
       return;
     }
     const reply: Record<string, unknown> = { ok: true };
+    if (method === 'usergroups.users.list') Object.assign(reply, { users: groups.get(String(body.usergroup)) ?? [] });
     if (method === 'apps.connections.open') {
       Object.assign(reply, { url: `${url.replace('http', 'ws')}/socket` });
       calls.at(-1)!.body.authorization = req.headers.authorization ?? '';
@@ -102,6 +106,7 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     url,
     calls,
     uploads,
+    groups,
     refuseNext: (method, error) => void refusals.set(method, error),
     failNext: (status, times = 1) => failures.push(...Array.from({ length: times }, () => status)),
     async envelope(type, payload, timeoutMs = 5000) {

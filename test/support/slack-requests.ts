@@ -38,26 +38,27 @@ export function slackSender(appUrl: string, slack: SlackDouble, secret: string):
       return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     },
     async click(actionId, value, user = 'U123') {
-      const id = await this.press(actionId, value, user);
+      const id = await press(actionId, value, user);
       return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
     },
-    async press(actionId, value, user = 'U123') {
-      const id = ++seq;
-      const payload = {
-        type: 'block_actions',
-        user: { id: user, username: 'alice', team_id: 'T1' },
-        team: { id: 'T1' },
-        channel: { id: 'C0123ABCD' },
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 't',
-        response_url: `${slack.url}/response/${id}`,
-        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
-      };
-      const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
-      if (res.status !== 200) throw new Error(`button click answered ${res.status}`);
-      return id;
-    },
+    press: (actionId, value, user) => press(actionId, value, user),
     responses: (id) => slack.calls.filter((c) => c.path === `/response/${id}`),
   };
+  async function press(actionId: string, value: string, user = 'U123'): Promise<number> {
+    const id = ++seq;
+    const payload = {
+      type: 'block_actions',
+      user: { id: user, username: 'alice', team_id: 'T1' },
+      team: { id: 'T1' },
+      channel: { id: 'C0123ABCD' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 't',
+      response_url: `${slack.url}/response/${id}`,
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+    };
+    const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+    if (res.status !== 200) throw new Error(`button click answered ${res.status}`);
+    return id;
+  }
 }
