@@ -139,6 +139,22 @@ describe('approved restarts on a real host', () => {
     }
   });
 
+  it('with an open incident thread, the confirmation goes into that thread', async () => {
+    const r = await rig();
+    try {
+      // An incident whose parent was posted, as the watcher leaves it.
+      const now = Date.now();
+      r.store.commitCycle({ now, trackers: [], opened: [{ key: 'host:prod-1|service-down', subject: 'prod-1', cause: 'service-down', hosts: ['prod-1'], title: 'down', at: now }], posts: [{ key: 'host:prod-1|service-down', kind: 'post-parent', message: { text: 'x', blocks: [] } }], closed: [], samples: [], keepSamplesMs: 1 });
+      const [row] = r.store.duePosts(now, 1);
+      r.store.posted(row!, { channel: 'C0ALERTS1', ts: '1795000000.000100' });
+      const { confirmation } = await ask(r);
+      assert.equal(confirmation.body.channel, 'C0ALERTS1');
+      assert.equal(confirmation.body.thread_ts, '1795000000.000100');
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('a member of an approver group (usergroups.users.list) may confirm', async () => {
     slack.groups.set('S0OPSTEAM1', ['U0DAVE0001']);
     const r = await rig();
