@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import type { Cause } from '../diagnosis/cause.js';
 import type { OutboxRow, SlackPayload } from '../store/watch-store.js';
 import { redact } from '../report/redact.js';
+import { section, slackDate } from '../slack/blocks/mrkdwn.js';
 import type { Intent, Tracker } from './incident-policy.js';
 
 export interface Post {
@@ -10,9 +11,7 @@ export interface Post {
   readonly message: SlackPayload;
 }
 
-/** Shown in each reader's own time zone by Slack; the fallback is UTC. */
-const when = (ms: number): string => `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
-const section = (text: string): Record<string, unknown> => ({ type: 'section', text: { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2999)}…` : text } });
+const when = (ms: number): string => slackDate(ms);
 const oneLine = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Pure: what one intent puts in the channel and the thread; credentials in evidence are masked. */

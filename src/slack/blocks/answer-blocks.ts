@@ -1,6 +1,7 @@
 import type { AnyCheckResult, CheckStatus } from '../../checks/check-types.js';
 import type { Answer, SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
+import { slackDate } from './mrkdwn.js';
 import { restartConfirmation } from './restart-blocks.js';
 import type { HostReport } from '../../engine/host-report.js';
 
@@ -86,8 +87,7 @@ function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unk
   }
 }
 
-/** Slack renders it in the reader's time zone; the fallback is UTC. */
-const when = (ms: number): string => `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+const when = (ms: number): string => slackDate(ms);
 const silenceText = (host: string, s: SilenceLine): string => `🔕 ${host} silenced until ${when(s.until)} by ${s.by} (${s.reason})`;
 
 function reportBlocks(reports: readonly HostReport[], l: Limits): { text: string; blocks: Record<string, unknown>[] } {

@@ -1,9 +1,9 @@
 import type { RestartRequest } from '../../restart/restart-service.js';
 import type { RestartRow } from '../../store/restart-types.js';
+import { section, slackDate } from './mrkdwn.js';
 
 type Msg = { text: string; blocks: Record<string, unknown>[] };
-const section = (text: string): Record<string, unknown> => ({ type: 'section', text: { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2999)}…` : text } });
-const when = (ms: number): string => `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString().slice(11, 16)} UTC>`;
+const when = (ms: number): string => slackDate(ms, '{time}');
 
 /** Pure: the confirmation message — exactly what will run where, the state now, and loud warnings. */
 export function restartConfirmation(req: RestartRequest): Msg {
