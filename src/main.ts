@@ -1,59 +1,76 @@
+import type { Server } from 'node:http';
 import { configPath } from './config/config-path.js';
 import { loadConfig } from './config/load-config.js';
 import { loadSlackSettings } from './config/slack-settings.js';
 import { engineServices } from './engine/engine-services.js';
 import { asOpsError } from './errors.js';
 import { createLogger } from './log/create-logger.js';
+import { opsRoutes, startOpsServer } from './ops/ops-routes.js';
+import { PromTelemetry } from './ops/prom-telemetry.js';
 import { TransportPool } from './remote/transport-pool.js';
 import { slackAlertSender } from './slack/alert-sender.js';
-import { createSlackApp } from './slack/create-slack-app.js';
+import { createSlackApp, type SlackRunner } from './slack/create-slack-app.js';
 import { Store } from './store/store.js';
 import { runTerminal } from './terminal/run-terminal.js';
 import { OutboxPoster } from './watch/outbox-poster.js';
 import { startWatcher, type Watcher } from './watch/watcher.js';
 
 /*
- * The bot: config → logger → store → transports → services → adapter (Slack with the watcher, or
- * terminal mode when no Slack tokens are set). The only file, with cli/main.ts, that touches
- * process globals.
+ * The bot: config → logger → store → transports → services → adapter (Slack with the watcher and
+ * /healthz + /metrics, or terminal mode when no Slack tokens are set). The only file, with
+ * cli/main.ts, that touches process globals.
  */
 const env = process.env;
 const log = createLogger({ level: env.LOG_LEVEL ?? 'info' });
 const pool = new TransportPool(log);
+const startedAt = Date.now();
 let store: Store | undefined;
 try {
   const config = loadConfig(env, configPath(undefined, env));
   const slack = loadSlackSettings(env);
   store = new Store(config.watch.store);
-  const services = engineServices(config, (h) => pool.get(h), Date.now, log, store);
+  const telemetry = new PromTelemetry();
+  const services = engineServices(config, (h) => pool.get(h), Date.now, log, store, telemetry);
   if (slack.mode === 'none') {
     await runTerminal(process.stdin, process.stdout, services, { color: Boolean(process.stdout.isTTY) && !env.NO_COLOR, prompt: Boolean(process.stdin.isTTY) });
     await pool.closeAll();
     store.close();
   } else {
-    const app = createSlackApp(slack, services, log);
-    await app.start();
     let watcher: Watcher | undefined;
+    let app: SlackRunner | undefined;
+    const ops = opsRoutes(telemetry, () => ({
+      startedAt,
+      watch: watcher ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) } : undefined,
+      slack: app?.state() ?? 'connecting',
+    }));
+    app = createSlackApp(slack, services, log, { ops });
+    await app.start();
+    // HTTP mode serves /healthz and /metrics beside /slack/events; Socket Mode needs a port for them.
+    const metricsPort = Number(env.METRICS_PORT ?? 9102);
+    const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metricsPort) : undefined;
     let poster: OutboxPoster | undefined;
     const channel = config.slack.alertChannel;
     if (channel) {
-      poster = new OutboxPoster(store, slackAlertSender(slack.botToken.reveal(), slack.apiUrl), log.child({ component: 'outbox' }), { channel });
+      poster = new OutboxPoster(store, slackAlertSender(slack.botToken.reveal(), slack.apiUrl), log.child({ component: 'outbox' }), { channel, telemetry });
       poster.kick(); // posts left over from before a restart go out first
-      watcher = startWatcher({ config, store, transportFor: (h) => pool.get(h), log: log.child({ component: 'watch' }), clock: Date.now, poster, onReports: (r, at) => services.remember(r, at) });
+      watcher = startWatcher({ config, store, transportFor: (h) => pool.get(h), log: log.child({ component: 'watch' }), clock: Date.now, poster, telemetry, onReports: (r, at) => services.remember(r, at) });
     } else {
       log.warn({}, 'no slack.alertChannel in the config: the watcher is off (commands still work)');
     }
-    log.info({ mode: slack.mode, hosts: config.hosts.length, watch: channel ? config.watch.schedule : 'off' }, 'moneymind bot started');
+    log.info({ mode: slack.mode, hosts: config.hosts.length, watch: channel ? config.watch.schedule : 'off', metrics: opsServer ? metricsPort : 'on the Slack port' }, 'moneymind bot started');
     const openStore = store;
+    const runningApp = app;
     const shutdown = async (signal: string): Promise<void> => {
       log.info({ signal }, 'shutting down');
       // Bounded: a stuck Slack socket or SSH close must not keep the process alive.
       setTimeout(() => process.exit(1), 10_000).unref();
-      await watcher?.stop();
+      await watcher?.stop(); // no new cycle; the one in flight finishes
+      await runningApp.stop(); // lets a running restart finish (5 s) or leaves it recorded as running
       await poster?.stop();
-      await app.stop();
       await pool.closeAll();
+      opsServer?.close();
       openStore.close();
+      log.info({}, 'stopped');
       process.exit(0);
     };
     process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -47,6 +47,20 @@ describe('the bot process picks its mode from the environment', () => {
     assert.ok(existsSync(join(cwd, 'data', 'moneymind.db')), 'the store is created under ./data/');
   });
 
+  it('Socket Mode: connects through SLACK_API_URL, serves /healthz and /metrics on METRICS_PORT', async () => {
+    const metricsPort = await freePort();
+    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.apiUrl, METRICS_PORT: String(metricsPort) });
+    let body = '';
+    for (let i = 0; i < 100 && !/"slack":"connected"/.test(body); i++) {
+      body = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then((r) => r.text(), () => '');
+      if (!/"slack":"connected"/.test(body)) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.match(body, /"status":"ok".*"slack":"connected"/, b.err());
+    assert.match(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), /moneymind_alerts_posted_total/);
+    b.child.kill('SIGTERM');
+    assert.equal(await b.exited, 0, b.err());
+  });
+
   it('a half-set Slack environment: exit 2, the variables named, no token printed', async () => {
     const b = bot({ SLACK_BOT_TOKEN: 'xoxb-do-not-print-me' });
     assert.equal(await b.exited, 2);
@@ -66,6 +80,13 @@ describe('the bot process picks its mode from the environment', () => {
     assert.ok(r, `the bot never listened on ${port}: ${b.err()}`);
     assert.equal(r.json.response_type, 'ephemeral');
     assert.match(JSON.stringify(r.json.blocks), /\/moneymind report HOST/);
+    // /healthz and /metrics beside /slack/events on the same port.
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(health.status, 200);
+    assert.match(await health.text(), /"status":"ok".*"slack":"http".*"watcher":"off"/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /# TYPE moneymind_host_up gauge/);
+    assert.match(metrics, /moneymind_process_open_fds \d+/);
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0, b.err());
   });

@@ -11,6 +11,7 @@ import type { IncidentServices } from '../commands/command.js';
 import type { WatchStore } from '../store/watch-store.js';
 import type { RestartLedger } from '../store/restart-types.js';
 import { RestartService } from '../restart/restart-service.js';
+import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 
 /** The commands' services, plus the watcher's way to share what it saw (for `hosts`). */
 export interface EngineServices extends CommandServices {
@@ -20,18 +21,20 @@ export interface EngineServices extends CommandServices {
 }
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
-export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog, store?: WatchStore & { readonly restarts: RestartLedger }): EngineServices {
+export function engineServices(config: Config, transportFor: (h: HostConfig) => HostTransport, clock: () => number, log: RunLog, store?: WatchStore & { readonly restarts: RestartLedger }, telemetry: Telemetry = noTelemetry): EngineServices {
   const last = new Map<string, { report: HostReport; at: number }>();
   const services: EngineServices = {
     config,
     async checkHosts(hosts: readonly HostConfig[], ids: readonly CheckId[]) {
       const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
+      telemetry.reports(reports);
       // Only full runs describe a host's state; one area alone would hide the rest.
       if (ids.length > 1) for (const r of reports) last.set(r.name, { report: r, at: clock() });
       return reports;
     },
     lastReport: (name) => last.get(name),
     remember(reports, at) {
+      telemetry.reports(reports);
       for (const r of reports) last.set(r.name, { report: r, at });
     },
     incidents: store ? storeIncidents(store, clock) : undefined,
@@ -42,7 +45,7 @@ export function engineServices(config: Config, transportFor: (h: HostConfig) => 
     restartService: undefined,
   };
   if (store) {
-    const restartService = new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: (h, ids) => services.checkHosts(h, ids), log, clock });
+    const restartService = new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: (h, ids) => services.checkHosts(h, ids), log, clock, telemetry });
     Object.assign(services, { restartService, restarts: { request: (h: HostConfig, by: string) => restartService.request(h, by) } });
   }
   return services;

@@ -7,6 +7,7 @@ import type { HostReport } from '../engine/host-report.js';
 import { OpsError } from '../errors.js';
 import type { RunLog } from '../log/run-log.js';
 import type { HostTransport } from '../remote/host-transport.js';
+import type { Telemetry } from '../ops/telemetry.js';
 import type { RestartLedger, RestartRow } from '../store/restart-types.js';
 import { hostAddress, mayCancel, mayConfirm, restartCommand, restartCommandText, restartWarnings } from './restart-policy.js';
 
@@ -19,6 +20,7 @@ export interface RestartDeps {
   readonly clock: () => number;
   /** How often health is polled while verifying. */
   readonly pollMs?: number;
+  readonly telemetry?: Telemetry;
 }
 
 export interface RestartRequest {
@@ -166,6 +168,7 @@ export class RestartService {
 
   private done(row: RestartRow, exitCode: number | null, outcome: string, summary: string, report: HostReport | undefined): Outcome {
     this.d.ledger.finish(row.id, this.d.clock(), exitCode, outcome);
+    this.d.telemetry?.restart(outcome);
     this.audit(row, 'bot', 'verified', { outcome, summary });
     return { ok: outcome === 'healthy' || outcome === 'dry-run', summary, report };
   }

@@ -8,17 +8,20 @@ import { alertButton } from './listeners/alert-buttons.js';
 import { restartButton } from './listeners/restart-buttons.js';
 import { RestartFlow } from './restart-flow.js';
 import type { EngineServices } from '../engine/engine-services.js';
+import type { OpsRoutes } from '../ops/ops-routes.js';
 
 export interface SlackRunner {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** For /healthz: the Socket Mode connection, or 'http' (nothing to hold open). */
+  state(): 'connected' | 'disconnected' | 'http' | 'connecting';
 }
 
 /**
  * The Bolt app in Socket Mode or HTTP mode (Bolt's own receiver, path /slack/events). Listeners
  * stay small: ack, call the router, render with the pure Block Kit builders.
  */
-export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & Partial<Pick<EngineServices, 'restartService'>>, log: Logger): SlackRunner {
+export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & Partial<Pick<EngineServices, 'restartService'>>, log: Logger, extras: { ops?: OpsRoutes } = {}): SlackRunner {
   const slackLog = log.child({ component: 'bolt' });
   const common = {
     token: settings.botToken.reveal(),
@@ -46,7 +49,20 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
           // follow SLACK_API_URL too. Its reconnect retry policy is left as Slack ships it.
           installerOptions: { clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {} },
         })
-      : new App({ ...common, signingSecret: settings.signingSecret.reveal(), port: settings.port });
+      : new App({
+          ...common,
+          signingSecret: settings.signingSecret.reveal(),
+          port: settings.port,
+          // /healthz and /metrics on the same port as /slack/events.
+          ...(extras.ops ? { customRoutes: [{ path: '/healthz', method: ['GET'], handler: extras.ops.healthz }, { path: '/metrics', method: ['GET'], handler: extras.ops.metrics }] } : {}),
+        });
+  let socketState: 'connected' | 'disconnected' | 'connecting' = 'connecting';
+  if (settings.mode === 'socket') {
+    // Bolt keeps its receiver private; its Socket Mode client says when the socket comes and goes.
+    const client = (app as unknown as { receiver?: { client?: { on(e: string, f: () => void): void } } }).receiver?.client;
+    client?.on('connected', () => (socketState = 'connected'));
+    client?.on('disconnected', () => (socketState = 'disconnected'));
+  }
   app.command('/moneymind', moneymindCommand(services, log, () => flow));
   app.action<BlockButtonAction>('refresh', reportButton('refresh', services, log));
   app.action<BlockButtonAction>('logs', reportButton('logs', services, log));
@@ -67,7 +83,9 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
     },
     stop: async () => {
       flow?.stop();
+      await flow?.drain(5000);
       await app.stop();
     },
+    state: () => (settings.mode === 'http' ? 'http' : socketState),
   };
 }

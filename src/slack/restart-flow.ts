@@ -11,6 +11,7 @@ import { restartConfirmation, restartState } from './blocks/restart-blocks.js';
  */
 export class RestartFlow {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly groupCache = new Map<string, { at: number; members: string[] }>();
 
   constructor(
@@ -33,6 +34,27 @@ export class RestartFlow {
   }
 
   async confirm(id: string, userId: string, respond: RespondFn): Promise<void> {
+    const run = this.confirmAndRun(id, userId, respond);
+    this.inFlight.add(run);
+    try {
+      await run;
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  /**
+   * Shutdown: lets running restarts finish for up to `ms`. One still running after that stays
+   * `running` in the store, and the next start reports it (abandoned, never re-run).
+   */
+  async drain(ms: number): Promise<void> {
+    if (!this.inFlight.size) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+
+  private async confirmAndRun(id: string, userId: string, respond: RespondFn): Promise<void> {
     const r = this.service.confirm(id, userId, await this.inApproverGroup(userId));
     if (!r.ok) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });

@@ -1,4 +1,5 @@
 import type { RunLog } from '../log/run-log.js';
+import type { Telemetry } from '../ops/telemetry.js';
 import type { OutboxRow, SlackPayload, WatchStore } from '../store/watch-store.js';
 
 /** How alerts reach Slack: chat.postMessage and chat.update, nothing else. */
@@ -21,6 +22,7 @@ export interface PosterOptions {
   /** First retry delay; doubles per attempt up to maxBackoffMs. */
   readonly baseBackoffMs?: number;
   readonly clock?: () => number;
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -91,11 +93,13 @@ export class OutboxPoster {
       try {
         const result = await this.send(row);
         this.store.posted(row, result);
+        this.opts.telemetry?.alertPosted(row.kind);
       } catch (err) {
         const f = err as SendFailure;
         const backoff = Math.min(this.maxBackoff, this.baseBackoff * 2 ** Math.min(row.attempts, 10));
         const delay = Math.max(f.retryAfterMs ?? 0, backoff);
         this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err));
+        this.opts.telemetry?.slackError('alert', f.reason ?? 'error');
         this.log.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: delay, reason: f.reason ?? String(err) }, 'alert post refused; kept for later');
       }
     }

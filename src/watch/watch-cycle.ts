@@ -3,6 +3,7 @@ import type { Config, HostConfig } from '../config/types.js';
 import { checkHosts } from '../engine/check-hosts.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { RunLog } from '../log/run-log.js';
+import type { Telemetry } from '../ops/telemetry.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import type { WatchStore } from '../store/watch-store.js';
 import { postsFor } from './alert-messages.js';
@@ -22,6 +23,7 @@ export interface WatchDeps {
   readonly poster: { kick(): void } | undefined;
   /** Each cycle's reports (the commands' `hosts` shows the last known state from them). */
   readonly onReports?: (reports: readonly HostReport[], at: number) => void;
+  readonly telemetry?: Telemetry;
 }
 
 export interface CycleSummary {
@@ -73,6 +75,7 @@ export async function runCycle(d: WatchDeps): Promise<CycleSummary> {
   if (result.intents.length) d.poster?.kick();
   d.onReports?.(reports, now);
   const durationMs = d.clock() - started;
+  d.telemetry?.cycle(durationMs, result.trackers.filter((x) => x.phase === 'firing').length, d.clock());
   d.log.info({ hosts: hosts.length, fullChecks: wrong.length, intents: result.intents.map((i) => `${i.kind} ${i.key}`), durationMs }, 'watch cycle');
   return { reports, intents: result.intents, fullChecks: wrong.length, durationMs };
 }

@@ -6,6 +6,8 @@ export interface Watcher {
   runNow(): Promise<CycleSummary | undefined>;
   stop(): Promise<void>;
   readonly stats: { cycles: number; overlaps: number; failures: number };
+  /** The schedule's period (between its next two runs), for /healthz's staleness rule. */
+  readonly intervalMs: number;
 }
 
 /**
@@ -46,7 +48,10 @@ export function startWatcher(d: WatchDeps): Watcher {
     d.log.warn({ schedule: d.config.watch.schedule }, 'watch cycle still running; node-cron skipped a tick');
   });
   void task.start();
+  const [a, b] = task.getNextRuns(2);
+  const intervalMs = a && b ? b.getTime() - a.getTime() : 60_000;
   return {
+    intervalMs,
     runNow: once,
     stats,
     async stop() {

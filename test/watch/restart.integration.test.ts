@@ -53,6 +53,14 @@ describe('the bot killed mid-incident', () => {
       await slack.waitFor((c) => postsTo(c) && Boolean(c.body.thread_ts), 15_000);
       // The diagnosis reply is out, so the store has the thread; let it record that reply too.
       await new Promise((r) => setTimeout(r, 500));
+      // Meanwhile the bot's own endpoints tell Prometheus what is going on.
+      const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
+      assert.match(metrics, /moneymind_host_up\{host="prod-1"\} 0/);
+      assert.match(metrics, /moneymind_open_incidents 1/);
+      assert.match(metrics, /moneymind_alerts_posted_total\{kind="post-parent"\} 1/);
+      const health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`);
+      assert.equal(health.status, 200);
+      assert.match(await health.text(), /"watcher":"on"/);
       bot.child.kill('SIGKILL');
       await bot.exited;
 

@@ -1,0 +1,54 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HostReport } from '../engine/host-report.js';
+import type { Telemetry } from './telemetry.js';
+
+/** Prometheus metrics (prom-client), one registry per bot, plus the process' own (fds, memory). */
+export class PromTelemetry implements Telemetry {
+  readonly registry = new Registry();
+  /** Epoch ms of the last finished watch cycle; /healthz reads it. */
+  lastCycleAt: number | undefined;
+  private readonly up = new Gauge({ name: 'moneymind_host_up', help: 'The host\'s last full check: 1 healthy or degraded, 0 failing', labelNames: ['host'], registers: [this.registry] });
+  private readonly healthLatency = new Gauge({ name: 'moneymind_health_latency_seconds', help: 'Latency of the last GET /health', labelNames: ['host'], registers: [this.registry] });
+  private readonly checkDuration = new Histogram({ name: 'moneymind_check_duration_seconds', help: 'Duration of each check run', labelNames: ['check'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  private readonly openIncidents = new Gauge({ name: 'moneymind_open_incidents', help: 'Incidents firing now', registers: [this.registry] });
+  private readonly cycles = new Histogram({ name: 'moneymind_watch_cycle_seconds', help: 'Duration of watch cycles', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  private readonly lastCycle = new Gauge({ name: 'moneymind_watch_last_cycle_timestamp_seconds', help: 'When the last watch cycle finished', registers: [this.registry] });
+  private readonly alerts = new Counter({ name: 'moneymind_alerts_posted_total', help: 'Alert messages Slack accepted', labelNames: ['kind'], registers: [this.registry] });
+  private readonly slackErrors = new Counter({ name: 'moneymind_slack_api_errors_total', help: 'Slack API calls that failed', labelNames: ['where', 'reason'], registers: [this.registry] });
+  private readonly restarts = new Counter({ name: 'moneymind_restarts_total', help: 'Restarts by result', labelNames: ['result'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'moneymind_' });
+  }
+
+  reports(reports: readonly HostReport[]): void {
+    for (const r of reports) {
+      if (r.checks.length > 1) this.up.set({ host: r.name }, r.status === 'fail' ? 0 : 1);
+      for (const c of r.checks) {
+        this.checkDuration.observe({ check: c.id }, c.durationMs / 1000);
+        const latency = c.id === 'health' ? (c.details as { latencyMs?: number } | null)?.latencyMs : undefined;
+        if (typeof latency === 'number') this.healthLatency.set({ host: r.name }, latency / 1000);
+      }
+    }
+  }
+
+  cycle(durationMs: number, openIncidents: number, at: number): void {
+    this.cycles.observe(durationMs / 1000);
+    this.openIncidents.set(openIncidents);
+    this.lastCycle.set(at / 1000);
+    this.lastCycleAt = at;
+  }
+
+  alertPosted(kind: string): void {
+    this.alerts.inc({ kind });
+  }
+
+  slackError(where: string, reason: string): void {
+    // Reasons are bounded (HTTP status, Slack's error code), so labels stay few.
+    this.slackErrors.inc({ where, reason: reason.slice(0, 40) });
+  }
+
+  restart(result: string): void {
+    this.restarts.inc({ result });
+  }
+}

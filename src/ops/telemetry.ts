@@ -1,0 +1,21 @@
+import type { HostReport } from '../engine/host-report.js';
+
+/**
+ * What the core tells the outside world about itself. The core calls these; prom-telemetry.ts
+ * turns them into Prometheus metrics; `noTelemetry` is for the CLI and tests that do not care.
+ */
+export interface Telemetry {
+  reports(reports: readonly HostReport[]): void;
+  cycle(durationMs: number, openIncidents: number, at: number): void;
+  alertPosted(kind: string): void;
+  slackError(where: string, reason: string): void;
+  restart(result: string): void;
+}
+
+export const noTelemetry: Telemetry = {
+  reports: () => undefined,
+  cycle: () => undefined,
+  alertPosted: () => undefined,
+  slackError: () => undefined,
+  restart: () => undefined,
+};

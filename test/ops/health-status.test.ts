@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { healthStatus } from '../../src/ops/health-status.js';
+
+const base = { now: 1_000_000, startedAt: 1_000_000 - 600_000, slack: 'connected' as const };
+
+describe('/healthz rules', () => {
+  const table: [string, Parameters<typeof healthStatus>[0], 200 | 503, RegExp][] = [
+    ['watcher off, Slack connected', { ...base, watch: undefined }, 200, /"status":"ok"/],
+    ['last cycle 30 s ago', { ...base, watch: { lastCycleAt: base.now - 30_000, staleAfterMs: 180_000 } }, 200, /"lastCycleAgeS":30/],
+    ['last cycle 4 min ago with a 1-min schedule', { ...base, watch: { lastCycleAt: base.now - 240_000, staleAfterMs: 180_000 } }, 503, /no watch cycle for 240 s/],
+    ['no cycle yet, started 10 min ago', { ...base, watch: { lastCycleAt: undefined, staleAfterMs: 180_000 } }, 503, /no watch cycle for 600 s/],
+    ['Socket Mode disconnected', { ...base, slack: 'disconnected', watch: undefined }, 503, /Slack socket disconnected/],
+    ['HTTP mode', { ...base, slack: 'http', watch: undefined }, 200, /"slack":"http"/],
+  ];
+  for (const [name, input, code, body] of table) {
+    it(name, () => {
+      const r = healthStatus(input);
+      assert.equal(r.code, code);
+      assert.match(JSON.stringify(r.body), body);
+    });
+  }
+});
