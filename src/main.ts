@@ -21,7 +21,7 @@ import { startWatcher, type Watcher } from './watch/watcher.js';
  * cli/main.ts, that touches process globals.
  */
 const env = process.env;
-const log = createLogger({ level: env.LOG_LEVEL ?? 'info' });
+const log = createLogger({ level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_FORMAT === 'pretty' });
 const pool = new TransportPool(log);
 const startedAt = Date.now();
 let store: Store | undefined;

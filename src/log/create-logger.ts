@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 
 /**
@@ -27,6 +28,18 @@ export interface LoggerOptions {
   readonly level?: string;
   /** Defaults to stderr, synchronously: a CLI run exits right after its last line. */
   readonly destination?: pino.DestinationStream;
+  /** Human-readable lines through pino-pretty, a dev dependency: for development only. */
+  readonly pretty?: boolean;
+}
+
+/** pino-pretty when asked for and installed (a checkout); JSON otherwise (production has no dev deps). */
+function prettyStream(): pino.DestinationStream | undefined {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+  } catch {
+    return undefined; // not installed: production image, JSON it is
+  }
+  return pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l' } }) as pino.DestinationStream;
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
@@ -37,6 +50,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
     },
-    opts.destination ?? pino.destination({ fd: 2, sync: true }),
+    opts.destination ?? (opts.pretty ? prettyStream() : undefined) ?? pino.destination({ fd: 2, sync: true }),
   );
 }
