@@ -246,6 +246,24 @@ describe('approved restarts on a real host', () => {
     }
   });
 
+  it('shutdown lets a running restart finish and record its outcome', async () => {
+    const storeFile = join(dir, 'shutdown.db');
+    const r = await rig({}, {}, storeFile);
+    const { id } = await ask(r);
+    const from = slack.calls.length;
+    await r.send.press('restart_confirm', id, BOB);
+    await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /Restarting prod-1/.test(String(c.body.text)), 10_000);
+    await r.stop(); // while the restart is being verified
+    assert.ok(slack.calls.slice(from).some((c) => /healthy again/.test(String(c.body.text))), 'the outcome went out before shutdown finished');
+    const reopened = new Store(storeFile);
+    try {
+      assert.equal(reopened.restarts.get(id)?.state, 'done');
+    } finally {
+      reopened.close();
+    }
+    assert.equal(starts(), 1);
+  });
+
   it('the bot restarted between confirmation and execution: never run again, reported in the thread', async () => {
     const storeFile = join(dir, 'crash.db');
     const first = await rig({}, {}, storeFile);
