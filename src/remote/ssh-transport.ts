@@ -44,7 +44,8 @@ export class SshTransport implements HostTransport {
     const client = await this.#connect();
     const release = await this.#channels.acquire(Math.max(1, deadline - Date.now()));
     try {
-      const channel = await this.#openExec(client, withRemoteTimeout(marked(command), opts.timeoutMs), deadline);
+      // The open itself can be cut off by a lost connection too; the permit must come back then.
+      const channel = await this.#unlessLost(client, this.#openExec(client, withRemoteTimeout(marked(command), opts.timeoutMs), deadline));
       const res = await this.#unlessLost(client, collectChannel(channel, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) }, command, opts.timeoutMs));
       // A channel closed with no exit status while the connection went away: same as lost.
       if (res.code === null && res.signal === null && !res.truncated && this.#client !== client) {
@@ -132,15 +133,28 @@ export class SshTransport implements HostTransport {
     const client = await this.#connect();
     const release = await this.#channels.acquire(timeoutMs);
     return new Promise<Duplex>((resolve, reject) => {
+      // The permit is held for the tunnel's whole life (it is a channel like any exec) and comes
+      // back when the tunnel closes or, whatever the tunnel does, when the connection goes away:
+      // the soak benchmark lost one permit in two reconnects before this.
+      let opened = false;
+      const onLost = (): void => {
+        release();
+        if (!opened) reject(new OpsError('SSH_CONNECT', `connection to ${this.#target.host}:${this.#target.port} was lost while opening a tunnel`));
+      };
+      client.once('close', onLost);
       client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        opened = true;
         if (err) {
+          client.removeListener('close', onLost);
           release();
           // The SSH server could not connect to host:port on its side (nothing listening, usually).
           reject(new OpsError('CONNECT_REFUSED', `${host}:${port} refused the connection (from ${this.#target.host}): ${err.message}`, { cause: err }));
           return;
         }
-        // The permit is held for the tunnel's whole life: it is a channel like any exec.
-        stream.once('close', release);
+        stream.once('close', () => {
+          client.removeListener('close', onLost);
+          release();
+        });
         resolve(stream);
       });
     });
@@ -152,6 +166,8 @@ export class SshTransport implements HostTransport {
     const t = this.#target;
     const attempt = new Promise<Client>((resolve, reject) => {
       const client = new Client();
+      // Each command and tunnel in flight listens for 'close' (up to 2 × maxChannels at once).
+      client.setMaxListeners(4 * t.maxChannels + 10);
       let received: { fp: string; type: string } | undefined;
       let ready = false;
       client.on('ready', () => {
