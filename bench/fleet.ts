@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import { CHECK_IDS } from '../src/checks/check-types.js';
+import type { Config } from '../src/config/types.js';
+import { engineServices } from '../src/engine/engine-services.js';
+import { TransportPool } from '../src/remote/transport-pool.js';
+import { withCpu, type CpuSpent } from './cpu.js';
+import { median } from './stats.js';
+
+export interface FleetSample {
+  hosts: number;
+  ms: number;
+  cpu: CpuSpent;
+}
+
+/**
+ * `status all` over a config's hosts with the connections already open (the running bot's case):
+ * the median of `samples` runs, with the CPU that run cost the bot and the whole machine.
+ */
+export async function fleetStatus(config: Config, log: Logger, samples = 3): Promise<FleetSample> {
+  const pool = new TransportPool(log);
+  const services = engineServices(config, (h) => pool.get(h), Date.now, log);
+  try {
+    await services.checkHosts(config.hosts, CHECK_IDS); // connects
+    const runs: { ms: number; cpu: CpuSpent }[] = [];
+    for (let i = 0; i < samples; i++) runs.push(await withCpu(() => services.checkHosts(config.hosts, CHECK_IDS)));
+    const mid = runs.find((r) => r.ms === median(runs.map((x) => x.ms)))!;
+    return { hosts: config.hosts.length, ms: mid.ms, cpu: mid.cpu };
+  } finally {
+    await pool.closeAll();
+  }
+}
