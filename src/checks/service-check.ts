@@ -73,7 +73,7 @@ export function evaluateSystemd(service: string, res: Pick<ExecResult, 'stdout' 
   const restartText = restarts === null ? '' : `, ${restarts} restart${restarts === 1 ? '' : 's'}`;
   if (state === 'not-found') return { status: 'fail', summary: `systemd unit ${service} not found`, details, evidence: [`systemctl show ${service}: LoadState=not-found`] };
   if (state === 'running') {
-    const up = uptimeSec === null ? '' : ` for ${formatDuration(uptimeSec * 1000)}`;
+    const up = upFor(uptimeSec);
     return { status: 'ok', summary: `systemd ${service} ${raw}${up}${restartText}`, details, evidence: [] };
   }
   const status = state === 'starting' || state === 'stopping' ? 'warn' : 'fail';
@@ -102,11 +102,17 @@ export function evaluateSupervisor(app: AppTarget, res: Pick<ExecResult, 'stdout
     : 'stopped';
   const details: ServiceDetails = { ...base, state, rawState: s.state, pid: s.pid, uptimeSec: s.uptimeSec, message: s.description || null };
   if (state === 'running') {
-    const up = s.uptimeSec === null ? '' : ` for ${formatDuration(s.uptimeSec * 1000)}`;
+    const up = upFor(s.uptimeSec);
     return { status: 'ok', summary: `supervisor ${app.service} RUNNING${up}`, details, evidence: [] };
   }
   const summary = `supervisor ${app.service} ${s.state}${s.description ? ` (${s.description})` : ''}`;
   return { status: state === 'starting' || state === 'stopping' ? 'warn' : 'fail', summary, details, evidence: [summary] };
+}
+
+/** Uptimes are whole seconds: a fresh start reads "just started", not "for 0 ms". */
+function upFor(sec: number | null): string {
+  if (sec === null) return '';
+  return sec < 1 ? ' just started' : ` for ${formatDuration(sec * 1000)}`;
 }
 
 function firstLine(text: string): string {

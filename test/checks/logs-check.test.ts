@@ -77,3 +77,17 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
     assert.match(logsCommand({ ...base, manager: 'systemd' }, thresholds()), /journalctl -u 'moneymind' --since '-15min'/);
   });
 });
+
+describe('journal: real journalctl -u output', () => {
+  // systemd 252 in a test namespace: a service's own lines and systemd's lines about it (kill -9,
+  // scheduled restarts), -o short-iso.
+  const entries = parseJournal(fixture('systemd/journalctl-u-moneymind.txt'));
+  it('every line is an entry, with its ISO time', () => {
+    assert.equal(entries.length, fixture('systemd/journalctl-u-moneymind.txt').trim().split('\n').length);
+    assert.equal(entries[0]!.at, '2026-11-26 03:18:12');
+    assert.match(entries[0]!.message, /^Serving HTTP on 127\.0\.0\.1 port 5071/);
+  });
+  it("systemd's own lines about the unit are kept as messages", () => {
+    assert.ok(entries.some((e) => e.message === 'moneymind.service: Main process exited, code=killed, status=9/KILL'));
+  });
+});

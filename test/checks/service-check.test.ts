@@ -51,9 +51,36 @@ describe('supervisor: real supervisorctl status output', () => {
 });
 
 /*
- * systemd is not running on this machine (a container), so `systemctl show` could not be
- * captured here; these inputs follow its KEY=VALUE format with the properties we ask for.
+ * Real `systemctl show` output from systemd 252 running as PID 1 of a test namespace
+ * (test/support/systemd-ns.ts; test/fixtures/README.md says how each state was made). systemd
+ * prints the properties in its own order, MainPID first. The /proc/uptime beside them was not
+ * captured: 735.12 s is a value just after the last capture on that boot's monotonic clock.
  */
+describe('systemd: real systemctl show output', () => {
+  const real = (file: string, uptime = '735.12 1402.33') => ({ stdout: `${fixture(`systemd/${file}`)}@@uptime\n${uptime}\n`, stderr: '', code: 0 });
+  const table: [string, 'ok' | 'warn' | 'fail', string, RegExp][] = [
+    ['show-running.txt', 'ok', 'running', /^systemd moneymind active \(running\) for 35 s, 0 restarts$/],
+    ['show-running-3-restarts.txt', 'ok', 'running', /active \(running\) for 15 s, 3 restarts$/],
+    ['show-auto-restart.txt', 'warn', 'starting', /^systemd moneymind activating \(auto-restart\), result signal, 0 restarts$/],
+    ['show-stopped.txt', 'fail', 'stopped', /^systemd moneymind inactive \(dead\), 0 restarts$/],
+    ['show-failed-start-limit.txt', 'fail', 'failed', /^systemd moneymind failed \(failed\), result signal, 1 restart$/],
+    ['show-not-found.txt', 'fail', 'not-found', /^systemd unit moneymind not found$/],
+  ];
+  for (const [file, status, state, summary] of table) {
+    it(`${file} → ${status} ${state}`, () => {
+      const out = evaluateSystemd('moneymind', real(file));
+      assert.equal(out.status, status);
+      assert.equal(out.details.state, state);
+      assert.match(out.summary, summary);
+    });
+  }
+  it('the main pid is reported while running and absent once it died', () => {
+    assert.equal(evaluateSystemd('moneymind', real('show-running.txt')).details.pid, 115);
+    assert.equal(evaluateSystemd('moneymind', real('show-auto-restart.txt')).details.pid, null);
+  });
+});
+
+/* Hand-made inputs in the same KEY=VALUE format, for states not produced in the namespace (oom-kill). */
 describe('systemd: systemctl show properties', () => {
   const show = (props: Record<string, string>, uptime = '350000.00 1.00') =>
     ({ stdout: `${Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n')}\n@@uptime\n${uptime}\n`, stderr: '', code: 0 });

@@ -98,7 +98,11 @@ async function keygen(dir: string, name: string, comment: string): Promise<void>
   await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', join(dir, name)]);
 }
 
-export async function startSshd(opts: { user?: string } = {}): Promise<SshdHandle> {
+/**
+ * `enter` runs sshd through a command prefix, e.g. `nsenter -t PID -m -p --` so that its sessions
+ * live inside a systemd test namespace (systemd-ns.ts).
+ */
+export async function startSshd(opts: { user?: string; enter?: readonly string[] } = {}): Promise<SshdHandle> {
   // Privilege-separation dir; sshd refuses to start without it.
   if (isRoot()) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const user = await ensureTestUser(opts.user);
@@ -123,7 +127,8 @@ export async function startSshd(opts: { user?: string } = {}): Promise<SshdHandl
     const launch = async (): Promise<void> => {
       writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user.name));
       writeFileSync(log, `--- starting sshd on port ${port}\n`, { flag: 'a' });
-      const d = await spawnDaemon(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], log);
+      const args = ['-D', '-e', '-f', join(dir, 'sshd_config')];
+      const d = opts.enter?.length ? await spawnDaemon(opts.enter[0] as string, [...opts.enter.slice(1), SSHD, ...args], log) : await spawnDaemon(SSHD, args, log);
       daemon = d;
       try {
         await waitUntil(

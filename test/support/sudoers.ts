@@ -31,13 +31,17 @@ function checkIncludeDir(): void {
  * (a broken file there would break sudo for the whole machine).
  */
 export async function installSupervisorSudoers(user: string, conf: string, program: string, scratchDir: string): Promise<string> {
-  checkIncludeDir();
-  // No "." in the name: sudo skips include-dir files containing a dot.
-  const name = `moneymind-test-${randomBytes(4).toString('hex')}`;
   const cmd = `${SUPERVISORCTL} -c ${sudoersArg(conf)}`;
   // sudo resolves "supervisorctl" through secure_path before matching, so
   // the rule must name the absolute path; arguments must match exactly.
-  const commands = ['status', 'restart', 'start', 'stop'].map((verb) => `${cmd} ${verb} ${sudoersArg(program)}`);
+  return installSudoers(user, ['status', 'restart', 'start', 'stop'].map((verb) => `${cmd} ${verb} ${sudoersArg(program)}`), scratchDir);
+}
+
+/** `user ALL=(root) NOPASSWD: <commands>`, each an absolute path with exact arguments. */
+export async function installSudoers(user: string, commands: readonly string[], scratchDir: string): Promise<string> {
+  checkIncludeDir();
+  // No "." in the name: sudo skips include-dir files containing a dot.
+  const name = `moneymind-test-${randomBytes(4).toString('hex')}`;
   const body = [
     `# Temporary rule written by test/support/sudoers.ts; removed when the test stops.`,
     // Debian has no requiretty, but some images do; ssh exec has no tty.

@@ -46,8 +46,8 @@ export interface SupervisedAppOptions {
 }
 
 const PROGRAM = 'moneymind';
-const APP_PY = join(dirname(fileURLToPath(import.meta.url)), 'stand-in-app', 'app.py');
-const PYTHON = '/usr/bin/python3'; // Debian's python has flask/waitress/sqlalchemy/pymysql; pyenv's does not
+export const APP_PY = join(dirname(fileURLToPath(import.meta.url)), 'stand-in-app', 'app.py');
+export const PYTHON = '/usr/bin/python3'; // Debian's python has flask/waitress/sqlalchemy/pymysql; pyenv's does not
 const READY_TIMEOUT_MS = 20_000;
 const PORT_ATTEMPTS = 3;
 
@@ -64,10 +64,11 @@ interface Paths {
 /** supervisor config values go through ConfigParser-style %-interpolation. */
 const esc = (v: string): string => v.replace(/%/g, '%%');
 
-function supervisordConf(p: Paths, port: number, user: TestUser, opts: SupervisedAppOptions): string {
+/** The stand-in app's environment, the same under supervisord and under systemd (systemd-host.ts). */
+export function standInEnv(logFile: string, port: number, user: TestUser, opts: Omit<SupervisedAppOptions, 'user'>): Record<string, string> {
   const env: Record<string, string> = {
     MM_PORT: String(port),
-    MM_LOG_FILE: p.logFile,
+    MM_LOG_FILE: logFile,
     MM_POOL_RECYCLE: String(opts.poolRecycle ?? 3600),
     MM_THREADS: String(opts.threads ?? 4),
     PYTHONUNBUFFERED: '1',
@@ -78,6 +79,11 @@ function supervisordConf(p: Paths, port: number, user: TestUser, opts: Supervise
     const { appUser, appPassword, port: dbPort, appDatabase } = opts.db;
     env.MM_DB_URL = `mysql+pymysql://${appUser}:${encodeURIComponent(appPassword)}@127.0.0.1:${dbPort}/${appDatabase}`;
   }
+  return env;
+}
+
+function supervisordConf(p: Paths, port: number, user: TestUser, opts: SupervisedAppOptions): string {
+  const env = standInEnv(p.logFile, port, user, opts);
   const environment = Object.entries(env)
     .map(([k, v]) => `${k}="${esc(v)}"`)
     .join(',');
