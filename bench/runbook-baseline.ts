@@ -1,28 +1,38 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../test/support/proc.js';
-import type { TestHost } from '../test/support/test-host.js';
+import type { MariadbHandle } from '../test/support/mariadb.js';
+import type { SshdHandle } from '../test/support/sshd.js';
+
+export interface BaselineTarget {
+  sshd: SshdHandle;
+  db?: MariadbHandle;
+  healthUrl: string;
+  logFile: string;
+  /** The service status as the runbook types it: `systemctl status moneymind`, or supervisorctl's. */
+  serviceStatus: string;
+}
 
 /**
  * The runbook's diagnosis as an operator types it: one `ssh host 'command'` per line, in order,
  * with the OpenSSH client (a new connection each time, as people do). Think time is not counted:
  * only the machines' time. Returns the total in ms.
  */
-export async function runbookBaseline(host: TestHost, dir: string): Promise<{ totalMs: number; steps: { cmd: string; ms: number; code: number }[] }> {
-  const { sshd, app, db } = host;
+export async function runbookBaseline(host: BaselineTarget, dir: string): Promise<{ totalMs: number; steps: { cmd: string; ms: number; code: number }[] }> {
+  const { sshd, db } = host;
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
   const mysql = db ? `MYSQL_PWD='${db.monitorPassword}' mysql -h 127.0.0.1 -P ${db.port} -u monitor` : 'true';
-  const appPort = new URL(app.healthUrl).port;
+  const appPort = new URL(host.healthUrl).port;
   const commands = [
     'top -bn1 | head -n 20',
     'free -h',
     'df -h',
     'ps aux | grep python',
     `ss -tlnp | grep ${appPort}`,
-    `curl -fsS ${app.healthUrl}`,
-    `sudo -n supervisorctl -c ${app.supervisorConfig} status moneymind`,
-    `tail -n 100 ${app.logFile}`,
+    `curl -fsS ${host.healthUrl}`,
+    host.serviceStatus,
+    `tail -n 100 ${host.logFile}`,
     `${mysql} -e "SHOW VARIABLES LIKE 'wait_timeout'"`,
     `${mysql} -e "SHOW PROCESSLIST"`,
   ];

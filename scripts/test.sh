@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Real components the integration tests start on loopback: OpenSSH, MariaDB, supervisord running a
-# Flask/Waitress/SQLAlchemy stand-in app, sudo for the bot's sudoers rule, ss/ps for the probes.
+# Flask/Waitress/SQLAlchemy stand-in app, sudo for the bot's sudoers rule, ss/ps for the probes, and
+# systemd + dbus (+ util-linux's unshare/nsenter) for a real systemd as PID 1 of a test namespace.
 DEBIAN_PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client supervisor sudo iproute2 procps coreutils
-  python3-flask python3-waitress python3-sqlalchemy python3-pymysql)
+  systemd dbus util-linux python3-flask python3-waitress python3-sqlalchemy python3-pymysql)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
