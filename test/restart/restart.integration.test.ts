@@ -14,6 +14,7 @@ import { Store } from '../../src/store/store.js';
 import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { slackSender, type SlackSender } from '../support/slack-requests.js';
+import { startSystemdTestHost, type SystemdTestHost } from '../support/systemd-host.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 
 /*
@@ -36,9 +37,9 @@ interface Rig {
   stop(): Promise<void>;
 }
 
-async function rig(restart: object = {}, hostOverrides: object = {}, storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`)): Promise<Rig> {
+async function rig(restart: object = {}, hostOverrides: object = {}, storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`), entry = host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })): Promise<Rig> {
   const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
+  writeFileSync(file, stringify({ hosts: [entry], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
   const config = loadConfig(host.env, file);
   const store = new Store(storeFile);
   const pool = new TransportPool(log);
@@ -282,6 +283,37 @@ describe('approved restarts on a real host', () => {
       assert.ok(second.store.restarts.auditFor('prod-1', 20).some((e) => e.event === 'abandoned'));
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('an approved restart on a host run by a real systemd', () => {
+  let sd: SystemdTestHost;
+  before(async () => {
+    sd = await startSystemdTestHost();
+  });
+  after(async () => {
+    await sd?.stop();
+  });
+  const show = async (prop: string) => (await sd.systemd.systemctl('show', 'moneymind', `--property=${prop}`, '--value')).stdout.trim();
+
+  it('confirm → `sudo -n systemctl restart moneymind` once, a new main process, verified healthy, audited', async () => {
+    const r = await rig({}, {}, undefined, sd.hostConfig('prod-1'));
+    try {
+      const pidBefore = await show('MainPID');
+      const { id, confirmation } = await ask(r);
+      assert.match(String(confirmation.body.text), /Restart prod-1\? asked by <@U0ASKER001>: sudo -n systemctl restart moneymind/);
+      const from = slack.calls.length;
+      await r.send.press('restart_confirm', id, BOB);
+      const done = await outcome(from);
+      assert.match(String(done.body.text), /^✅ healthy again [\d.]+ (ms|s) after restart/);
+      assert.notEqual(await show('MainPID'), pidBefore, 'systemd started a new main process');
+      assert.equal(await show('ActiveState'), 'active');
+      assert.equal(await show('NRestarts'), '0', 'a requested restart, not a crash: systemd does not count it');
+      const events = r.store.restarts.auditFor('prod-1', 20).map((e) => `${e.event}:${e.actor}`).reverse();
+      assert.deepEqual(events, ['requested:U0ASKER001', 'confirmed:U0APPROVE1', 'executed:bot', 'verified:bot']);
+    } finally {
+      await r.stop();
     }
   });
 });
