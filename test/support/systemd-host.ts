@@ -15,7 +15,7 @@ import { startSshd, type SshdHandle } from './sshd.js';
 import { installSudoers, removeSudoers } from './sudoers.js';
 import { APP_PY, PYTHON, standInEnv } from './supervisor.js';
 import { startSystemdNs, type SystemdNs } from './systemd-ns.js';
-import { deepMerge, MYSQL_PASSWORD_ENV } from './test-host.js';
+import { deepMerge, exportMysqlPassword, MYSQL_PASSWORD_ENV } from './test-host.js';
 import { ensureTestUser } from './test-user.js';
 import { makeTempDir, removeDir } from './tmp.js';
 
@@ -72,16 +72,7 @@ export async function startSystemdTestHost(opts: { withDb?: boolean } = {}): Pro
     const sudoers = await installSudoers(user.name, [`/usr/bin/systemctl restart ${SERVICE}`], dir);
     stops.push(async () => removeSudoers(sudoers));
 
-    const env: Record<string, string> = {};
-    if (db) {
-      const previous = process.env[MYSQL_PASSWORD_ENV];
-      env[MYSQL_PASSWORD_ENV] = db.monitorPassword;
-      process.env[MYSQL_PASSWORD_ENV] = db.monitorPassword;
-      stops.unshift(async () => {
-        if (previous === undefined) delete process.env[MYSQL_PASSWORD_ENV];
-        else process.env[MYSQL_PASSWORD_ENV] = previous;
-      });
-    }
+    const env = exportMysqlPassword(db, stops);
     return {
       sshd,
       db,

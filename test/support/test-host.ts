@@ -44,6 +44,24 @@ export function deepMerge(base: Record<string, unknown>, overrides: object): Rec
   return out;
 }
 
+/**
+ * Puts the monitor password where the host entry's passwordEnv points (process.env for in-process
+ * tests; the returned env for child processes) and queues its restore first in `stops`, which run
+ * in reverse: it goes back last, after the app and DB are down.
+ */
+export function exportMysqlPassword(db: MariadbHandle | undefined, stops: Array<() => Promise<void>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (!db) return env;
+  const previous = process.env[MYSQL_PASSWORD_ENV];
+  env[MYSQL_PASSWORD_ENV] = db.monitorPassword;
+  process.env[MYSQL_PASSWORD_ENV] = db.monitorPassword;
+  stops.unshift(async () => {
+    if (previous === undefined) delete process.env[MYSQL_PASSWORD_ENV];
+    else process.env[MYSQL_PASSWORD_ENV] = previous;
+  });
+  return env;
+}
+
 /** Run every stop function (reverse start order) even if some fail. */
 async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
   const errors: unknown[] = [];
@@ -78,17 +96,7 @@ export async function startTestHost(opts: { withDb?: boolean } = {}): Promise<Te
     const app = await timed('app', () => startSupervisedApp({ db, user: sshd.user }));
     stops.push(() => app.stop());
 
-    const env: Record<string, string> = {};
-    if (db) {
-      const previous = process.env[MYSQL_PASSWORD_ENV];
-      env[MYSQL_PASSWORD_ENV] = db.monitorPassword;
-      process.env[MYSQL_PASSWORD_ENV] = db.monitorPassword;
-      // Runs last (stops run in reverse), after the app and DB are down.
-      stops.unshift(async () => {
-        if (previous === undefined) delete process.env[MYSQL_PASSWORD_ENV];
-        else process.env[MYSQL_PASSWORD_ENV] = previous;
-      });
-    }
+    const env = exportMysqlPassword(db, stops);
 
     return {
       sshd,
