@@ -10,7 +10,12 @@ import type { ServiceDetails } from './service-check.js';
 
 export const CHECK_IDS = ['health', 'service', 'port', 'resources', 'db', 'logs'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+/**
+ * `unknown`: the check could not run or could not read an answer (command missing, permission,
+ * no systemd, a probe that timed out). It is not "down": the health check says whether the app
+ * answers. A host's own status never shows it (see HostStatus).
+ */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'unknown';
 
 export interface DetailsById {
   health: HealthDetails;

@@ -74,11 +74,20 @@ export function evaluateLogs(output: string, app: Pick<AppTarget, 'logFile'>, t:
   if (sig.errors > 0 || sig.queueDepthWarnings > 0 || fileError) status = 'warn';
   if (dbErrors > 0 || (oomKills ?? 0) > 0 || sig.errors >= 10 || sig.maxQueueDepth >= 10) status = 'fail';
 
-  let summary: string;
-  if (fileError && !entries.length) summary = `cannot read ${app.logFile}: ${fileError}`;
-  else if (sig.errors === 0 && sig.queueDepthWarnings === 0) summary = `no errors in ${win}`;
-  else summary = `${sig.errors} error${sig.errors === 1 ? '' : 's'} in ${win}${top ? `, ${top}` : ''}`;
+  let summary = sig.errors === 0 && sig.queueDepthWarnings === 0 ? `no errors in ${win}` : `${sig.errors} error${sig.errors === 1 ? '' : 's'} in ${win}${top ? `, ${top}` : ''}`;
+  // An unreadable log never reads as "no errors": say so first, with the fix; the journal's
+  // lines, when there are any, follow.
+  if (fileError) {
+    const cannot = `cannot read ${app.logFile}: ${fileError} — ${unreadableFix(fileError, app.logFile)}`;
+    summary = entries.length ? `${cannot}; journal: ${summary}` : cannot;
+    evidence.unshift(cannot);
+  }
   return { status, summary, details, evidence };
+}
+
+function unreadableFix(error: string, file: string): string {
+  if (/no such file/i.test(error)) return `check app.logFile in the config (the app may log elsewhere, or not have started yet)`;
+  return `make it readable by the bot's user (e.g. chgrp adm ${file}; chmod 0640 ${file}; usermod -aG adm USER)`;
 }
 
 function topSignature(sig: LogSignals): string | undefined {

@@ -35,22 +35,33 @@ export function parsePs(text: string): ProcessInfo[] {
 
 /**
  * The app's processes: a plain substring match on the command line (processMatch from config is
- * never a regex and never reaches the shell). Processes whose command carries `probeMark` — the
- * bot's own probes — and all their descendants are left out: a concurrent `tail` of the app's log
- * names the app too.
+ * never a regex and never reaches the shell). Left out, even when their text matches:
+ * - processes whose command carries `probeMark` — the bot's own probes — and their descendants
+ *   (a concurrent `tail` of the app's log names the app too);
+ * - with `selfPid` (the bot runs on this host: transport `local`), the bot's own process, its
+ *   ancestors (`npx moneymind`, `npm start`) and its descendants: the default processMatch
+ *   "moneymind" would otherwise count the bot as the app.
  */
-export function appProcesses(all: readonly ProcessInfo[], match: string, probeMark: string): ProcessInfo[] {
-  const ours = new Set(all.filter((p) => p.command.includes(probeMark)).map((p) => p.pid));
+export function appProcesses(all: readonly ProcessInfo[], match: string, probeMark: string, selfPid?: number): ProcessInfo[] {
+  // Roots and everything below them; descendants only, so an ancestor's other children (the app
+  // itself, under the same supervisord) stay in.
+  const excluded = new Set(all.filter((p) => p.command.includes(probeMark) || p.pid === selfPid).map((p) => p.pid));
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of all) {
-      if (!ours.has(p.pid) && ours.has(p.ppid)) {
-        ours.add(p.pid);
+      if (!excluded.has(p.pid) && excluded.has(p.ppid)) {
+        excluded.add(p.pid);
         grew = true;
       }
     }
   }
-  return all.filter((p) => p.command.includes(match) && !ours.has(p.pid) && !p.command.includes(BOT_PACKAGE));
+  // The bot's ancestors, bounded by the table's size (a pid cycle cannot loop forever).
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  for (let p = selfPid === undefined ? undefined : byPid.get(selfPid), n = 0; p && n < all.length; n++) {
+    excluded.add(p.ppid);
+    p = byPid.get(p.ppid);
+  }
+  return all.filter((p) => p.command.includes(match) && !excluded.has(p.pid) && !p.command.includes(BOT_PACKAGE));
 }
 
 // The bot's own processes (`npm start` shows its package name) are never the app, even on a

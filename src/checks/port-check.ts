@@ -25,9 +25,13 @@ export const portCheck: Check<'port'> = {
 export function evaluatePort(port: number, output: string): CheckOutcome<PortDetails> {
   const sections = splitSections(output);
   const source = sections.has('proc') ? 'proc' : 'ss';
-  const all = source === 'proc' ? parseProcNetTcp(sections.get('proc') ?? '') : parseSsListen(sections.get('ss') ?? output);
+  const text = source === 'proc' ? (sections.get('proc') ?? '') : (sections.get('ss') ?? output);
+  const all = source === 'proc' ? parseProcNetTcp(text) : parseSsListen(text);
   const listeners = all.filter((l) => l.port === port);
   const details: PortDetails = { port, listening: listeners.length > 0, listeners, source };
+  // ss and /proc/net/tcp always print a header line: nothing at all means they could not run,
+  // which says nothing about the port.
+  if (!text.trim()) return { status: 'unknown', summary: `:${port} cannot list listening sockets (${source === 'ss' ? 'ss -tln' : '/proc/net/tcp'} printed nothing)`, details, evidence: [] };
   if (!details.listening) return { status: 'fail', summary: `:${port} not listening`, details, evidence: [`nothing listens on port ${port} (ss -tln)`] };
   const who = listeners.find((l) => l.process)?.process;
   return { status: 'ok', summary: `:${port} listening${who ? ` (${who.name}, pid ${who.pid})` : ''}`, details, evidence: [] };

@@ -42,12 +42,12 @@ export const resourcesCheck: Check<'resources'> = {
   applies: () => true,
   async run({ host, thresholds, transport }) {
     const res = await transport.exec(resourcesCommand(host.app.logFile), { timeoutMs: thresholds.commandTimeout, maxBytes: thresholds.maxOutputBytes });
-    return evaluateResources(res.stdout, host.app.processMatch, host.app.logFile, thresholds);
+    return evaluateResources(res.stdout, host.app.processMatch, host.app.logFile, thresholds, transport.selfPid);
   },
 };
 
 /** Pure: the sections → load, memory, swap, disk, the app's processes (runbook causes 2 and 4). */
-export function evaluateResources(output: string, processMatch: string, logFile: string, t: Thresholds): CheckOutcome<ResourcesDetails> {
+export function evaluateResources(output: string, processMatch: string, logFile: string, t: Thresholds, selfPid?: number): CheckOutcome<ResourcesDetails> {
   const s = splitSections(output);
   const load = parseLoadavg(s.get('loadavg') ?? '');
   const coresRaw = Number.parseInt((s.get('nproc') ?? '').trim(), 10);
@@ -55,7 +55,7 @@ export function evaluateResources(output: string, processMatch: string, logFile:
   const mem = parseMeminfo(s.get('meminfo') ?? '');
   const dfRows = parseDf(s.get('df') ?? '');
   const procs = parsePs(s.get('ps') ?? '');
-  const app = appProcesses(procs, processMatch, PROBE_MARK);
+  const app = appProcesses(procs, processMatch, PROBE_MARK, selfPid);
   const disks = dfRows.map((d, i) => ({ ...d, path: i === 0 ? '/' : logFile }));
   const memAvailablePercent = mem && mem.totalKb > 0 ? round1((mem.availableKb / mem.totalKb) * 100) : null;
   const swapUsedPercent = mem && mem.swapTotalKb > 0 ? round1(((mem.swapTotalKb - mem.swapFreeKb) / mem.swapTotalKb) * 100) : null;
@@ -85,6 +85,10 @@ export function evaluateResources(output: string, processMatch: string, logFile:
     if (d.usedPercent >= t.diskUsedPercent) worse('fail', `disk ${d.mount} ${d.usedPercent} % used (threshold ${t.diskUsedPercent} %)`);
   }
   if (details.loadPerCore !== null && details.loadPerCore >= t.loadPerCore) worse('warn', `load ${load?.[0]} on ${cores} cores (${details.loadPerCore} per core)`);
+  if (!load && !mem && !dfRows.length && !procs.length) {
+    // Nothing could be read at all: the probe did not run as meant, which says nothing about the host.
+    return { status: 'unknown', summary: 'cannot read /proc/loadavg, /proc/meminfo, df or ps on the host', details, evidence: [] };
+  }
   if (!load || !mem) worse('warn', 'could not read /proc/loadavg or /proc/meminfo');
 
   const parts = [

@@ -1,4 +1,4 @@
-import { asOpsError } from '../errors.js';
+import { asOpsError, type ErrorCode } from '../errors.js';
 import { silentLog, type RunLog } from '../log/run-log.js';
 import type { AnyCheckResult, Check, CheckContext, CheckId } from './check-types.js';
 import { dbCheck } from './db-check.js';
@@ -34,7 +34,7 @@ async function runOne(check: Check<CheckId>, ctx: CheckContext, log: RunLog): Pr
     log.warn({ code: e.code, err: e.cause instanceof Error ? e.cause.message : undefined }, e.message);
     return {
       id: check.id,
-      status: 'fail',
+      status: thrownStatus(check.id, e.code),
       summary: e.toUserText(),
       durationMs: Math.round(performance.now() - started),
       details: null,
@@ -42,4 +42,17 @@ async function runOne(check: Check<CheckId>, ctx: CheckContext, log: RunLog): Pr
       error: { code: e.code, message: e.message },
     } as AnyCheckResult;
   }
+}
+
+// The host is out of reach (host-unreachable) or the database refuses (db-unreachable): those are
+// failures. Anything else thrown means the probe itself could not run or finish (a timeout, a
+// channel refused, a query without the grant): unknown, not down.
+const FAILING_CODES: ReadonlySet<ErrorCode> = new Set(['SSH_CONNECT', 'SSH_AUTH', 'SSH_HOSTKEY_MISMATCH', 'DB_CONNECT', 'DB_AUTH']);
+
+/**
+ * A check that threw: failing or unknown. The health check never becomes unknown: when the bot
+ * cannot tell whether the app answers, a monitor must say so loudly, not go quiet.
+ */
+export function thrownStatus(id: CheckId, code: ErrorCode): 'fail' | 'unknown' {
+  return id === 'health' || FAILING_CODES.has(code) ? 'fail' : 'unknown';
 }

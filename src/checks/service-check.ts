@@ -54,8 +54,11 @@ export function evaluateSystemd(service: string, res: Pick<ExecResult, 'stdout' 
   const bootSec = parseProcUptime(sections.get('uptime') ?? '');
   const base = { manager: 'systemd' as const, service, pid: null, uptimeSec: null, restarts: null };
   if (!p.ActiveState) {
+    // systemctl could not answer (no systemd on the host, no systemctl, no bus): the state is
+    // unknown, not "down"; the fix is usually app.manager.
     const msg = firstLine(res.stderr) || 'systemctl printed nothing';
-    return { status: 'fail', summary: `systemd ${service}: ${msg}`, details: { ...base, state: 'unknown', rawState: 'unknown', message: msg }, evidence: [`systemctl show ${service}: ${msg}`] };
+    const summary = `systemd ${service}: cannot read the state: ${msg}${systemdFix(res)}`;
+    return { status: 'unknown', summary, details: { ...base, state: 'unknown', rawState: 'unknown', message: msg }, evidence: [summary] };
   }
   const raw = `${p.ActiveState} (${p.SubState ?? '?'})`;
   const restarts = p.NRestarts !== undefined && /^\d+$/.test(p.NRestarts) ? Number(p.NRestarts) : null;
@@ -90,8 +93,10 @@ export function evaluateSupervisor(app: AppTarget, res: Pick<ExecResult, 'stdout
     const hint = sudoHint(res.stdout, user, `supervisorctl ${app.supervisorConfig ? `-c ${app.supervisorConfig} ` : ''}status ${app.service}`);
     const notFound = /no such process/i.test(res.stdout);
     const details: ServiceDetails = { ...base, state: notFound ? 'not-found' : 'unknown', rawState: 'unknown', pid: null, uptimeSec: null, message: msg };
-    const summary = `supervisor ${app.service}: ${msg}${hint ? ` — ${hint}` : ''}`;
-    return { status: 'fail', summary, details, evidence: [summary] };
+    const noDaemon = /\.sock (no such file|refused connection)/.test(res.stdout) ? ' — supervisord is not running (systemctl start supervisor), or app.supervisorConfig points elsewhere' : '';
+    const summary = `supervisor ${app.service}: ${notFound ? msg : `cannot read the state: ${msg}`}${hint ? ` — ${hint}` : noDaemon}`;
+    // A program supervisord does not know is a fact (service-down); anything else is unknown.
+    return { status: notFound ? 'fail' : 'unknown', summary, details, evidence: [summary] };
   }
   const state: ServiceDetails['state'] =
     s.state === 'RUNNING' ? 'running'
@@ -106,7 +111,15 @@ export function evaluateSupervisor(app: AppTarget, res: Pick<ExecResult, 'stdout
     return { status: 'ok', summary: `supervisor ${app.service} RUNNING${up}`, details, evidence: [] };
   }
   const summary = `supervisor ${app.service} ${s.state}${s.description ? ` (${s.description})` : ''}`;
-  return { status: state === 'starting' || state === 'stopping' ? 'warn' : 'fail', summary, details, evidence: [summary] };
+  const status = state === 'starting' || state === 'stopping' ? 'warn' : state === 'unknown' ? 'unknown' : 'fail';
+  return { status, summary, details, evidence: [summary] };
+}
+
+/** Why systemctl gave no state, said as the fix. */
+function systemdFix(res: Pick<ExecResult, 'stderr' | 'code'>): string {
+  if (res.code === 127 || /systemctl: (command )?not found/.test(res.stderr)) return ' — systemctl is not installed here; if supervisord runs the app, set app.manager: supervisor';
+  if (/not been booted with systemd/.test(res.stderr)) return ' — systemd is not running on this host; if supervisord runs the app, set app.manager: supervisor';
+  return '';
 }
 
 /** Uptimes are whole seconds: a fresh start reads "just started", not "for 0 ms". */

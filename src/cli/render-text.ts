@@ -1,6 +1,6 @@
 import type { CheckId, CheckStatus } from '../checks/check-types.js';
 import type { Config } from '../config/types.js';
-import type { HostReport } from '../engine/host-report.js';
+import type { HostReport, HostStatus } from '../engine/host-report.js';
 
 export interface Style {
   readonly color: boolean;
@@ -9,9 +9,10 @@ export interface Style {
 }
 
 const LABEL: Record<CheckId, string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
-const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '⚠', fail: '✗' };
-const HEADER: Record<CheckStatus, string> = { ok: '✓ HEALTHY', warn: '⚠ DEGRADED', fail: '✗ UNHEALTHY' };
-const COLOR: Record<CheckStatus, string> = { ok: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m' };
+// `?` for a check that could not run: not ✗, which would say the thing is down.
+const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '⚠', fail: '✗', unknown: '?' };
+const HEADER: Record<HostStatus, string> = { ok: '✓ HEALTHY', warn: '⚠ DEGRADED', fail: '✗ UNHEALTHY' };
+const COLOR: Record<CheckStatus, string> = { ok: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m', unknown: '\x1b[35m' };
 
 /** The terminal report: one header per host, one line per check, then the likely cause. */
 export function renderReports(reports: readonly HostReport[], style: Style): string {

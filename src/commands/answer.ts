@@ -8,7 +8,15 @@ import type { HostReport } from '../engine/host-report.js';
  */
 export type Answer =
   | { readonly kind: 'reports'; readonly visibility: 'channel'; readonly reports: readonly HostReport[]; readonly detail: boolean; readonly silences?: ReadonlyMap<string, SilenceLine> }
-  | { readonly kind: 'log-lines'; readonly visibility: 'channel'; readonly host: string; readonly lines: readonly string[]; readonly report: HostReport }
+  | {
+      readonly kind: 'log-lines';
+      readonly visibility: 'channel';
+      readonly host: string;
+      readonly lines: readonly string[];
+      readonly report: HostReport;
+      /** Set when the log could not be read: shown instead of an empty list, which would read as "no errors". */
+      readonly problem: string | undefined;
+    }
   | { readonly kind: 'file'; readonly visibility: 'channel'; readonly filename: string; readonly title: string; readonly content: string; readonly summary: string }
   | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }

@@ -33,7 +33,9 @@ export const logsCommand: Command = {
         const logs = report?.checks.find((c) => c.id === 'logs');
         // Log lines can carry a DATABASE_URL or a token; they are masked before anyone sees them.
         const recent = logs?.id === 'logs' && logs.details ? logs.details.lastErrors.slice(-lines).map(redact) : [];
-        return { kind: 'log-lines', visibility: 'channel', host: host.name, lines: recent, report: report! };
+        // No details: the check could not run (a timeout, SSH); fileError: tail could not read the file.
+        const unreadable = !!logs && (logs.details === null || (logs.id === 'logs' && logs.details.fileError !== null));
+        return { kind: 'log-lines', visibility: 'channel', host: host.name, lines: recent, report: report!, problem: unreadable && logs ? redact(logs.summary) : undefined };
       },
     };
   },

@@ -42,14 +42,27 @@ export const serviceDown: Rule = ({ checks }) => {
 export const portNotListening: Rule = ({ checks }) => {
   const p = findCheck(checks, 'port');
   const s = findCheck(checks, 'service');
-  if (!p?.details || p.details.listening) return null;
+  if (p?.status !== 'fail' || !p.details || p.details.listening) return null;
   if (s?.details && ['stopped', 'failed', 'not-found'].includes(s.details.state)) return null; // service-down explains it
+  const port = p.details.port;
+  // The service row may be unknown (no systemd, no sudo): then say only what is known, never
+  // "the service is not reported down" beside a row that could not be read.
+  if (!s || s.status === 'unknown' || s.status === 'fail') {
+    return {
+      id: 'port-not-listening',
+      severity: 'critical',
+      title: `Nothing listens on port ${port}, and the service's state is unknown.`,
+      evidence: [p.summary, ...(s ? [s.summary] : [])],
+      advice: `Check that the app runs at all (ps aux | grep ${JSON.stringify(s?.details?.service ?? 'the app')}), then its bind address and port (ss -tlnp | grep ${port}); fix the service row so the bot can see the state.`,
+      restartHelps: true,
+    };
+  }
   return {
     id: 'port-not-listening',
     severity: 'critical',
-    title: `Nothing listens on port ${p.details.port} although the service is not reported down.`,
-    evidence: [p.summary, ...(s ? [s.summary] : [])],
-    advice: `Check the bind address and port in the serve() call and for a port conflict (ss -tlnp | grep ${p.details.port}); the app may still be starting.`,
+    title: `Nothing listens on port ${port} although the service is ${s.details?.rawState ?? 'running'}.`,
+    evidence: [p.summary, s.summary],
+    advice: `Check the bind address and port in the serve() call and for a port conflict (ss -tlnp | grep ${port}); the app may still be starting.`,
     restartHelps: true,
   };
 };

@@ -14,6 +14,7 @@ export const CAUSE_IDS = [
   'memory-growth',
   'disk-full',
   'cpu-overload',
+  'app-unhealthy',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];
 

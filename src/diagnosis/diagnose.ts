@@ -1,3 +1,6 @@
+import { findCheck } from '../checks/check-types.js';
+import { redact } from '../report/redact.js';
+import { appUnhealthy } from './app-unhealthy.js';
 import { appUnresponsive, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
 import type { Cause, DiagnosisInput, Rule } from './cause.js';
 import { dbConnectionDropped, dbConnectionsExhausted, dbUnreachable } from './db-rules.js';
@@ -21,12 +24,43 @@ const RULES: readonly Rule[] = [
 
 /**
  * Pure: check results (+ RSS history) → ranked likely causes, most likely first. When the host is
- * unreachable every other result is unknown, so that cause stands alone.
+ * unreachable every other result is unknown, so that cause stands alone. Invariants (tested over
+ * every combination of check outcomes): a failing check always yields a critical cause, and when
+ * /health fails its error is the first line of every cause's evidence.
  */
 export function diagnose(input: DiagnosisInput): Cause[] {
   const found = RULES.map((rule) => rule(input)).filter((c): c is Cause => c !== null);
   const unreachable = found.find((c) => c.id === 'host-unreachable');
   if (unreachable) return [unreachable];
   const rank = (c: Cause): number => (c.severity === 'critical' ? 0 : 1);
-  return found.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
+  const promoted = promoteExplainers(found, input.checks);
+  const ranked = promoted.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
+  const generic = appUnhealthy(input.checks, ranked);
+  return withHealthFirst(generic ? [generic, ...ranked] : ranked, input.checks);
+}
+
+/**
+ * A failing check deserves an alert. When the only causes that quote its evidence are warnings
+ * (2006s in the last 15 minutes while /health happens to pass, so the logs check fails), the first
+ * of them becomes critical: the known cause, not a generic one, is what the alert should name.
+ */
+function promoteExplainers(causes: Cause[], checks: DiagnosisInput['checks']): Cause[] {
+  const out = [...causes];
+  for (const check of checks) {
+    if (check.status !== 'fail') continue;
+    const quotes = (c: Cause): boolean => c.evidence.some((e) => e === check.summary || check.evidence.includes(e));
+    if (out.some((c) => c.severity === 'critical' && quotes(c))) continue;
+    const i = out.findIndex(quotes);
+    if (i >= 0) out[i] = { ...out[i]!, severity: 'critical' };
+  }
+  return out;
+}
+
+/** What fails now comes before what failed earlier: the health error leads every cause's evidence. */
+function withHealthFirst(causes: Cause[], checks: DiagnosisInput['checks']): Cause[] {
+  const h = findCheck(checks, 'health');
+  if (h?.status !== 'fail') return causes;
+  const line = redact(h.summary);
+  // app-unhealthy already starts with the whole health error; the rules quote its summary, if at all.
+  return causes.map((c) => (c.id === 'app-unhealthy' ? c : { ...c, evidence: [line, ...c.evidence.filter((e) => e !== h.summary)] }));
 }

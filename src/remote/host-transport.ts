@@ -40,6 +40,11 @@ export interface SqlSession {
 export interface HostTransport {
   /** For messages: "ssh ops@10.0.0.5:22" or "local". */
   readonly description: string;
+  /**
+   * The bot's own pid when its commands run on the host itself (transport `local`), so the bot
+   * and its parents are never taken for the app in `ps`. Undefined over SSH.
+   */
+  readonly selfPid?: number;
   /** Runs a fixed command template through `sh -c` on the host. */
   exec(command: string, opts: ExecOptions): Promise<ExecResult>;
   /** GET a URL as seen from the host (through the SSH connection for ssh hosts). */

@@ -15,6 +15,7 @@ import { marked } from './shell-quote.js';
  */
 export class LocalTransport implements HostTransport {
   readonly description = 'local';
+  readonly selfPid = process.pid;
 
   exec(command: string, opts: ExecOptions): Promise<ExecResult> {
     const started = performance.now();

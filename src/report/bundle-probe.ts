@@ -25,7 +25,8 @@ export function bundleCommand(app: AppTarget): string {
     `echo @@disk; df -hP / ${shq(dirOf(app.logFile))} 2>&1`,
     `echo @@processes; ${PS_COMMAND} 2>&1 | head -n 15`,
     `echo @@listeners; (ss -tlnH 2>/dev/null || cat /proc/net/tcp) | head -n 40`,
-    `echo @@log; tail -n ${BUNDLE_LOG_LINES} ${shq(app.logFile)} 2>&1`,
+    // tail's own complaint goes into the section; @@log-failed marks it as not being log lines.
+    `echo @@log; tail -n ${BUNDLE_LOG_LINES} -- ${shq(app.logFile)} 2>&1 || echo @@log-failed`,
   ].join('; ');
 }
 

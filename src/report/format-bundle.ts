@@ -53,19 +53,26 @@ export function formatBundle(p: BundleParts): SupportBundle {
     const s = splitSections(p.probe.output);
     for (const [name, title] of TITLES) part(title, s.get(name) ?? '(not collected)');
     const log = s.get('log');
-    logLines = log?.trim() ? log.replace(/\n+$/, '').split('\n').length : 0;
-    part(`Log: last ${BUNDLE_LOG_LINES} lines of ${p.logFile}`, log === undefined ? '(not collected)' : log.trim() ? log : '(the log is empty)');
+    const title = `Log: last ${BUNDLE_LOG_LINES} lines of ${p.logFile}`;
+    if (s.has('log-failed')) {
+      // What tail said is why the log could not be read, not a line of it.
+      part(title, `could not read the log: ${log?.trim().split('\n').pop() || 'tail failed'}`);
+    } else {
+      logLines = log?.trim() ? log.replace(/\n+$/, '').split('\n').length : 0;
+      part(title, log === undefined ? '(not collected)' : log.trim() ? log : '(the log is empty)');
+    }
     if (p.probe.truncated) out.push('(output was cut at the configured maxOutputBytes)', '');
   }
   part('Database', dbText(p.db));
   const text = redact(out.join('\n'));
+  const logUnread = !('error' in p.probe) && splitSections(p.probe.output).has('log-failed');
   const safeStamp = stamp.replace(/[:.]/g, '-');
   return {
     host: p.host,
     filename: `moneymind-${p.host}-${safeStamp}.txt`,
     title: `Support bundle: ${p.host}`,
     text,
-    summary: `support bundle for ${p.host}: ${Math.ceil(Buffer.byteLength(text) / 1024)} KB, ${logLines} log lines${'error' in p.probe ? ', host part failed' : ''}${p.db && 'error' in p.db ? ', DB part failed' : ''}`,
+    summary: `support bundle for ${p.host}: ${Math.ceil(Buffer.byteLength(text) / 1024)} KB, ${logUnread ? 'log not readable' : `${logLines} log lines`}${'error' in p.probe ? ', host part failed' : ''}${p.db && 'error' in p.db ? ', DB part failed' : ''}`,
   };
 }
 

@@ -21,9 +21,10 @@ export function renderAnswer(a: Answer, style: Style): string {
         ? a.incidents.map((i) => `${utc(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
         : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;
     case 'log-lines':
-      return a.lines.length
-        ? [`last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'} on ${a.host}:`, ...a.lines.map((l) => `  ${l}`)].join('\n')
-        : `no error lines on ${a.host} in the window (${a.report.checks[0]?.summary ?? 'logs not read'})`;
+      return [
+        ...(a.problem ? [`${a.host}: ${a.problem}`] : []),
+        ...(a.lines.length ? [`last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'} on ${a.host}:`, ...a.lines.map((l) => `  ${l}`)] : a.problem ? [] : [`no error lines on ${a.host} in the window (${a.report.checks[0]?.summary ?? 'logs not read'})`]),
+      ].join('\n');
     case 'file':
       // The terminal adapter saves the content; this is the line that goes with it.
       return a.summary;

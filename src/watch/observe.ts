@@ -19,8 +19,11 @@ export interface Observation {
   readonly affected: readonly string[];
 }
 
-/** App failures a database outage explains: on hosts sharing it they go into the one database thread. */
-const FOLDED_INTO_DB: readonly CauseId[] = ['app-unresponsive', 'workers-saturated', 'db-connection-dropped', 'db-connections-exhausted'];
+/**
+ * App failures a database outage explains: on hosts sharing it they go into the one database
+ * thread. An app-unhealthy beside a database that is down is most likely that outage too.
+ */
+const FOLDED_INTO_DB: readonly CauseId[] = ['app-unresponsive', 'workers-saturated', 'db-connection-dropped', 'db-connections-exhausted', 'app-unhealthy'];
 
 export const hostKey = (host: string, cause: CauseId): string => `host:${host}|${cause}`;
 export const dbKey = (db: string): string => `db:${db}|db-unreachable`;

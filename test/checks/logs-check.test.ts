@@ -49,7 +49,20 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   it('an unreadable log file is a warning that says why', () => {
     const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n`, { logFile: '/x.log' }, thresholds());
     assert.equal(out.status, 'warn');
-    assert.match(out.summary, /cannot read \/x\.log: .*Permission denied/);
+    assert.match(out.summary, /^cannot read \/x\.log: .*Permission denied — make it readable by the bot's user \(e\.g\. chgrp adm \/x\.log; chmod 0640/);
+    assert.match(out.evidence[0] ?? '', /^cannot read \/x\.log/);
+  });
+
+  it('an unreadable log stays first in the summary even when the journal has lines, never "no errors"', () => {
+    const journal = '2026-11-25T22:05:32+0000 web1 python3[812]: serving';
+    const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n@@journal\n${journal}\n`, { logFile: '/x.log' }, thresholds());
+    assert.equal(out.status, 'warn');
+    assert.match(out.summary, /^cannot read \/x\.log: .*Permission denied — .*; journal: no errors in 15 min$/);
+  });
+
+  it('a missing log file points at app.logFile', () => {
+    const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: No such file or directory\n@@log-failed\n`, { logFile: '/x.log' }, thresholds());
+    assert.match(out.summary, /No such file or directory — check app\.logFile/);
   });
 
   it('windowStart crosses midnight and month ends in naive local time', () => {

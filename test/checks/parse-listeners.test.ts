@@ -36,7 +36,12 @@ describe('port check on real ss / /proc/net/tcp output', () => {
     assert.equal(out.details.listening, true);
   });
 
-  it('empty output means not listening, not a crash', () => {
-    assert.equal(evaluatePort(5070, '@@ss\n').status, 'fail');
+  it('no output at all (ss could not run) is unknown, not "not listening"', () => {
+    const out = evaluatePort(5070, '@@ss\n');
+    assert.equal(out.status, 'unknown');
+    assert.match(out.summary, /cannot list listening sockets/);
+  });
+  it('a header and no sockets is a real "not listening"', () => {
+    assert.equal(evaluatePort(5070, '@@ss\nState  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n').status, 'fail');
   });
 });

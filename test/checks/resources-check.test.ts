@@ -69,6 +69,23 @@ describe('evaluateResources', () => {
     const out = evaluateResources(captured().replace('@@ps\n', `@@ps\n${probes}\n`), 'moneymind', '/opt/moneymind/logs/x.log', thresholds());
     assert.deepEqual(out.details.appProcesses.map((p) => p.pid), [10002]);
   });
+  it('on a local host the bot, its parents (npx, npm) and its children are never the app (real ps while npx moneymind ran)', () => {
+    const all = parsePs(fixture('ps-bot-local.txt'));
+    // Without its pid the default processMatch "moneymind" takes the bot's own tree for the app.
+    assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe').map((p) => p.pid).sort(), [8694, 8726, 8727]);
+    assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe', 8727), []);
+  });
+  it("the bot's ancestors' other children stay in: the app under the same supervisord is still the app", () => {
+    const all = parsePs(
+      [
+        '  100     1 20000 0.0 1 900 /usr/bin/python3 /usr/bin/supervisord -c /etc/moneymind/supervisord.conf',
+        '  200   100 90000 1.0 5 800 /usr/bin/python3 /opt/moneymind/app.py',
+        '  300   100 60000 0.5 11 700 node /opt/moneymind-bot/dist/main.js --moneymind',
+        '  400   300  1000 0.0 1 0 sh -c ps -eo pid=,args= # moneymind',
+      ].join('\n'),
+    );
+    assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe', 300).map((p) => p.pid), [200]);
+  });
   it('the command quotes the log directory', () => {
     assert.match(resourcesCommand("/opt/it's/app.log"), /df -P \/ '\/opt\/it'\\''s' /);
   });

@@ -19,8 +19,9 @@ describe('supervisor: real supervisorctl status output', () => {
     { file: 'supervisor-starting.txt', name: 'slowstart', code: 0, status: 'warn', state: 'starting', summary: /STARTING/ },
     { file: 'supervisor-status-all.txt', name: 'moneymind', code: 3, status: 'ok', state: 'running', summary: /RUNNING/ },
     { file: 'supervisor-no-such-process.txt', name: 'nosuchprog', code: 4, status: 'fail', state: 'not-found', summary: /no such process/ },
-    { file: 'supervisor-not-running.txt', name: 'moneymind', code: 4, status: 'fail', state: 'unknown', summary: /no such file/ },
-    { file: 'supervisor-not-running-stale-socket.txt', name: 'moneymind', code: 4, status: 'fail', state: 'unknown', summary: /refused connection/ },
+    // supervisord itself is not answering: the program's state cannot be read (unknown, not down).
+    { file: 'supervisor-not-running.txt', name: 'moneymind', code: 4, status: 'unknown', state: 'unknown', summary: /cannot read the state: .*no such file — supervisord is not running/ },
+    { file: 'supervisor-not-running-stale-socket.txt', name: 'moneymind', code: 4, status: 'unknown', state: 'unknown', summary: /refused connection — supervisord is not running/ },
   ];
   for (const row of table) {
     it(`${row.file} → ${row.status} ${row.state}`, () => {
@@ -33,7 +34,7 @@ describe('supervisor: real supervisorctl status output', () => {
 
   it('a missing sudoers rule is explained with the line to add', () => {
     const out = evaluateSupervisor(app({ manager: 'supervisor' }), { stdout: 'sudo: a password is required\n', code: 1 }, 'ops');
-    assert.equal(out.status, 'fail');
+    assert.equal(out.status, 'unknown', 'the bot may not ask; that says nothing about the app');
     assert.match(out.summary, /ops ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl status moneymind/);
   });
 
@@ -109,9 +110,15 @@ describe('systemd: systemctl show properties', () => {
     const out = evaluateSystemd('moneymind', show(table[0]![0]));
     assert.match(out.summary, /failed \(failed\), result oom-kill, 5 restarts/);
   });
-  it('no systemd (this machine) is a failure naming systemctl\'s own message', () => {
-    const out = evaluateSystemd('moneymind', { stdout: '@@uptime\n1.0 1.0\n', stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\n', code: 1 });
-    assert.equal(out.status, 'fail');
-    assert.match(out.summary, /not been booted with systemd/);
+  it('no systemd (this machine): unknown, not down, with systemctl\'s own message and the fix', () => {
+    const out = evaluateSystemd('moneymind', { stdout: '@@uptime\n1.0 1.0\n', stderr: fixture('systemd/show-no-systemd.stderr.txt'), code: 1 });
+    assert.equal(out.status, 'unknown');
+    assert.equal(out.details.state, 'unknown');
+    assert.match(out.summary, /cannot read the state: System has not been booted with systemd .* set app\.manager: supervisor/);
+  });
+  it('no systemctl at all (exit 127): unknown, with the fix', () => {
+    const out = evaluateSystemd('moneymind', { stdout: '@@uptime\n1.0 1.0\n', stderr: fixture('systemd/show-no-systemctl.stderr.txt'), code: 127 });
+    assert.equal(out.status, 'unknown');
+    assert.match(out.summary, /systemctl: not found — systemctl is not installed here/);
   });
 });

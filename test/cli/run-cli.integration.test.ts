@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { freePort } from '../support/free-port.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * The whole engine through the CLI, against a real host on loopback: sshd, MariaDB, supervisord
@@ -17,7 +18,7 @@ import { startTestHost, type TestHost } from '../support/test-host.js';
 let host: TestHost;
 let dir: string;
 const log = createLogger({ level: 'silent' });
-const THRESHOLDS = { healthTimeout: '1500ms', commandTimeout: '4s' };
+const THRESHOLDS = TEST_THRESHOLDS;
 
 function config(hosts: object[], thresholds: object = THRESHOLDS): string {
   const p = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
@@ -122,7 +123,7 @@ describe('moneymind CLI on a real host', () => {
       assert.equal(broken.status, 500, 'the pool hands out the dead connection, like the real app without pre-ping');
       const { report } = await json(['status', 'prod-1', '--config', cfg]);
       const h = report.hosts[0]!;
-      assert.equal(h.causes[0]?.id, 'db-connection-dropped');
+      assert.equal(h.causes[0]?.id, 'db-connection-dropped', JSON.stringify(h.causes));
       assert.match(h.checks.find((c) => c.id === 'logs')?.summary ?? '', /"MySQL server has gone away"|"Lost connection/);
       assert.match(h.checks.find((c) => c.id === 'db')?.summary ?? '', /wait_timeout 1 s < 2 × pool_recycle 3600 s/);
     } finally {

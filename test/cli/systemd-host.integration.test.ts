@@ -11,6 +11,7 @@ import { SshTransport } from '../../src/remote/ssh-transport.js';
 import { restartCommand } from '../../src/restart/restart-policy.js';
 import { waitUntil } from '../support/proc.js';
 import { startSystemdTestHost, type SystemdTestHost } from '../support/systemd-host.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * The systemd side of the bot against a real systemd (PID 1 of a test namespace): the service
@@ -24,7 +25,7 @@ const log = createLogger({ level: 'silent' });
 
 function config(over: object = {}): string {
   const p = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(p, stringify({ hosts: [host.hostConfig('sd-1', { app: { poolRecycle: 300 }, ...over })], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' } }));
+  writeFileSync(p, stringify({ hosts: [host.hostConfig('sd-1', { app: { poolRecycle: 300 }, ...over })], thresholds: TEST_THRESHOLDS }));
   return p;
 }
 type Report = { hosts: { ok: boolean; status: string; checks: { id: string; status: string; summary: string; details: Record<string, unknown> | null }[]; causes: { id: string }[] }[] };

@@ -83,4 +83,16 @@ describe('LocalTransport', () => {
     assert.match(dbResult?.summary ?? '', /reachable in \d+ ms · wait_timeout 600 s ≥ 2 × pool_recycle 300 s/);
     assert.equal(report.checks.find((c) => c.id === 'resources')?.error, undefined);
   });
+
+  it('the resources check never takes the bot (this test process and its runner) for the app', async () => {
+    const cfg = loadConfig({}, undefined);
+    // This file's path is on the command line of this process and of the test runner above it.
+    const host = { ...cfg.hosts[0]!, app: { ...cfg.hosts[0]!.app, processMatch: 'local-transport.test' } };
+    const report = await checkHost(host, t, cfg.thresholds, { ids: ['resources'], now: Date.now() });
+    const res = report.checks.find((c) => c.id === 'resources');
+    assert.equal(res?.id, 'resources');
+    const seen = (await t.exec(`ps -eo pid=,args= | grep -c 'local-transport[.]test' || true`, EXEC)).stdout.trim();
+    assert.ok(Number(seen) >= 1, 'the test process is in ps, so the match would have found it');
+    assert.deepEqual(res?.id === 'resources' ? res.details?.appProcesses.map((p) => p.pid) : 'no details', []);
+  });
 });

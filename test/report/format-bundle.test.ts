@@ -37,6 +37,12 @@ describe('formatBundle: one file, every part, failures said in place', () => {
     assert.match(b.text, /output was cut at the configured maxOutputBytes/);
   });
 
+  it("an unreadable log says so; tail's complaint is not counted as a log line", () => {
+    const b = formatBundle({ ...base, probe: { output: "@@log\ntail: cannot open '/var/log/moneymind.log' for reading: Permission denied\n@@log-failed\n", truncated: false } });
+    assert.match(b.text, /== Log: last 200 lines of \/var\/log\/moneymind\.log ==\ncould not read the log: tail: cannot open .*Permission denied/);
+    assert.equal(b.summary, 'support bundle for prod-1: 1 KB, log not readable');
+  });
+
   it('masks credentials anywhere in the file', () => {
     const b = formatBundle({ ...base, probe: { output: '@@log\nERROR: engine mysql://app:hunter2@db/x failed\n', truncated: false } });
     assert.ok(!b.text.includes('hunter2'));

@@ -16,6 +16,7 @@ import { startSlackDouble, type RecordedCall, type SlackDouble } from '../suppor
 import { slackSender, type SlackSender } from '../support/slack-requests.js';
 import { startSystemdTestHost, type SystemdTestHost } from '../support/systemd-host.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * Approved restarts end to end: signed requests into Bolt's HTTP receiver, the restart over real SSH
@@ -39,7 +40,7 @@ interface Rig {
 
 async function rig(restart: object = {}, hostOverrides: object = {}, storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`), entry = host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })): Promise<Rig> {
   const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, stringify({ hosts: [entry], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
+  writeFileSync(file, stringify({ hosts: [entry], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
   const config = loadConfig(host.env, file);
   const store = new Store(storeFile);
   const pool = new TransportPool(log);

@@ -34,7 +34,7 @@ describe('Block Kit builders keep to Slack\'s limits', () => {
     ['one failing host with huge evidence', reports([host('prod-1', 'fail', 'y'.repeat(10_000))])],
     ['50 hosts, all failing', reports(Array.from({ length: 50 }, (_, i) => host(`prod-${i}`, 'fail')))],
     ['50 hosts, mostly healthy', reports(Array.from({ length: 50 }, (_, i) => host(`prod-${i}`, i % 10 ? 'ok' : 'warn')))],
-    ['huge log lines', { kind: 'log-lines', visibility: 'channel', host: 'prod-1', lines: Array.from({ length: 50 }, () => 'L'.repeat(5000)), report: host('prod-1', 'fail') }],
+    ['huge log lines', { kind: 'log-lines', visibility: 'channel', host: 'prod-1', lines: Array.from({ length: 50 }, () => 'L'.repeat(5000)), report: host('prod-1', 'fail'), problem: 'P'.repeat(3000) }],
     ['200 hosts listed', { kind: 'hosts', visibility: 'ephemeral', hosts: Array.from({ length: 200 }, (_, i) => ({ name: `prod-${i}`, address: '10.0.0.1:22', service: 'systemd moneymind', last: undefined, silence: undefined })) }],
     ['error', { kind: 'error', visibility: 'ephemeral', message: 'unknown host "x"', fix: 'known hosts: prod-1' }],
   ];

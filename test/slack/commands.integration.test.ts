@@ -15,6 +15,7 @@ import { httpGet } from '../support/http-probe.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { slackSender, type SlackSender } from '../support/slack-requests.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * Every subcommand end to end: a signed request into Bolt's HTTP receiver, the checks over real
@@ -50,7 +51,7 @@ before(async () => {
   const closed = await freePort();
   const cfgFile = join(dir, 'c.yml');
   const dead = Array.from({ length: DEAD }, (_, i) => host.hostConfig(`dead-${i + 1}`, { ssh: { port: closed }, mysql: undefined }));
-  writeFileSync(cfgFile, stringify({ hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } }), ...dead], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' } }));
+  writeFileSync(cfgFile, stringify({ hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } }), ...dead], thresholds: TEST_THRESHOLDS }));
   const config = loadConfig(host.env, cfgFile);
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * The whole bot process (src/main.ts, HTTP mode, watcher every second) killed with SIGKILL in the
@@ -32,7 +33,7 @@ before(async () => {
   host = await startTestHost();
   slack = await startSlackDouble();
   const config = join(dir, 'moneymind.yml');
-  writeFileSync(config, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: { healthTimeout: '1500ms', commandTimeout: '4s' }, slack: { alertChannel: 'C0ALERTS1' }, watch: { schedule: '* * * * * *', store: join(dir, 'store.db') } }));
+  writeFileSync(config, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: 'C0ALERTS1' }, watch: { schedule: '* * * * * *', store: join(dir, 'store.db') } }));
   env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', MONEYMIND_CONFIG: config, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'restart-secret', SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()), ...host.env };
 });
 after(async () => {

@@ -3,7 +3,7 @@ import type { Answer, SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
 import { slackDate } from './mrkdwn.js';
 import { restartConfirmation } from './restart-blocks.js';
-import type { HostReport } from '../../engine/host-report.js';
+import type { HostReport, HostStatus } from '../../engine/host-report.js';
 
 /** A message for chat.postMessage / response_url: always a fallback `text` (notifications, screen readers). */
 export interface SlackMessage {
@@ -22,7 +22,7 @@ export interface SlackMessage {
 export const MAX_BLOCKS = 50;
 const SECTION_CHARS = 3000;
 const FIELD_CHARS = 2000;
-const EMOJI: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '🔴' };
+const EMOJI: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '🔴', unknown: '❔' };
 const LABEL: Record<AnyCheckResult['id'], string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
 export const ATTACHED = 'the full answer is attached as a file';
 
@@ -68,7 +68,8 @@ function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unk
       return { text: head, blocks: [l.section(`*${head}*`), ...(lines.length ? chunkLines(lines).map((c) => l.section(c)) : [l.section('none recorded')])].slice(0, MAX_BLOCKS) };
     }
     case 'log-lines': {
-      const body = a.lines.length ? `\`\`\`${l.clip(a.lines.join('\n'), SECTION_CHARS - 6)}\`\`\`` : `no error lines in the window — ${a.report.checks[0]?.summary ?? ''}`;
+      const problem = a.problem ? `:warning: ${l.clip(a.problem, 1000)}\n` : '';
+      const body = a.lines.length ? `${problem}\`\`\`${l.clip(a.lines.join('\n'), SECTION_CHARS - 6 - problem.length)}\`\`\`` : a.problem ? problem : `no error lines in the window — ${a.report.checks[0]?.summary ?? ''}`;
       return { text: `last ${a.lines.length} error lines on ${a.host}`, blocks: [l.section(`*${a.host}* — last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'}`), l.section(body)] };
     }
     case 'file':
@@ -91,7 +92,7 @@ const when = (ms: number): string => slackDate(ms);
 const silenceText = (host: string, s: SilenceLine): string => `🔕 ${host} silenced until ${when(s.until)} by ${s.by} (${s.reason})`;
 
 function reportBlocks(reports: readonly HostReport[], l: Limits): { text: string; blocks: Record<string, unknown>[] } {
-  const worst: CheckStatus = reports.some((r) => r.status === 'fail') ? 'fail' : reports.some((r) => r.status === 'warn') ? 'warn' : 'ok';
+  const worst: HostStatus = reports.some((r) => r.status === 'fail') ? 'fail' : reports.some((r) => r.status === 'warn') ? 'warn' : 'ok';
   const bad = reports.filter((r) => r.status !== 'ok');
   const headline = reports.length === 1 ? `${reports[0]!.name} ${worst === 'ok' ? 'healthy' : worst === 'warn' ? 'degraded' : 'unhealthy'}` : `${reports.length - bad.length}/${reports.length} hosts healthy`;
   const blocks: Record<string, unknown>[] = [{ type: 'header', text: { type: 'plain_text', text: l.clip(`${EMOJI[worst]} ${headline}`, 150), emoji: true } }];
