@@ -14,10 +14,7 @@ export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly 
   if (!failing.length) return null;
   const health = findCheck(checks, 'health');
   const healthFails = health?.status === 'fail';
-  // Rules that explain the health error put the health check's own summary in their evidence.
-  const healthExplained = !!health && found.some((c) => c.severity === 'critical' && c.evidence.includes(health.summary));
-  const unexplainedHttpError = healthFails && health.details?.outcome === 'http-error' && !healthExplained;
-  if (found.some((c) => c.severity === 'critical') && !unexplainedHttpError) return null;
+  if (found.some((c) => c.severity === 'critical') && !unexplainedHealthError(checks, found)) return null;
 
   const others = failing.filter((c) => c.id !== 'health');
   const unknown = checks.filter((c) => c.status === 'unknown');
@@ -35,6 +32,14 @@ export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly 
     advice: `No known cause matched; the evidence is what fails now. Read the app's log around the first error (logs HOST) and the error above.${seen.length ? ` Also seen: ${seen.join(', ')}.` : ''} A restart is a guess until the cause is known.`,
     restartHelps: false,
   };
+}
+
+/** /health answered an error (a code, a body) and no critical cause quotes it. */
+export function unexplainedHealthError(checks: readonly AnyCheckResult[], found: readonly Cause[]): boolean {
+  const health = findCheck(checks, 'health');
+  if (health?.status !== 'fail' || health.details?.outcome !== 'http-error') return false;
+  // Rules that explain the health error put the health check's own summary in their evidence.
+  return !found.some((c) => c.severity === 'critical' && c.evidence.includes(health.summary));
 }
 
 function healthTitle(h: NonNullable<ReturnType<typeof findCheck<'health'>>>): string {

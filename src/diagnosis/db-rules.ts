@@ -44,8 +44,10 @@ export const dbConnectionDropped: Rule = ({ checks, poolRecycle }) => {
   const misconfigured = db?.details?.recycleOk === false;
   if (misconfigured) evidence.push(db.evidence.find((e) => e.includes('wait_timeout')) ?? db.summary);
   if (!now && !past && !misconfigured) return null;
-  // Critical while the app is failing; log lines alone with a healthy app are the past: a warning.
-  const critical = now || (past && health?.status === 'fail');
+  // Critical while the app is failing; log lines alone with a healthy app are the past: a
+  // warning. So are they when /health fails with an error of its own (a 1045 now, 2013s earlier).
+  const otherErrorNow = health?.details?.outcome === 'http-error' && !now;
+  const critical = now || (past && health?.status === 'fail' && !otherErrorNow);
   const target = wait ? Math.max(1, Math.floor(wait / 2)) : null;
   const restartNote = now || past ? ' A restart clears it for a while.' : '';
   if (!misconfigured) {

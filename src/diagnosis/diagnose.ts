@@ -1,6 +1,6 @@
 import { findCheck } from '../checks/check-types.js';
 import { redact } from '../report/redact.js';
-import { appUnhealthy } from './app-unhealthy.js';
+import { appUnhealthy, unexplainedHealthError } from './app-unhealthy.js';
 import { appUnresponsive, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
 import type { Cause, DiagnosisInput, Rule } from './cause.js';
 import { dbConnectionDropped, dbConnectionsExhausted, dbUnreachable } from './db-rules.js';
@@ -33,7 +33,9 @@ export function diagnose(input: DiagnosisInput): Cause[] {
   const unreachable = found.find((c) => c.id === 'host-unreachable');
   if (unreachable) return [unreachable];
   const rank = (c: Cause): number => (c.severity === 'critical' ? 0 : 1);
-  const promoted = promoteExplainers(found, input.checks);
+  // When /health fails with an error no rule explains, that leads (app-unhealthy) and what the
+  // log said earlier stays as it is; otherwise a failing check must have an alerting cause.
+  const promoted = unexplainedHealthError(input.checks, found) ? found : promoteExplainers(found, input.checks);
   const ranked = promoted.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
   const generic = appUnhealthy(input.checks, ranked);
   return withHealthFirst(generic ? [generic, ...ranked] : ranked, input.checks);
