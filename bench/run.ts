@@ -10,6 +10,8 @@ import { ackLatency } from './ack-latency.js';
 import { deprioritizeHosts } from './host-cpu-share.js';
 import { benchHostKind, type HostKindResult } from './host-bench.js';
 import { soak } from './soak.js';
+import { TIME_TO_ALERT, supervisorOutage, timeToAlert } from './time-to-alert.js';
+import { timeToAlertRows } from './time-to-alert-rows.js';
 import { median, percentile, round } from './stats.js';
 
 /*
@@ -30,6 +32,7 @@ const kinds: Record<string, HostKindResult> = {};
 const acks: Record<string, { acks: number[]; statusMs: number[] }> = {};
 let hostsMoved = 0;
 let soakResult: Awaited<ReturnType<typeof soak>> | undefined;
+let alertResult: Awaited<ReturnType<typeof timeToAlert>> | undefined;
 
 say('building the production CLI for the cold runs…');
 const dist = join(root, '.tmp', 'bench-dist');
@@ -71,6 +74,9 @@ try {
     moved.restore();
     hostsMoved = moved.processes;
 
+    // On the supervisor host: stopping the app there is what the runbook's outage looks like.
+    say('time to alert: schedule every 6 s, failuresToAlert 2, retryInterval off and 1s, 8 outages each…');
+    alertResult = await timeToAlert(supervisorOutage(host), dir, log, say, TIME_TO_ALERT);
   } finally {
     await host.stop();
   }
@@ -96,6 +102,7 @@ try {
     supervisor: kindJson(kinds.supervisor!),
     ackMs: { hostsAtBotPriority: ackStats(acks.shared!), hostsDeprioritized: { ...ackStats(acks.deprioritized!), hostProcessesDeprioritized: hostsMoved } },
     soak: soaked,
+    timeToAlert: alertResult,
   });
 
   const rows: [string, string, string, string][] = [];
@@ -117,6 +124,7 @@ try {
     [`soak RSS growth after warm-up (${soakCycles} cycles)`, `${round(soaked.rssGrowthPercent)} %`, '< 5 %', soaked.rssGrowthPercent < 5 ? 'met' : 'MISSED'],
     ['soak fds / sockets / free SSH channels, warm-up → end', `${soaked.afterWarmup.fds}/${soaked.afterWarmup.sockets}/${soaked.afterWarmup.sshFreeChannels} → ${soaked.end.fds}/${soaked.end.sockets}/${soaked.end.sshFreeChannels}`, 'equal', soaked.afterWarmup.fds === soaked.end.fds && soaked.afterWarmup.sockets === soaked.end.sockets && soaked.afterWarmup.sshFreeChannels === soaked.end.sshFreeChannels ? 'met' : 'MISSED'],
   );
+  if (alertResult) rows.push(...timeToAlertRows(alertResult));
   const w = [Math.max(...rows.map((x) => x[0].length)), 16, 9];
   process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'measured'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  result\n`);
   for (const x of rows) process.stdout.write(`${x[0].padEnd(w[0]!)}  ${x[1].padEnd(w[1]!)}  ${x[2].padEnd(w[2]!)}  ${x[3]}\n`);

@@ -18,6 +18,19 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
+/*
+ * watch.retryInterval: a duration of at least 1 s, or `off` / `0s` (→ 0) for no fast re-checks.
+ * The floor keeps a failing host from being hammered: each retry is a full cheap set over SSH.
+ */
+const retryInterval = z.string().transform((text, ctx) => {
+  const ms = text.trim() === 'off' ? 0 : parseDuration(text);
+  if (ms === undefined || (ms > 0 && ms < 1000)) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a retry interval — write e.g. 10s (at least 1s), or off` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 // Values that end up inside shell command templates are restricted to what a service name or a
 // path needs. Quoting already makes them safe; this makes a mistake visible at start instead.
 const serviceName = z.string().regex(/^[A-Za-z0-9@._:-]{1,128}$/, 'letters, digits and @ . _ : - only');
@@ -103,6 +116,11 @@ const watchSchema = z.strictObject({
   /** The runbook's monitor ran every 60 s; a seconds field is allowed (tests run every second). */
   schedule: cronExpression.default('* * * * *'),
   failuresToAlert: z.number().int().min(1).max(100).default(2),
+  /**
+   * Nagios' retry_interval: a host whose cycle found a failure not yet alerted is re-checked this
+   * often, apart from the schedule, until it alerts or recovers. `off` waits for the schedule.
+   */
+  retryInterval: retryInterval.prefault('10s'),
   successesToResolve: z.number().int().min(1).max(100).default(2),
   remindEvery: duration.prefault('30m'),
   /** Percent state change over the last 21 cycles (Nagios' flap detection). */

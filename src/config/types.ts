@@ -74,6 +74,8 @@ export interface SlackSettings {
 export interface WatchSettings {
   readonly schedule: string;
   readonly failuresToAlert: number;
+  /** Milliseconds between fast re-checks of a host with a pending failure; 0 = off. */
+  readonly retryInterval: number;
   readonly successesToResolve: number;
   /** Milliseconds. */
   readonly remindEvery: number;

@@ -9,6 +9,7 @@ import type { WatchStore } from '../store/watch-store.js';
 import { postsFor } from './alert-messages.js';
 import { step, type Intent } from './incident-policy.js';
 import { observe } from './observe.js';
+import { retryHosts } from './retry-hosts.js';
 
 /** The cheap set run every cycle; logs (a tail of thousands of lines) only when something is wrong. */
 export const WATCH_IDS: readonly CheckId[] = ['health', 'service', 'port', 'resources', 'db'];
@@ -31,6 +32,19 @@ export interface CycleSummary {
   readonly intents: readonly Intent[];
   readonly fullChecks: number;
   readonly durationMs: number;
+  /** Hosts this cycle saw failing with an incident not yet alerted: the watcher re-checks them soon. */
+  readonly retryHosts: readonly string[];
+}
+
+export interface CycleScope {
+  /**
+   * Check only these hosts (a retry). Tracked keys of the others are observed as 'unknown' and so
+   * left as they are: two cycles over disjoint hosts can run at once, and each one's store
+   * transaction (load trackers → step → commit, with no await between) sees the other's result.
+   */
+  readonly hosts?: readonly HostConfig[];
+  /** A retry, not a scheduled cycle: logged as such; the schedule's liveness metric is not touched. */
+  readonly retry?: boolean;
 }
 
 /**
@@ -38,9 +52,10 @@ export interface CycleSummary {
  * something is wrong, then the incident policy, then one store transaction with the new state
  * and the posts it implies. Slack is not touched here: the poster drains the outbox on its own.
  */
-export async function runCycle(d: WatchDeps): Promise<CycleSummary> {
+export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<CycleSummary> {
   const started = d.clock();
-  const { hosts, thresholds: t, watch: w } = d.config;
+  const { thresholds: t, watch: w } = d.config;
+  const hosts = scope.hosts ?? d.config.hosts;
   const rssHistory = (host: string) => d.store.rssHistory(host, started - t.memoryGrowthWindow);
   const fleet = { concurrency: w.concurrency, now: d.clock, log: d.log, rssHistory };
   const quick = await checkHosts(hosts, d.transportFor, t, { ...fleet, ids: WATCH_IDS });
@@ -52,7 +67,7 @@ export async function runCycle(d: WatchDeps): Promise<CycleSummary> {
   const now = d.clock();
   const before = d.store.loadTrackers();
   const silenced = new Set(d.store.activeSilences(now).map((s) => s.host));
-  const observations = observe(reports, hosts, before.map((x) => x.key), w);
+  const observations = observe(reports, d.config.hosts, before.map((x) => x.key), w);
   const result = step(before, observations, { now, settings: w, silenced });
   const after = new Map(result.trackers.map((x) => [x.key, x]));
   const trackerOf = (key: string) => after.get(key) ?? before.find((x) => x.key === key)!;
@@ -75,7 +90,9 @@ export async function runCycle(d: WatchDeps): Promise<CycleSummary> {
   if (result.intents.length) d.poster?.kick();
   d.onReports?.(reports, now);
   const durationMs = d.clock() - started;
-  d.telemetry?.cycle(durationMs, result.trackers.filter((x) => x.phase === 'firing').length, d.clock());
-  d.log.info({ hosts: hosts.length, fullChecks: wrong.length, intents: result.intents.map((i) => `${i.kind} ${i.key}`), durationMs }, 'watch cycle');
-  return { reports, intents: result.intents, fullChecks: wrong.length, durationMs };
+  if (!scope.retry) d.telemetry?.cycle(durationMs, result.trackers.filter((x) => x.phase === 'firing').length, d.clock());
+  const retry = retryHosts(observations, result.trackers);
+  const retried = scope.retry ? { retry: hosts.map((h) => h.name) } : {};
+  d.log.info({ hosts: hosts.length, ...retried, fullChecks: wrong.length, intents: result.intents.map((i) => `${i.kind} ${i.key}`), durationMs }, scope.retry ? 'watch retry' : 'watch cycle');
+  return { reports, intents: result.intents, fullChecks: wrong.length, durationMs, retryHosts: retry };
 }

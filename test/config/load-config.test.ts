@@ -145,6 +145,17 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     assert.match(msg, /hosts\[0\]\.app\.logFile/);
   });
 
+  it('watch.retryInterval: 10s by default, off or 0s turns it off, under 1s is refused', () => {
+    const local = (watch: string) => file(`hosts:\n  - name: a\n    transport: local\n${watch}`);
+    assert.equal(loadConfig({}, local('')).watch.retryInterval, 10_000);
+    assert.equal(loadConfig({}, local('watch: { retryInterval: 2s }\n')).watch.retryInterval, 2000);
+    assert.equal(loadConfig({}, local('watch: { retryInterval: off }\n')).watch.retryInterval, 0);
+    assert.equal(loadConfig({}, local('watch: { retryInterval: 0s }\n')).watch.retryInterval, 0);
+    for (const bad of ['500ms', 'soon']) {
+      assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nwatch: { retryInterval: ${bad} }\n`), new RegExp(`watch\\.retryInterval: "${bad}" is not a retry interval — write e\\.g\\. 10s \\(at least 1s\\), or off`));
+    }
+  });
+
   it('reports invalid YAML with its line and an unreadable file with the fix', () => {
     assert.match(problems({}, 'hosts:\n  - name: a\n   bad: [\n'), /not valid YAML at line \d/);
     assert.throws(() => loadConfig({}, join(dir, 'missing.yml')), (e: OpsError) => e.code === 'CONFIG' && /--config PATH or set MONEYMIND_CONFIG/.test(e.message + e.fix));

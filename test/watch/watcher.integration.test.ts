@@ -251,6 +251,67 @@ describe('watcher on a real host', () => {
     }
   });
 
+  // Thresholds the test machine's own state can never cross: a busy 2-core machine must not add a cause.
+  const calmMachine = { loadPerCore: 1000, diskUsedPercent: 100, memAvailablePercent: 0, swapUsedPercent: 100 };
+  // Once a year: the schedule never fires during these tests, so every check after runNow() is a retry.
+  const never = { schedule: '0 0 1 1 *' };
+  async function until(what: string, cond: () => boolean, ms = 60_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+
+  it('retryInterval: app stopped → alerted after one cycle plus failuresToAlert − 1 retries, not after three intervals', async () => {
+    const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 3 }, calmMachine);
+    const w = startWatcher(r.deps);
+    const from = slack.calls.length;
+    try {
+      await host.app.supervisorctl('stop', 'moneymind');
+      const stopped = Date.now();
+      const first = await w.runNow();
+      assert.deepEqual(first?.retryHosts, ['prod-1'], 'the first failure asks for a retry');
+      await until('the alert', () => parents(from).length > 0);
+      const alertMs = parents(from)[0]!.at - stopped;
+      assert.match(text(parents(from)[0]!), /prod-1: service-down/);
+      assert.equal(w.stats.cycles, 1, 'the schedule never ran: the retries alone reached failuresToAlert');
+      assert.ok(w.stats.retries >= 2, `${w.stats.retries} retries`);
+      // Two retries, each retryInterval after the cycle before it ended: paced, not back to back.
+      assert.ok(alertMs >= 2000, `alerted ${alertMs} ms after the stop`);
+      assert.ok(alertMs < 30_000, `alerted ${alertMs} ms after the stop`);
+      assert.equal(parents(from).length, 1, 'one thread');
+    } finally {
+      await w.stop();
+      await host.app.supervisorctl('start', 'moneymind');
+      await r.close();
+    }
+  });
+
+  it('retryInterval: a host that recovers while pending stops being re-checked, and nothing is posted', async () => {
+    const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 100 }, { ...calmMachine, healthTimeout: '400ms' });
+    const w = startWatcher(r.deps);
+    const from = slack.calls.length;
+    const pending = () => r.store.loadTrackers().some((t) => t.phase === 'pending');
+    try {
+      await host.app.setMode('hang');
+      await w.runNow();
+      assert.ok(pending(), 'the hung /health is pending');
+      await until('a retry', () => w.stats.retries >= 1);
+      await host.app.setMode('ok');
+      await until('a retry that sees it healthy', () => !pending());
+      const retries = w.stats.retries;
+      await new Promise((res) => setTimeout(res, 3500));
+      assert.equal(w.stats.retries, retries, 'no retry after the recovery');
+      assert.equal(w.stats.cycles, 1);
+      assert.equal(parents(from).length, 0, 'nothing posted');
+    } finally {
+      await host.app.setMode('ok');
+      await w.stop();
+      await r.close();
+    }
+  });
+
   it('the node-cron schedule runs cycles by itself and never two at once', async () => {
     const r = rig([prod('prod-1')], { schedule: '* * * * * *' });
     const w = startWatcher({ ...r.deps });
