@@ -2,7 +2,7 @@
 # purpose; `npm start` runs the same dist/main.js.
 #
 #   docker build -t moneymind-ops-bot .
-#   docker run -d --name moneymind \
+#   docker run -d --name moneymind --restart unless-stopped \
 #     -v /etc/moneymind/moneymind.yml:/config/moneymind.yml:ro \
 #     -v /etc/moneymind/ssh_key:/run/secrets/moneymind_ssh_key:ro \
 #     -v moneymind-data:/data \

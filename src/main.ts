@@ -22,6 +22,23 @@ import { startWatcher, type Watcher } from './watch/watcher.js';
  */
 const env = process.env;
 const log = createLogger({ level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_FORMAT === 'pretty' });
+const telemetry = new PromTelemetry();
+/*
+ * The process policy (README, Operations). A promise nobody awaited that rejects belongs to one
+ * request, one post or one Slack call: logged, counted, and the bot goes on — Node's default
+ * would end the process and abandon a restart in flight. An exception that unwound the stack to
+ * here left state we cannot vouch for: logged as fatal, exit 1, and the supervisor (systemd
+ * Restart=on-failure, Docker --restart unless-stopped) starts a clean process; the store is SQLite
+ * with committed transactions only, and a restart cut short is reported at the next start.
+ */
+process.on('unhandledRejection', (reason) => {
+  telemetry.error('unhandled_rejection');
+  log.error({ err: reason }, 'unhandled promise rejection; carrying on');
+});
+process.on('uncaughtException', (err, origin) => {
+  log.fatal({ err, origin }, 'uncaught exception; exiting for the supervisor to restart the bot');
+  process.exit(1);
+});
 const pool = new TransportPool(log);
 const startedAt = Date.now();
 let store: Store | undefined;
@@ -29,7 +46,6 @@ try {
   const config = loadConfig(env, configPath(undefined, env));
   const slack = loadSlackSettings(env);
   store = new Store(config.watch.store);
-  const telemetry = new PromTelemetry();
   const services = engineServices(config, (h) => pool.get(h), Date.now, log, store, telemetry);
   if (slack.mode === 'none') {
     await runTerminal(process.stdin, process.stdout, services, { color: Boolean(process.stdout.isTTY) && !env.NO_COLOR, prompt: Boolean(process.stdin.isTTY) });
@@ -42,13 +58,18 @@ try {
       startedAt,
       watch: watcher ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) } : undefined,
       slack: app?.state() ?? 'connecting',
+      slackError: app?.lastError(),
     }));
-    app = createSlackApp(slack, services, log, { ops });
-    await app.start();
-    // HTTP mode serves /healthz and /metrics beside /slack/events; Socket Mode needs a port for them.
+    let poster: OutboxPoster | undefined;
+    // Alerts refused while Slack was away back off up to 5 min each; once it is back they go now.
+    app = createSlackApp(slack, services, log, { ops, telemetry, onSlackReached: () => poster?.retryNow() });
+    // Nothing below waits for Slack: /healthz listens first (503 "slack: connecting" until Slack is
+    // reached), the watcher queues its alerts in the outbox meanwhile, and Slack is retried with
+    // backoff in the background. HTTP mode serves /healthz and /metrics beside /slack/events, on
+    // PORT; Socket Mode needs a port for them.
     const metricsPort = Number(env.METRICS_PORT ?? 9102);
     const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metricsPort) : undefined;
-    let poster: OutboxPoster | undefined;
+    await app.start();
     const channel = config.slack.alertChannel;
     if (channel) {
       poster = new OutboxPoster(store, slackAlertSender(slack.botToken.reveal(), slack.apiUrl), log.child({ component: 'outbox' }), { channel, telemetry });

@@ -1,32 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { spawnBot } from './support/bot-process.js';
 import { freePort } from './support/free-port.js';
+import { waitUntil } from './support/proc.js';
 import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
 import { slackSender } from './support/slack-requests.js';
+import { slackHeaders } from './support/slack-sign.js';
 
 /*
  * The bot as `npm start` runs it (src/main.ts, through tsx here): the environment picks the mode.
- * Nothing from the test's own environment leaks in: each run gets exactly the variables listed.
+ * Each run gets a temp working directory: the default store (./data/moneymind.db) lands there.
  */
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 let slack: SlackDouble;
 let cwd: string;
-
-function bot(env: Record<string, string>, stdin = '') {
-  // A temp working directory: the default store (./data/moneymind.db) lands there, not in the repo.
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', ...env }, cwd });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdin.end(stdin);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => out, err: () => err };
-}
+const bot = (env: Record<string, string>, stdin = '', imports: string[] = []) => spawnBot(env, { cwd, stdin, imports });
+const get = (url: string) => fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined);
 
 before(async () => {
   slack = await startSlackDouble();
@@ -50,15 +41,13 @@ describe('the bot process picks its mode from the environment', () => {
   it('Socket Mode: connects through SLACK_API_URL, serves /healthz and /metrics on METRICS_PORT', async () => {
     const metricsPort = await freePort();
     const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.apiUrl, METRICS_PORT: String(metricsPort) });
-    let body = '';
-    for (let i = 0; i < 100 && !/"slack":"connected"/.test(body); i++) {
-      body = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then((r) => r.text(), () => '');
-      if (!/"slack":"connected"/.test(body)) await new Promise((res) => setTimeout(res, 100));
-    }
-    assert.match(body, /"status":"ok".*"slack":"connected"/, b.err());
-    assert.match(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), /moneymind_alerts_posted_total/);
-    b.child.kill('SIGTERM');
-    assert.equal(await b.exited, 0, b.err());
+    const health = await waitUntil('/healthz to say connected', async () => {
+      const r = await get(`http://127.0.0.1:${metricsPort}/healthz`);
+      return r && /"slack":"connected"/.test(r.text) ? r : undefined;
+    }, { timeoutMs: 20_000, describeFailure: b.err });
+    assert.match(health.text, /"status":"ok".*"slack":"connected"/, b.err());
+    assert.match((await get(`http://127.0.0.1:${metricsPort}/metrics`))?.text ?? '', /moneymind_alerts_posted_total/);
+    assert.equal(await b.stop(), 0, b.err());
   });
 
   it('a half-set Slack environment: exit 2, the variables named, no token printed', async () => {
@@ -72,22 +61,69 @@ describe('the bot process picks its mode from the environment', () => {
     const port = await freePort();
     const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port) });
     const send = slackSender(`http://127.0.0.1:${port}`, slack, 'process-secret');
-    let r: Awaited<ReturnType<typeof send.command>> | undefined;
-    for (let i = 0; i < 100 && !r; i++) {
-      r = await send.command('help').catch(() => undefined); // not listening yet: retry (bounded, 10 s)
-      if (!r) await new Promise((res) => setTimeout(res, 100));
-    }
-    assert.ok(r, `the bot never listened on ${port}: ${b.err()}`);
+    // Not listening yet: retry (bounded).
+    const r = await waitUntil('the bot to answer a command', () => send.command('help').catch(() => undefined), { timeoutMs: 20_000, describeFailure: b.err });
     assert.equal(r.json.response_type, 'ephemeral');
     assert.match(JSON.stringify(r.json.blocks), /\/moneymind report HOST/);
-    // /healthz and /metrics beside /slack/events on the same port.
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    assert.equal(health.status, 200);
-    assert.match(await health.text(), /"status":"ok".*"slack":"http".*"watcher":"off"/);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // /healthz and /metrics beside /slack/events on the same port; 200 once auth.test has answered.
+    const health = await waitUntil('/healthz 200', async () => {
+      const h = await get(`http://127.0.0.1:${port}/healthz`);
+      return h?.status === 200 ? h : undefined;
+    }, { timeoutMs: 20_000, describeFailure: b.err });
+    assert.match(health.text, /"status":"ok".*"slack":"http".*"watcher":"off"/);
+    const metrics = (await get(`http://127.0.0.1:${port}/metrics`))?.text ?? '';
     assert.match(metrics, /# TYPE moneymind_host_up gauge/);
     assert.match(metrics, /moneymind_process_open_fds \d+/);
-    b.child.kill('SIGTERM');
-    assert.equal(await b.exited, 0, b.err());
+    assert.equal(await b.stop(), 0, b.err());
+  });
+});
+
+describe('the process policy: request errors are never fatal', () => {
+  const httpBot = async (imports: string[] = [], env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port), ...env }, '', imports);
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntil('/healthz to answer', () => get(`${url}/healthz`), { timeoutMs: 20_000, describeFailure: b.err });
+    return { b, url };
+  };
+  const errorsCounted = async (url: string, where: string) => Number(new RegExp(`moneymind_errors_total\\{where="${where}"\\} (\\d+)`).exec((await get(`${url}/metrics`))?.text ?? '')?.[1] ?? 0);
+
+  it('a signed `payload=null` (which threw inside Bolt\'s receiver and ended the process) gets a 400; the bot goes on', async () => {
+    const { b, url } = await httpBot();
+    try {
+      for (const [body, type] of [['payload=null', 'application/x-www-form-urlencoded'], ['null', 'application/json']] as const) {
+        const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { ...slackHeaders('process-secret', body), 'content-type': type }, body });
+        assert.equal(res.status, 400, b.err());
+        assert.equal(await res.text(), 'the body is null, not an object\n');
+      }
+      assert.equal(b.child.exitCode, null, 'still running');
+      const r = await slackSender(url, slack, 'process-secret').command('help');
+      assert.equal(r.json.response_type, 'ephemeral');
+      assert.equal(await errorsCounted(url, 'slack_request'), 2);
+    } finally {
+      assert.equal(await b.stop(), 0, b.err());
+    }
+  });
+
+  it('a promise rejection nobody handles is logged and counted; the process stays up', async () => {
+    const { b, url } = await httpBot([new URL('./support/stray-error.ts', import.meta.url).href]);
+    try {
+      b.child.kill('SIGUSR2');
+      await waitUntil('the rejection to be counted', async () => ((await errorsCounted(url, 'unhandled_rejection')) === 1 ? true : undefined), { timeoutMs: 10_000, describeFailure: b.err });
+      assert.match(b.err(), /"msg":"unhandled promise rejection; carrying on"/);
+      assert.match(b.err(), /stray rejection from the test/);
+      assert.equal((await get(`${url}/healthz`))?.status, 200);
+    } finally {
+      assert.equal(await b.stop(), 0, b.err());
+    }
+  });
+
+  it('an uncaught exception is logged as fatal and ends the process with 1, for its supervisor to restart it', async () => {
+    const { b } = await httpBot([new URL('./support/stray-error.ts', import.meta.url).href], { MM_TEST_STRAY: 'exception' });
+    b.child.kill('SIGUSR2');
+    assert.equal(await Promise.race([b.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]), 1, b.err());
+    assert.match(b.err(), /"level":60.*"msg":"uncaught exception; exiting for the supervisor to restart the bot"/);
+    assert.match(b.err(), /stray exception from the test/);
+    await b.stop();
   });
 });

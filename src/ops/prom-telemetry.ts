@@ -16,6 +16,7 @@ export class PromTelemetry implements Telemetry {
   private readonly alerts = new Counter({ name: 'moneymind_alerts_posted_total', help: 'Alert messages Slack accepted', labelNames: ['kind'], registers: [this.registry] });
   private readonly slackErrors = new Counter({ name: 'moneymind_slack_api_errors_total', help: 'Slack API calls that failed', labelNames: ['where', 'reason'], registers: [this.registry] });
   private readonly restarts = new Counter({ name: 'moneymind_restarts_total', help: 'Restarts by result', labelNames: ['result'], registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'moneymind_errors_total', help: 'Errors the bot survived, by where they happened', labelNames: ['where'], registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moneymind_' });
@@ -50,5 +51,10 @@ export class PromTelemetry implements Telemetry {
 
   restart(result: string): void {
     this.restarts.inc({ result });
+  }
+
+  error(where: string): void {
+    // `where` is one of a few fixed names chosen by the code (slack_request, unhandled_rejection, …).
+    this.errors.inc({ where });
   }
 }

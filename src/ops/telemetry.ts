@@ -10,6 +10,8 @@ export interface Telemetry {
   alertPosted(kind: string): void;
   slackError(where: string, reason: string): void;
   restart(result: string): void;
+  /** An error the bot survived (a rejected Slack request, a listener that threw, a stray rejection). */
+  error(where: string): void;
 }
 
 export const noTelemetry: Telemetry = {
@@ -18,4 +20,5 @@ export const noTelemetry: Telemetry = {
   alertPosted: () => undefined,
   slackError: () => undefined,
   restart: () => undefined,
+  error: () => undefined,
 };

@@ -1,91 +1,129 @@
-import { App, type BlockButtonAction, LogLevel } from '@slack/bolt';
+import { type AllMiddlewareArgs, App, type BlockButtonAction, LogLevel, type SlackActionMiddlewareArgs, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/command.js';
 import type { SlackSettings } from '../config/slack-settings.js';
-import { moneymindCommand } from './listeners/moneymind-command.js';
-import { reportButton } from './listeners/report-buttons.js';
-import { alertButton } from './listeners/alert-buttons.js';
-import { restartButton } from './listeners/restart-buttons.js';
-import { RestartFlow } from './restart-flow.js';
 import type { EngineServices } from '../engine/engine-services.js';
 import type { OpsRoutes } from '../ops/ops-routes.js';
+import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
+import { boltLogger } from './bolt-logger.js';
+import { guardedHttpReceiver } from './guarded-http-receiver.js';
+import { alertButton } from './listeners/alert-buttons.js';
+import { moneymindCommand } from './listeners/moneymind-command.js';
+import { reportButton } from './listeners/report-buttons.js';
+import { restartButton } from './listeners/restart-buttons.js';
+import { rejectMalformed } from './reject-malformed.js';
+import { RestartFlow } from './restart-flow.js';
+import { type LinkAttempt, LinkStepError, SlackLink, type SlackState } from './slack-link.js';
+import { socketModeLink } from './socket-mode-link.js';
 
 export interface SlackRunner {
+  /** HTTP mode: resolves once listening on PORT. Either mode: Slack is reached in the background. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** For /healthz: the Socket Mode connection, or 'http' (nothing to hold open). */
-  state(): 'connected' | 'disconnected' | 'http' | 'connecting';
+  /** For /healthz: 'connecting' until Slack is first reached; then 'connected' (socket) or 'http'. */
+  state(): SlackState;
+  /** Why the last attempt to reach Slack failed, while it is not reached. */
+  lastError(): string | undefined;
 }
 
+export interface SlackExtras {
+  readonly ops?: OpsRoutes;
+  readonly telemetry?: Telemetry;
+  /** Each time Slack is reached (again): alerts queued meanwhile need not wait out their backoff. */
+  readonly onSlackReached?: () => void;
+}
+
+type ButtonListener = (args: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => Promise<void>;
+
+const COMMAND = '/moneymind';
+
 /**
- * The Bolt app in Socket Mode or HTTP mode (Bolt's own receiver, path /slack/events). Listeners
- * stay small: ack, call the router, render with the pure Block Kit builders.
+ * The Bolt app in Socket Mode or HTTP mode (path /slack/events). Listeners stay small: ack, call
+ * the router, render with the pure Block Kit builders. Nothing here waits for Slack: requests are
+ * served (HTTP) and the watcher runs while SlackLink keeps trying to reach it.
  */
-export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & Partial<Pick<EngineServices, 'restartService'>>, log: Logger, extras: { ops?: OpsRoutes } = {}): SlackRunner {
-  const slackLog = log.child({ component: 'bolt' });
-  const common = {
-    token: settings.botToken.reveal(),
-    logLevel: LogLevel.WARN,
-    logger: {
-      debug: (...m: unknown[]) => slackLog.debug(m.join(' ')),
-      info: (...m: unknown[]) => slackLog.info(m.join(' ')),
-      warn: (...m: unknown[]) => slackLog.warn(m.join(' ')),
-      error: (...m: unknown[]) => slackLog.error(m.join(' ')),
-      setLevel: () => undefined,
-      getLevel: () => LogLevel.WARN,
-      setName: () => undefined,
-    },
-    // The Web API client's default retry policy can stall for half an hour; answers are retried
-    // by the caller where it matters.
-    clientOptions: { ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}), retryConfig: { retries: 2, maxTimeout: 2000 } },
+export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & Partial<Pick<EngineServices, 'restartService'>>, log: Logger, extras: SlackExtras = {}): SlackRunner {
+  const telemetry = extras.telemetry ?? noTelemetry;
+  const token = settings.botToken.reveal();
+  const logger = boltLogger(log);
+  const apiUrl = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
+  // The Web API client's default retry policy can stall for half an hour; answers are retried
+  // by the caller where it matters.
+  const clientOptions = { ...apiUrl, logger, retryConfig: { retries: 2, maxTimeout: 2000 } };
+  const flow = services.restartService ? new RestartFlow(services.restartService, new webApi.WebClient(token, clientOptions), (h) => services.incidents?.openThread(h), log.child({ component: 'restart' }), services.config.slack.approverGroups) : undefined;
+  const buttons: Record<string, ButtonListener> = {
+    refresh: reportButton('refresh', services, log),
+    logs: reportButton('logs', services, log),
+    alert_status: alertButton('status', services, log),
+    alert_silence: alertButton('silence', services, log),
+    restart_confirm: restartButton('confirm', flow, services, log),
+    restart_cancel: restartButton('cancel', flow, services, log),
+    restart_request: restartButton('request', flow, services, log),
   };
-  const app =
+  const accepted = { commands: new Set([COMMAND]), actions: new Set(Object.keys(buttons)) };
+
+  // The bot token is checked (auth.test) by SlackLink in the background, never on a request's path.
+  // Its own failures are SlackLink's to log, once per attempt, with the reason.
+  const checker = new webApi.WebClient(token, { ...apiUrl, logger: boltLogger(log, 'debug'), retryConfig: { retries: 0 }, timeout: 10_000 });
+  let identity: { botId?: string; botUserId?: string } | undefined;
+  const checkToken = async (): Promise<void> => {
+    if (identity) return;
+    const r = await checker.auth.test().catch((err: unknown) => {
+      throw new LinkStepError('auth.test', 'SLACK_BOT_TOKEN', err);
+    });
+    identity = { ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) };
+  };
+  // HTTP mode holds nothing open: once auth.test has answered, Slack is reached.
+  const httpAttempt: LinkAttempt = { upState: 'http', connect: checkToken, lost: () => new Promise<void>(() => undefined), abort: async () => undefined };
+  const customRoutes = extras.ops ? [{ path: '/healthz', method: ['GET'], handler: extras.ops.healthz }, { path: '/metrics', method: ['GET'], handler: extras.ops.metrics }] : [];
+  const { receiver, attempt } =
     settings.mode === 'socket'
-      ? new App({
-          ...common,
-          socketMode: true,
-          appToken: settings.appToken.reveal(),
-          // The Socket Mode client has its own Web API client (apps.connections.open); it must
-          // follow SLACK_API_URL too. Its reconnect retry policy is left as Slack ships it.
-          installerOptions: { clientOptions: settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {} },
-        })
-      : new App({
-          ...common,
-          signingSecret: settings.signingSecret.reveal(),
-          port: settings.port,
-          // /healthz and /metrics on the same port as /slack/events.
-          ...(extras.ops ? { customRoutes: [{ path: '/healthz', method: ['GET'], handler: extras.ops.healthz }, { path: '/metrics', method: ['GET'], handler: extras.ops.metrics }] } : {}),
-        });
-  let socketState: 'connected' | 'disconnected' | 'connecting' = 'connecting';
-  if (settings.mode === 'socket') {
-    // Bolt keeps its receiver private; its Socket Mode client says when the socket comes and goes.
-    const client = (app as unknown as { receiver?: { client?: { on(e: string, f: () => void): void } } }).receiver?.client;
-    client?.on('connected', () => (socketState = 'connected'));
-    client?.on('disconnected', () => (socketState = 'disconnected'));
-  }
-  app.command('/moneymind', moneymindCommand(services, log, () => flow));
-  app.action<BlockButtonAction>('refresh', reportButton('refresh', services, log));
-  app.action<BlockButtonAction>('logs', reportButton('logs', services, log));
-  app.action<BlockButtonAction>('alert_status', alertButton('status', services, log));
-  app.action<BlockButtonAction>('alert_silence', alertButton('silence', services, log));
-  const flow = services.restartService ? new RestartFlow(services.restartService, app.client, (h) => services.incidents?.openThread(h), log.child({ component: 'restart' }), services.config.slack.approverGroups) : undefined;
-  app.action<BlockButtonAction>('restart_confirm', restartButton('confirm', flow, services, log));
-  app.action<BlockButtonAction>('restart_cancel', restartButton('cancel', flow, services, log));
-  app.action<BlockButtonAction>('restart_request', restartButton('request', flow, services, log));
+      ? socketModeLink(settings.appToken.reveal(), settings.apiUrl, log, telemetry, checkToken)
+      : { receiver: guardedHttpReceiver({ signingSecret: settings.signingSecret.reveal(), accepted, customRoutes, log, telemetry }), attempt: httpAttempt };
+  const app = new App({
+    receiver,
+    // Not `token`: given one, Bolt calls auth.test in its constructor and keeps the promise. With
+    // Slack down at start, that promise's rejection was unhandled (the process exited 1) and every
+    // later request would have failed on the kept error.
+    authorize: async () => ({ botToken: token, ...identity }),
+    logger,
+    logLevel: LogLevel.WARN,
+    clientOptions,
+  });
+  app.use(rejectMalformed(accepted, log, telemetry));
+  app.command(COMMAND, moneymindCommand(services, log, () => flow));
+  for (const [id, listener] of Object.entries(buttons)) app.action<BlockButtonAction>(id, listener);
   app.error(async (err) => {
+    // A listener's error is its request's alone: logged and counted, never rethrown.
+    telemetry.error('slack_listener');
     log.error({ err: err.message, code: (err as { code?: string }).code }, 'slack listener error');
+  });
+
+  let recovered = false;
+  const link = new SlackLink(attempt, {
+    log: log.child({ component: 'slack-link' }),
+    telemetry,
+    onConnected: () => {
+      extras.onSlackReached?.();
+      if (recovered) return;
+      recovered = true;
+      // Restarts that were running when the bot died are reported (never re-run); stale requests
+      // expire. Once Slack is reached, so the report is not lost to an outage at start.
+      void flow?.recover().catch((err: unknown) => log.error({ err }, 'could not report restarts left over from before'));
+    },
   });
   return {
     start: async () => {
-      await (settings.mode === 'http' ? app.start(settings.port) : app.start());
-      // Restarts that were running when the bot died are reported (never re-run); stale requests expire.
-      await flow?.recover();
+      if (settings.mode === 'http') await app.start(settings.port);
+      link.start();
     },
     stop: async () => {
       flow?.stop();
       await flow?.drain(5000);
-      await app.stop();
+      await link.stop();
+      if (settings.mode === 'http') await app.stop();
     },
-    state: () => (settings.mode === 'http' ? 'http' : socketState),
+    state: () => link.state(),
+    lastError: () => link.lastError(),
   };
 }

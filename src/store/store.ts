@@ -105,6 +105,10 @@ export class Store implements WatchStore {
     this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?').run(nextAt, error.slice(0, 500), row.id);
   }
 
+  retryPostsNow(now: number): void {
+    this.db.prepare('UPDATE outbox SET next_at = ? WHERE next_at > ?').run(now, now);
+  }
+
   setSilence(s: Silence): void {
     this.db.prepare('INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at').run(s.host, s.until, s.reason, s.by, s.createdAt);
   }

@@ -14,6 +14,8 @@ export interface WatchStore {
   nextPostAt(): number | undefined;
   posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void;
   postFailed(row: OutboxRow, nextAt: number, error: string): void;
+  /** Every post waiting for a later retry becomes due at `now` (Slack is back). */
+  retryPostsNow(now: number): void;
   setSilence(s: Silence): void;
   removeSilence(host: string): boolean;
   activeSilences(now: number): Silence[];

@@ -63,6 +63,13 @@ export class OutboxPoster {
     });
   }
 
+  /** Slack is reachable again: posts waiting out a backoff are due now, in their order. */
+  retryNow(): void {
+    if (this.stopped) return;
+    this.store.retryPostsNow(this.clock());
+    this.kick();
+  }
+
   /** Resolves when the current drain (if any) is over; for shutdown and tests. */
   async idle(): Promise<void> {
     await this.running;

@@ -12,6 +12,8 @@ describe('/healthz rules', () => {
     ['no cycle yet, started 10 min ago', { ...base, watch: { lastCycleAt: undefined, staleAfterMs: 180_000 } }, 503, /no watch cycle for 600 s/],
     ['Socket Mode disconnected', { ...base, slack: 'disconnected', watch: undefined }, 503, /Slack socket disconnected/],
     ['HTTP mode', { ...base, slack: 'http', watch: undefined }, 200, /"slack":"http"/],
+    ['Slack not reached yet since start', { ...base, slack: 'connecting', watch: undefined }, 503, /"problems":\["slack: connecting"\]/],
+    ['… with the last attempt\'s error', { ...base, slack: 'connecting', slackError: 'auth.test: invalid_auth', watch: undefined }, 503, /slack: connecting — last attempt: auth.test: invalid_auth/],
   ];
   for (const [name, input, code, body] of table) {
     it(name, () => {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { loadSlackSettings } from '../../src/config/slack-settings.js';
@@ -7,11 +10,14 @@ import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
 import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
+import { stringify } from 'yaml';
+import { freePort } from '../support/free-port.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * Socket Mode, the default: the app opens apps.connections.open on the double (through
  * SLACK_API_URL, with the app token), connects to the WebSocket it is handed, and acks each
- * envelope over it. The built-in `local` host has nothing on port 5070 here, so checks fail fast.
+ * envelope over it. The `local` host's app port is a free port with nothing on it, so checks fail fast.
  */
 let slack: SlackDouble;
 let app: SlackRunner;
@@ -22,7 +28,14 @@ before(async () => {
   const settings = loadSlackSettings({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.apiUrl });
   assert.equal(settings.mode, 'socket');
   if (settings.mode !== 'socket') return;
-  const config = loadConfig({}, undefined);
+  // The built-in `local` host, but its app port is a free one: whatever else listens on 5070 on
+  // this machine must not answer for the app.
+  const appPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'mm-sock-'));
+  const file = join(dir, 'moneymind.yml');
+  writeFileSync(file, stringify({ hosts: [{ name: 'local', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }], thresholds: TEST_THRESHOLDS }));
+  const config = loadConfig({}, file);
+  rmSync(dir, { recursive: true, force: true });
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
   app = createSlackApp(settings, engineServices(config, (h) => pool.get(h), Date.now, log), log);
@@ -68,6 +81,20 @@ describe('Socket Mode', () => {
     const answer = await slack.waitFor((c) => c.path === '/response/sock-2', 15_000);
     assert.equal(answer.body.replace_original, true);
     assert.match(String(answer.body.text), /^🔴 local unhealthy/);
+  });
+
+  it('an unknown action id is acked at once (not left to Slack\'s 3 s timeout) and runs nothing', async () => {
+    const click = { type: 'block_actions', user: { id: 'U123' }, channel: { id: 'C123' }, response_url: `${slack.url}/response/sock-4`, actions: [{ type: 'button', action_id: 'dance', value: 'local' }] };
+    // The double rejects when no ack comes within the timeout; Slack gives up after 3 s.
+    assert.deepEqual(await slack.envelope('interactive', click, 2500), {});
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(slack.calls.filter((c) => c.path === '/response/sock-4').length, 0);
+  });
+
+  it('an envelope whose payload is null is acked, and the app goes on', async () => {
+    assert.deepEqual(await slack.envelope('interactive', null as unknown as Record<string, unknown>, 2500), {});
+    const ack = await slack.envelope('slash_commands', slash('help', 5));
+    assert.equal(ack.response_type, 'ephemeral');
   });
 
   it('hostile text gets the router\'s error in the ack', async () => {

@@ -32,7 +32,8 @@ export interface SlackDouble {
   close(): Promise<void>;
 }
 
-export async function startSlackDouble(): Promise<SlackDouble> {
+/** `port`: a fixed one, for a bot started before its Slack (SLACK_API_URL already names the port). */
+export async function startSlackDouble(opts: { port?: number } = {}): Promise<SlackDouble> {
   const calls: RecordedCall[] = [];
   const failures: number[] = [];
   const refusals = new Map<string, string>();
@@ -99,7 +100,10 @@ export async function startSlackDouble(): Promise<SlackDouble> {
     });
   });
   let envelopeSeq = 0;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
     apiUrl: `${url}/api/`,

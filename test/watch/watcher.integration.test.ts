@@ -15,6 +15,7 @@ import { runCycle, type WatchDeps } from '../../src/watch/watch-cycle.js';
 import { startWatcher } from '../../src/watch/watcher.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
+import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
  * The watcher against the real test host (sshd + MariaDB + supervisord running the stand-in app),
@@ -41,7 +42,7 @@ interface Rig {
 
 function rig(hosts: object[], watch: object = {}, thresholds: object = {}): Rig {
   const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, stringify({ hosts, thresholds: { healthTimeout: '1500ms', commandTimeout: '4s', ...thresholds }, slack: { alertChannel: CHANNEL }, watch: { store: join(dir, `${Math.random().toString(36).slice(2)}.db`), ...watch } }));
+  writeFileSync(file, stringify({ hosts, thresholds: { ...TEST_THRESHOLDS, ...thresholds }, slack: { alertChannel: CHANNEL }, watch: { store: join(dir, `${Math.random().toString(36).slice(2)}.db`), ...watch } }));
   const config = loadConfig(host.env, file);
   const store = new Store(config.watch.store);
   const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
@@ -251,8 +252,6 @@ describe('watcher on a real host', () => {
     }
   });
 
-  // Thresholds the test machine's own state can never cross: a busy 2-core machine must not add a cause.
-  const calmMachine = { loadPerCore: 1000, diskUsedPercent: 100, memAvailablePercent: 0, swapUsedPercent: 100 };
   // Once a year: the schedule never fires during these tests, so every check after runNow() is a retry.
   const never = { schedule: '0 0 1 1 *' };
   async function until(what: string, cond: () => boolean, ms = 60_000): Promise<void> {
@@ -264,7 +263,7 @@ describe('watcher on a real host', () => {
   }
 
   it('retryInterval: app stopped → alerted after one cycle plus failuresToAlert − 1 retries, not after three intervals', async () => {
-    const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 3 }, calmMachine);
+    const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 3 });
     const w = startWatcher(r.deps);
     const from = slack.calls.length;
     try {
@@ -289,7 +288,7 @@ describe('watcher on a real host', () => {
   });
 
   it('retryInterval: a host that recovers while pending stops being re-checked, and nothing is posted', async () => {
-    const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 100 }, { ...calmMachine, healthTimeout: '400ms' });
+    const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 100 }, { healthTimeout: '400ms' });
     const w = startWatcher(r.deps);
     const from = slack.calls.length;
     const pending = () => r.store.loadTrackers().some((t) => t.phase === 'pending');

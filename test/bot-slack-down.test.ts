@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { spawnBot } from './support/bot-process.js';
+import { freePort } from './support/free-port.js';
+import { waitUntil } from './support/proc.js';
+import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
+import { CALM_MACHINE } from './support/test-thresholds.js';
+
+/*
+ * Start-up never depends on Slack. The bot process starts while nothing listens where
+ * SLACK_API_URL points (a Slack incident, a network blip at boot): /healthz listens anyway and
+ * says 503 "slack: connecting"; the watcher runs, finds its host failing and queues the alert in
+ * the outbox. Then the Web API double comes up on that port: the bot reaches it, the queued
+ * alert is posted once, and /healthz turns 200.
+ *
+ * The host is the built-in `local` kind with its health URL and port on a free port where nothing
+ * listens, and thresholds no busy machine reaches (load, disk, memory), so its one incident is the
+ * app being down. Waits are polls with generous deadlines: Slack is retried with backoff (1, 2,
+ * 4 … s), the outbox too (2, 4, 8 … s), so the exact moment is not the test's business.
+ */
+const CHANNEL = 'C0ALERTS01';
+const dirs: string[] = [];
+const doubles: SlackDouble[] = [];
+after(async () => {
+  for (const d of doubles) await d.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const get = (url: string) => fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined);
+
+describe('the bot starts with Slack down and catches up when it comes back', () => {
+  for (const mode of ['socket', 'http'] as const) {
+    it(`${mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}: /healthz 503 "slack: connecting", the alert queued, then posted once`, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), `mm-slack-down-${mode}-`));
+      dirs.push(cwd);
+      const [apiPort, opsPort, appPort] = [await freePort(), await freePort(), await freePort()];
+      writeFileSync(
+        join(cwd, 'moneymind.yml'),
+        stringify({
+          hosts: [{ name: 'box', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }],
+          thresholds: CALM_MACHINE,
+          slack: { alertChannel: CHANNEL },
+          watch: { schedule: '*/1 * * * * *', failuresToAlert: 1, alertWarnings: [] },
+        }),
+      );
+      // The double's port is picked now and left closed: SLACK_API_URL names it from the start. (Should
+      // anything take the port meanwhile, startSlackDouble fails loudly with EADDRINUSE.)
+      const apiUrl = `http://127.0.0.1:${apiPort}/api/`;
+      const env: Record<string, string> = mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-test', METRICS_PORT: String(opsPort) } : { SLACK_SIGNING_SECRET: 'down-secret', PORT: String(opsPort) };
+      const b = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl, MONEYMIND_CONFIG: join(cwd, 'moneymind.yml'), LOG_LEVEL: 'info', ...env }, { cwd });
+      const ops = `http://127.0.0.1:${opsPort}`;
+      const opts = (timeoutMs: number) => ({ timeoutMs, intervalMs: 200, describeFailure: () => b.err().slice(-4000) });
+      try {
+        const early = await waitUntil('/healthz to listen', () => get(`${ops}/healthz`), opts(30_000));
+        assert.equal(early.status, 503, early.text);
+        assert.match(early.text, /"problems":\[[^\]]*"slack: connecting/);
+        assert.match(early.text, /"slack":"connecting"/);
+
+        // The watcher runs meanwhile: its alert was refused (nothing listens) and stays queued.
+        await waitUntil('the alert to be refused and kept', async () => (/moneymind_slack_api_errors_total\{where="alert"/.test((await get(`${ops}/metrics`))?.text ?? '') ? true : undefined), opts(60_000));
+        assert.match((await get(`${ops}/metrics`))?.text ?? '', /moneymind_slack_api_errors_total\{where="connect",reason="auth\.test: ECONNREFUSED"\} [1-9]/);
+        const still = await get(`${ops}/healthz`);
+        assert.equal(still?.status, 503);
+        assert.match(still?.text ?? '', /slack: connecting — last attempt: auth\.test \(SLACK_BOT_TOKEN\): ECONNREFUSED/);
+        assert.equal(b.child.exitCode, null, 'still running');
+
+        const slack = await startSlackDouble({ port: apiPort });
+        doubles.push(slack);
+        const parents = () => slack.calls.filter((c) => c.path === '/api/chat.postMessage' && !c.body.thread_ts);
+        const parent = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && !c.body.thread_ts, 90_000);
+        assert.equal(parent.body.channel, CHANNEL);
+        assert.match(String(parent.body.text), /box/);
+
+        const healthy = await waitUntil('/healthz 200', async () => {
+          const h = await get(`${ops}/healthz`);
+          return h?.status === 200 ? h : undefined;
+        }, opts(90_000));
+        assert.match(healthy.text, mode === 'socket' ? /"slack":"connected"/ : /"slack":"http"/);
+        if (mode === 'socket') assert.ok(slack.calls.some((c) => c.path === '/api/apps.connections.open'), 'the socket was opened');
+
+        // More cycles run (one a second) with the incident still open: no second parent.
+        await new Promise((r) => setTimeout(r, 3000));
+        assert.equal(parents().length, 1, `parents: ${parents().map((c) => c.body.text).join(' | ')}`);
+        assert.match(b.err(), /"msg":"Slack reached"/);
+      } finally {
+        assert.equal(await b.stop(), 0, b.err().slice(-4000));
+      }
+    });
+  }
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createLogger } from '../../src/log/create-logger.js';
+import { slackAlertSender } from '../../src/slack/alert-sender.js';
+import { Store } from '../../src/store/store.js';
+import { OutboxPoster } from '../../src/watch/outbox-poster.js';
+import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
+
+/*
+ * An alert refused while Slack was away backs off (up to 5 min by default). When the bot reaches
+ * Slack again, retryNow() makes it due at once: it must not wait out the backoff it earned.
+ */
+let slack: SlackDouble;
+let dir: string;
+before(async () => {
+  slack = await startSlackDouble();
+  dir = mkdtempSync(join(tmpdir(), 'mm-outbox-'));
+});
+after(async () => {
+  await slack?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('outbox: Slack reached again', () => {
+  it('a post in a long backoff goes out on retryNow(), once', async () => {
+    const store = new Store(join(dir, 's.db'));
+    const log = createLogger({ level: 'silent' });
+    // A base backoff of an hour: without retryNow() the refused post would wait that long.
+    const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: 'C1', minIntervalMs: 0, baseBackoffMs: 3_600_000 });
+    try {
+      const now = Date.now();
+      store.commitCycle({
+        now,
+        trackers: [],
+        opened: [{ key: 'host:a|service-down', subject: 'a', cause: 'service-down', hosts: ['a'], title: 't', at: now }],
+        posts: [{ key: 'host:a|service-down', kind: 'post-parent', message: { text: 'a is down', blocks: [] } }],
+        closed: [],
+        samples: [],
+        keepSamplesMs: 0,
+      });
+      slack.failNext(503);
+      poster.kick();
+      await poster.idle();
+      const refused = slack.calls.filter((c) => c.path === '/api/chat.postMessage').length;
+      assert.equal(refused, 1, 'refused once');
+      assert.ok((store.nextPostAt() ?? 0) > Date.now() + 60_000, 'backing off');
+      poster.retryNow();
+      await poster.idle();
+      const calls = slack.calls.filter((c) => c.path === '/api/chat.postMessage');
+      assert.equal(calls.length, 2, 'delivered right away');
+      assert.equal(store.pendingPosts(), 0);
+      poster.retryNow();
+      await poster.idle();
+      assert.equal(slack.calls.filter((c) => c.path === '/api/chat.postMessage').length, 2, 'nothing sent twice');
+    } finally {
+      await poster.stop();
+      store.close();
+    }
+  });
+});
