@@ -7,7 +7,12 @@
 #     -v /etc/moneymind/ssh_key:/run/secrets/moneymind_ssh_key:ro \
 #     -v moneymind-data:/data \
 #     -e SLACK_BOT_TOKEN -e SLACK_APP_TOKEN -e MONEYMIND_PROD1_MYSQL_PASSWORD \
-#     -p 9102:9102 moneymind-ops-bot
+#     -e METRICS_HOST=0.0.0.0 -p 127.0.0.1:9102:9102 moneymind-ops-bot
+#
+# Socket Mode serves /healthz and /metrics on METRICS_HOST:METRICS_PORT, 127.0.0.1 by default:
+# enough for the HEALTHCHECK, but `-p` reaches a container only on its own interface, hence
+# METRICS_HOST=0.0.0.0 above, published on the Docker host's loopback only. To publish it wider,
+# also set METRICS_TOKEN. (HTTP mode refuses METRICS_HOST: there both are on PORT, for Slack.)
 #
 # In the config: `watch.store: /data/moneymind.db`, `privateKeyPath: /run/secrets/moneymind_ssh_key`.
 

@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
+import { Redactor } from './boundary/redactor.js';
+import { secretValues } from './boundary/secret-values.js';
 import { configPath } from './config/config-path.js';
 import { loadConfig } from './config/load-config.js';
+import { loadOpsSettings } from './config/ops-settings.js';
 import { loadSlackSettings } from './config/slack-settings.js';
 import { engineServices } from './engine/engine-services.js';
 import { asOpsError } from './errors.js';
@@ -21,7 +24,10 @@ import { startWatcher, type Watcher } from './watch/watcher.js';
  * cli/main.ts, that touches process globals.
  */
 const env = process.env;
-const log = createLogger({ level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_FORMAT === 'pretty' });
+// What hosts say and what the bot logs is redacted (src/boundary); the configured secrets are
+// added to it as soon as they are loaded, before any host is reached or any secret logged.
+const redactor = new Redactor();
+const log = createLogger({ level: env.LOG_LEVEL ?? 'info', pretty: env.LOG_FORMAT === 'pretty', redact: redactor.redact });
 const telemetry = new PromTelemetry();
 /*
  * The process policy (README, Operations). A promise nobody awaited that rejects belongs to one
@@ -39,13 +45,14 @@ process.on('uncaughtException', (err, origin) => {
   log.fatal({ err, origin }, 'uncaught exception; exiting for the supervisor to restart the bot');
   process.exit(1);
 });
-const pool = new TransportPool(log);
+const pool = new TransportPool(log, redactor.redact);
 const startedAt = Date.now();
 let store: Store | undefined;
 try {
   const config = loadConfig(env, configPath(undefined, env));
   const slack = loadSlackSettings(env);
-  store = new Store(config.watch.store);
+  redactor.addSecrets(secretValues(config, slack));
+  store = new Store(config.watch.store, { warn: (msg, detail) => log.warn(detail, msg) });
   const services = engineServices(config, (h) => pool.get(h), Date.now, log, store, telemetry);
   if (slack.mode === 'none') {
     await runTerminal(process.stdin, process.stdout, services, { color: Boolean(process.stdout.isTTY) && !env.NO_COLOR, prompt: Boolean(process.stdin.isTTY) });
@@ -54,21 +61,28 @@ try {
   } else {
     let watcher: Watcher | undefined;
     let app: SlackRunner | undefined;
-    const ops = opsRoutes(telemetry, () => ({
-      startedAt,
-      watch: watcher ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) } : undefined,
-      slack: app?.state() ?? 'connecting',
-      slackError: app?.lastError(),
-    }));
+    const metrics = loadOpsSettings(env, slack.mode);
+    redactor.addSecrets(secretValues(metrics));
+    const ops = opsRoutes(
+      telemetry,
+      () => ({
+        startedAt,
+        watch: watcher ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) } : undefined,
+        slack: app?.state() ?? 'connecting',
+        slackError: app?.lastError(),
+      }),
+      { metricsToken: metrics.metricsToken },
+    );
+    // In HTTP mode the Slack port is public, and /metrics with it (host names, incident counts).
+    if (slack.mode === 'http' && !metrics.metricsToken) log.warn({}, 'METRICS_TOKEN is not set: /metrics is open to anyone who reaches PORT; set it and give Prometheus the token');
     let poster: OutboxPoster | undefined;
     // Alerts refused while Slack was away back off up to 5 min each; once it is back they go now.
     app = createSlackApp(slack, services, log, { ops, telemetry, onSlackReached: () => poster?.retryNow() });
     // Nothing below waits for Slack: /healthz listens first (503 "slack: connecting" until Slack is
     // reached), the watcher queues its alerts in the outbox meanwhile, and Slack is retried with
     // backoff in the background. HTTP mode serves /healthz and /metrics beside /slack/events, on
-    // PORT; Socket Mode needs a port for them.
-    const metricsPort = Number(env.METRICS_PORT ?? 9102);
-    const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metricsPort) : undefined;
+    // PORT; Socket Mode needs a port for them (this machine only, unless METRICS_HOST says otherwise).
+    const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metrics.port, metrics.host) : undefined;
     await app.start();
     const channel = config.slack.alertChannel;
     if (channel) {
@@ -78,7 +92,7 @@ try {
     } else {
       log.warn({}, 'no slack.alertChannel in the config: the watcher is off (commands still work)');
     }
-    log.info({ mode: slack.mode, hosts: config.hosts.length, watch: channel ? config.watch.schedule : 'off', metrics: opsServer ? metricsPort : 'on the Slack port' }, 'moneymind bot started');
+    log.info({ mode: slack.mode, hosts: config.hosts.length, watch: channel ? config.watch.schedule : 'off', metrics: opsServer ? `${metrics.host}:${metrics.port}` : 'on the Slack port', metricsToken: Boolean(metrics.metricsToken) }, 'moneymind bot started');
     const openStore = store;
     const runningApp = app;
     const shutdown = async (signal: string): Promise<void> => {

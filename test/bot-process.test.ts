@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnBot } from './support/bot-process.js';
@@ -17,7 +17,9 @@ import { slackHeaders } from './support/slack-sign.js';
 let slack: SlackDouble;
 let cwd: string;
 const bot = (env: Record<string, string>, stdin = '', imports: string[] = []) => spawnBot(env, { cwd, stdin, imports });
-const get = (url: string) => fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined);
+const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers }).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined);
+/** An address of this machine other than loopback, if it has one. */
+const outsideAddress = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
 
 before(async () => {
   slack = await startSlackDouble();
@@ -38,7 +40,7 @@ describe('the bot process picks its mode from the environment', () => {
     assert.ok(existsSync(join(cwd, 'data', 'moneymind.db')), 'the store is created under ./data/');
   });
 
-  it('Socket Mode: connects through SLACK_API_URL, serves /healthz and /metrics on METRICS_PORT', async () => {
+  it('Socket Mode: connects through SLACK_API_URL, serves /healthz and /metrics on METRICS_PORT, on 127.0.0.1 only', async (t) => {
     const metricsPort = await freePort();
     const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.apiUrl, METRICS_PORT: String(metricsPort) });
     const health = await waitUntil('/healthz to say connected', async () => {
@@ -47,7 +49,42 @@ describe('the bot process picks its mode from the environment', () => {
     }, { timeoutMs: 20_000, describeFailure: b.err });
     assert.match(health.text, /"status":"ok".*"slack":"connected"/, b.err());
     assert.match((await get(`http://127.0.0.1:${metricsPort}/metrics`))?.text ?? '', /moneymind_alerts_posted_total/);
+    // Without METRICS_HOST it listens on loopback only: nothing answers on the machine's own address.
+    if (outsideAddress) assert.equal(await get(`http://${outsideAddress}:${metricsPort}/healthz`), undefined, `reachable on ${outsideAddress}`);
+    else t.diagnostic('not checked from outside: this machine has no address besides loopback');
     assert.equal(await b.stop(), 0, b.err());
+  });
+
+  it('HTTP mode with METRICS_TOKEN: /metrics on the public Slack port wants the bearer token; /healthz does not', async () => {
+    const port = await freePort();
+    const token = 'process-metrics-token-0123456789';
+    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port), METRICS_TOKEN: token });
+    try {
+      const health = await waitUntil('/healthz to answer', () => get(`http://127.0.0.1:${port}/healthz`), { timeoutMs: 20_000, describeFailure: b.err });
+      assert.match(health.text, /"status":/, 'answered without a token');
+      const refused = await get(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(refused?.status, 401);
+      assert.doesNotMatch(refused?.text ?? '', /moneymind_/);
+      assert.equal((await get(`http://127.0.0.1:${port}/metrics`, { authorization: 'Bearer wrong-token-0123456789' }))?.status, 401);
+      const ok = await get(`http://127.0.0.1:${port}/metrics`, { authorization: `Bearer ${token}` });
+      assert.equal(ok?.status, 200);
+      assert.match(ok?.text ?? '', /# TYPE moneymind_host_up gauge/);
+      assert.doesNotMatch(b.err(), /METRICS_TOKEN is not set/);
+      assert.ok(!b.err().includes(token), 'the token is never logged');
+    } finally {
+      assert.equal(await b.stop(), 0, b.err());
+    }
+  });
+
+  it('METRICS_HOST in HTTP mode, or a bad METRICS_*: exit 2, the variable and the fix named', async () => {
+    const http = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()) };
+    const host = bot({ ...http, METRICS_HOST: '127.0.0.1' });
+    assert.equal(await host.exited, 2, host.err());
+    assert.match(host.err(), /^moneymind: METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/m);
+    const weak = bot({ ...http, METRICS_TOKEN: 'secret-1' });
+    assert.equal(await weak.exited, 2, weak.err());
+    assert.match(weak.err(), /METRICS_TOKEN must be 16 to 512 printable characters/);
+    assert.doesNotMatch(weak.err(), /secret-1/);
   });
 
   it('a half-set Slack environment: exit 2, the variables named, no token printed', async () => {

@@ -11,10 +11,10 @@ import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
 import { CALM_MACHINE } from './support/test-thresholds.js';
 
 /*
- * Start-up never depends on Slack. The bot process starts while nothing listens where
- * SLACK_API_URL points (a Slack incident, a network blip at boot): /healthz listens anyway and
+ * Start-up never depends on Slack. The bot process starts while the Web API double cuts every
+ * connection (a Slack incident, a network blip at boot): /healthz listens anyway and
  * says 503 "slack: connecting"; the watcher runs, finds its host failing and queues the alert in
- * the outbox. Then the Web API double comes up on that port: the bot reaches it, the queued
+ * the outbox. Then the double comes up: the bot reaches it, the queued
  * alert is posted once, and /healthz turns 200.
  *
  * The host is the built-in `local` kind with its health URL and port on a free port where nothing
@@ -37,7 +37,10 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
     it(`${mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}: /healthz 503 "slack: connecting", the alert queued, then posted once`, async () => {
       const cwd = mkdtempSync(join(tmpdir(), `mm-slack-down-${mode}-`));
       dirs.push(cwd);
-      const [apiPort, opsPort, appPort] = [await freePort(), await freePort(), await freePort()];
+      const [opsPort, appPort] = [await freePort(), await freePort()];
+      // Down from the start, holding its port so nothing else on the machine can answer there.
+      const slack = await startSlackDouble({ down: true });
+      doubles.push(slack);
       writeFileSync(
         join(cwd, 'moneymind.yml'),
         stringify({
@@ -47,9 +50,7 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
           watch: { schedule: '*/1 * * * * *', failuresToAlert: 1, alertWarnings: [] },
         }),
       );
-      // The double's port is picked now and left closed: SLACK_API_URL names it from the start. (Should
-      // anything take the port meanwhile, startSlackDouble fails loudly with EADDRINUSE.)
-      const apiUrl = `http://127.0.0.1:${apiPort}/api/`;
+      const apiUrl = slack.apiUrl;
       const env: Record<string, string> = mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-test', METRICS_PORT: String(opsPort) } : { SLACK_SIGNING_SECRET: 'down-secret', PORT: String(opsPort) };
       const b = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl, MONEYMIND_CONFIG: join(cwd, 'moneymind.yml'), LOG_LEVEL: 'info', ...env }, { cwd });
       const ops = `http://127.0.0.1:${opsPort}`;
@@ -60,16 +61,16 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
         assert.match(early.text, /"problems":\[[^\]]*"slack: connecting/);
         assert.match(early.text, /"slack":"connecting"/);
 
-        // The watcher runs meanwhile: its alert was refused (nothing listens) and stays queued.
+        // The watcher runs meanwhile: its alert was refused (the connection cut) and stays queued.
         await waitUntil('the alert to be refused and kept', async () => (/moneymind_slack_api_errors_total\{where="alert"/.test((await get(`${ops}/metrics`))?.text ?? '') ? true : undefined), opts(60_000));
-        assert.match((await get(`${ops}/metrics`))?.text ?? '', /moneymind_slack_api_errors_total\{where="connect",reason="auth\.test: ECONNREFUSED"\} [1-9]/);
+        assert.match((await get(`${ops}/metrics`))?.text ?? '', /moneymind_slack_api_errors_total\{where="connect",reason="auth\.test: [^"]+"\} [1-9]/);
         const still = await get(`${ops}/healthz`);
         assert.equal(still?.status, 503);
-        assert.match(still?.text ?? '', /slack: connecting — last attempt: auth\.test \(SLACK_BOT_TOKEN\): ECONNREFUSED/);
+        assert.match(still?.text ?? '', /slack: connecting — last attempt: auth\.test \(SLACK_BOT_TOKEN\): /);
         assert.equal(b.child.exitCode, null, 'still running');
+        assert.equal(slack.calls.length, 0, 'nothing got through while Slack was down');
 
-        const slack = await startSlackDouble({ port: apiPort });
-        doubles.push(slack);
+        slack.up();
         const parents = () => slack.calls.filter((c) => c.path === '/api/chat.postMessage' && !c.body.thread_ts);
         const parent = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && !c.body.thread_ts, 90_000);
         assert.equal(parent.body.channel, CHANNEL);

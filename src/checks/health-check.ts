@@ -1,3 +1,4 @@
+import { redact } from '../boundary/redact.js';
 import { formatDuration } from '../config/duration.js';
 import type { Thresholds } from '../config/types.js';
 import { OpsError } from '../errors.js';
@@ -55,7 +56,9 @@ export function evaluateHealth(url: string, probe: HealthProbe, t: Pick<Threshol
   const details: HealthDetails = { url, outcome: ok ? 'ok' : 'http-error', httpStatus: status, latencyMs: Math.round(durationMs), bodyStatus: parsed.status, error: parsed.error };
   const head = `GET ${path} → ${status} in ${formatDuration(durationMs)}`;
   if (!ok) {
-    const why = parsed.error ?? parsed.status ?? truncate(body.trim(), 120);
+    // Redacted before it is cut: a URL cut before its '@' no longer shows where its password ends.
+    const said = parsed.error ?? parsed.status;
+    const why = said !== null ? redact(said) : truncate(redact(body.trim()), 120);
     return { status: 'fail', summary: why ? `${head}: ${truncate(why, 120)}` : head, details, evidence: [`${head}${why ? `: ${why}` : ''}`] };
   }
   if (durationMs > t.healthSlow) {

@@ -1,3 +1,5 @@
+import { redact } from '../boundary/redact.js';
+
 export interface LogEntry {
   /** Host-local wall time as written, compared only with the host's own "now". */
   readonly at: string;
@@ -50,7 +52,7 @@ export function parseAppLog(text: string, since: string): LogEntry[] {
     } else if (current && line.startsWith('Traceback (most recent call last)')) {
       current.traceback = true;
     } else if (current?.traceback && EXCEPTION_LINE.test(line)) {
-      current.exception = line.slice(0, 500);
+      current.exception = redact(line).slice(0, 500);
     }
   }
   return out;
@@ -90,7 +92,8 @@ export function logSignals(entries: readonly LogEntry[]): LogSignals {
   for (const e of entries) {
     if (e.level === 'ERROR' || e.level === 'CRITICAL') {
       errors++;
-      lastErrors.push(`${e.at} ${e.level}: ${e.message}`.slice(0, 300));
+      // Redacted before the cut, which could otherwise keep the first half of a password.
+      lastErrors.push(redact(`${e.at} ${e.level}: ${e.message}`).slice(0, 300));
     }
     if (e.level === 'WARNING') warnings++;
     if (e.traceback) tracebacks++;

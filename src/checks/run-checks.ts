@@ -1,3 +1,5 @@
+import { redactDeep } from '../boundary/redact-deep.js';
+import { redact } from '../boundary/redact.js';
 import { asOpsError, type ErrorCode } from '../errors.js';
 import { silentLog, type RunLog } from '../log/run-log.js';
 import type { AnyCheckResult, Check, CheckContext, CheckId } from './check-types.js';
@@ -14,7 +16,9 @@ export const ALL_CHECKS: readonly Check<CheckId>[] = [healthCheck, serviceCheck,
 /**
  * Runs the chosen checks of one host concurrently (they share its one SSH connection). A check
  * that throws becomes a failed result carrying the error's code: one broken probe never hides the
- * others.
+ * others. Every string of every result (summary, evidence, error, and inside details: log lines,
+ * the /health error) is redacted here, whatever the transport did: everything downstream — the
+ * diagnosis, Slack, the terminal, `--json`, alert threads, the store — only sees masked text.
  */
 export async function runChecks(ctx: CheckContext, ids?: readonly CheckId[], log: RunLog = silentLog): Promise<AnyCheckResult[]> {
   const chosen = ALL_CHECKS.filter((c) => (!ids || ids.includes(c.id)) && c.applies(ctx.host));
@@ -24,15 +28,15 @@ export async function runChecks(ctx: CheckContext, ids?: readonly CheckId[], log
 async function runOne(check: Check<CheckId>, ctx: CheckContext, log: RunLog): Promise<AnyCheckResult> {
   const started = performance.now();
   try {
-    const outcome = await check.run(ctx);
+    const outcome = redactDeep(await check.run(ctx), redact);
     const durationMs = Math.round(performance.now() - started);
     log.debug({ status: outcome.status, durationMs }, outcome.summary);
     return { id: check.id, ...outcome, durationMs } as AnyCheckResult;
   } catch (err) {
     const e = asOpsError(err);
     // The user sees the short message; the log keeps the cause chain for whoever debugs it.
-    log.warn({ code: e.code, err: e.cause instanceof Error ? e.cause.message : undefined }, e.message);
-    return {
+    log.warn({ code: e.code, err: e.cause instanceof Error ? redact(e.cause.message) : undefined }, redact(e.message));
+    return redactDeep({
       id: check.id,
       status: thrownStatus(check.id, e.code),
       summary: e.toUserText(),
@@ -40,7 +44,7 @@ async function runOne(check: Check<CheckId>, ctx: CheckContext, log: RunLog): Pr
       details: null,
       evidence: [e.message],
       error: { code: e.code, message: e.message },
-    } as AnyCheckResult;
+    }, redact) as AnyCheckResult;
   }
 }
 

@@ -1,3 +1,4 @@
+import { redact } from '../boundary/redact.js';
 import { formatDuration } from '../config/duration.js';
 import type { AppTarget } from '../config/types.js';
 import type { ExecResult } from '../remote/host-transport.js';
@@ -129,5 +130,5 @@ function upFor(sec: number | null): string {
 }
 
 function firstLine(text: string): string {
-  return (text.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 200);
+  return redact((text.split('\n').find((l) => l.trim()) ?? '').trim()).slice(0, 200);
 }

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { Redactor } from '../boundary/redactor.js';
+import { secretValues } from '../boundary/secret-values.js';
 import { CHECK_IDS } from '../checks/check-types.js';
 import { configPath } from '../config/config-path.js';
 import { loadConfig, type Env } from '../config/load-config.js';
@@ -18,7 +20,10 @@ export interface CliIo {
 }
 
 /** The terminal CLI. Returns the exit code: 0 healthy, 1 unhealthy, 2 usage or config error. */
-export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: Logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' })): Promise<number> {
+export async function runCli(argv: readonly string[], env: Env, io: CliIo, logger?: Logger): Promise<number> {
+  // Host text and log lines are redacted; the config's secrets join the patterns once loaded.
+  const redactor = new Redactor();
+  const log = logger ?? createLogger({ level: env.LOG_LEVEL ?? 'warn', redact: redactor.redact });
   let pool: TransportPool | undefined;
   try {
     const args = parseArgs(argv);
@@ -27,6 +32,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: 
       return 0;
     }
     const config = loadConfig(env, configPath(args.config, env));
+    redactor.addSecrets(secretValues(config));
     if (args.command.kind === 'hosts') {
       io.stdout(args.json ? JSON.stringify({ hosts: config.hosts.map(hostSummary) }, null, 2) : renderHosts(config));
       return 0;
@@ -35,7 +41,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, log: 
     if (args.command.kind === 'check' && args.command.check === 'db' && hosts.every((h) => !h.mysql)) {
       throw new OpsError('USAGE', `no mysql section for ${hosts.map((h) => h.name).join(', ')}`, { fix: 'add mysql: { user, passwordEnv } to the host in the config' });
     }
-    pool = new TransportPool(log);
+    pool = new TransportPool(log, redactor.redact);
     const p = pool;
     const ids = args.command.kind === 'check' ? [args.command.check] : CHECK_IDS;
     const reports = await checkHosts(hosts, (h) => p.get(h), config.thresholds, { ids, now: Date.now, log });

@@ -44,6 +44,11 @@ export interface Plan {
   readonly progress: string;
   /** Touches no host (reads what the bot already knows): an adapter may answer in its ack. */
   readonly immediate?: boolean;
+  /**
+   * Opens SSH channels on every host it touches, many hosts or many commands at once (report, the
+   * status of all hosts): counted against slack.rateLimit, so one person cannot crowd out the watcher.
+   */
+  readonly expensive?: boolean;
   run(services: CommandServices, caller: Caller): Promise<Answer>;
 }
 

@@ -1,4 +1,4 @@
-import { redact } from '../report/redact.js';
+import { redact } from '../boundary/redact.js';
 import type { Command } from './command.js';
 import { hostsOrError, isAnswer, progressFor, usageError } from './host-args.js';
 

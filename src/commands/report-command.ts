@@ -18,6 +18,8 @@ export const reportCommand: Command = {
     const host = hosts[0]!;
     return {
       progress: `collecting a support bundle from ${host.name}…`,
+      // Every check plus a dozen probes (OS, unit file, 200 log lines, DB variables) on one host.
+      expensive: true,
       run: async (s) => {
         const b = await s.supportBundle(host);
         return { kind: 'file', visibility: 'channel', filename: b.filename, title: b.title, content: b.text, summary: b.summary };

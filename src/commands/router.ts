@@ -1,3 +1,4 @@
+import { formatDuration } from '../config/duration.js';
 import type { Config } from '../config/types.js';
 import type { Answer } from './answer.js';
 import { areaCommand } from './area-command.js';
@@ -10,6 +11,7 @@ import { historyCommand } from './history-command.js';
 import { restartCommand } from './restart-command.js';
 import { silenceCommand, unsilenceCommand } from './silence-command.js';
 import { statusCommand } from './status-command.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { tokenize } from './tokenize.js';
 
 /** The registry: a new subcommand is one file and one line here. */
@@ -47,6 +49,26 @@ export function planCommand(text: string, caller: Caller, config: Config, comman
 export async function runCommand(text: string, caller: Caller, services: CommandServices): Promise<Answer> {
   const plan = planCommand(text, caller, services.config);
   return isAnswer(plan) ? plan : plan.run(services, caller);
+}
+
+/**
+ * The per-user limit on expensive commands (report, the status of all hosts), for the Slack
+ * adapter to ask before it acknowledges: the ephemeral "try again in N s" answer when this caller
+ * is over slack.rateLimit, else undefined. Cheap, invalid or refused commands are not counted.
+ * The terminal and the CLI do not ask: their user already has a shell on the bot's machine.
+ */
+export function overRateLimit(text: string, caller: Caller, config: Config, limiter: RateLimiter): Extract<Answer, { kind: 'error' }> | undefined {
+  const plan = planCommand(text, caller, config);
+  if (isAnswer(plan) || !plan.expensive) return undefined;
+  const taken = limiter.take(caller.userId);
+  if (taken.ok) return undefined;
+  const { max, windowMs } = config.slack.rateLimit;
+  return {
+    kind: 'error',
+    visibility: 'ephemeral',
+    message: `try again in ${Math.ceil(taken.retryInMs / 1000)} s: at most ${max} expensive command${max === 1 ? '' : 's'} (report, status of all hosts) per person every ${formatDuration(windowMs)}, so the watcher keeps its SSH sessions`,
+    fix: 'one host at a time (`status HOST`) is not limited',
+  };
 }
 
 /** Usage listing only what this caller may run. */

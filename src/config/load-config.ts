@@ -29,7 +29,7 @@ export function loadConfig(env: Env, file: string | undefined): Config {
   return deepFreeze({
     hosts,
     thresholds: parsed.data.thresholds,
-    slack: { alertChannel: slack.alertChannel, commandChannels: slack.commandChannels, approvers: slack.approvers, approverGroups: slack.approverGroups },
+    slack: { alertChannel: slack.alertChannel, commandChannels: slack.commandChannels, approvers: slack.approvers, approverGroups: slack.approverGroups, rateLimit: { max: slack.rateLimit.max, windowMs: slack.rateLimit.window } },
     watch: parsed.data.watch,
     restart: parsed.data.restart,
     source,

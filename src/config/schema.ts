@@ -33,7 +33,14 @@ const retryInterval = z.string().transform((text, ctx) => {
 
 // Values that end up inside shell command templates are restricted to what a service name or a
 // path needs. Quoting already makes them safe; this makes a mistake visible at start instead.
-const serviceName = z.string().regex(/^[A-Za-z0-9@._:-]{1,128}$/, 'letters, digits and @ . _ : - only');
+// Quoting does not stop a leading "-": `systemctl restart '--help'` still reads it as an option.
+// processMatch is only matched inside the bot (parse-ps.ts) today, but it names a process the same
+// way and would become an option the day it is handed to pgrep, so it obeys the same rule.
+const noLeadingDash = (what: string) => [(s: string) => !s.startsWith('-'), `may not start with "-" (a command would read it as an option) — give ${what}, e.g. moneymind`] as const;
+const serviceName = z
+  .string()
+  .regex(/^[A-Za-z0-9@._:-]{1,128}$/, 'letters, digits and @ . _ : - only')
+  .refine(...noLeadingDash('the systemd unit or supervisor program name itself'));
 const absPath = z.string().regex(/^\/[A-Za-z0-9._/@+=,-]{0,1023}$/, 'an absolute path without spaces or shell characters');
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like MONEYMIND_PROD1_MYSQL_PASSWORD');
 const port = z.number().int().min(1).max(65535);
@@ -61,7 +68,7 @@ const appSchema = z.strictObject({
   /** supervisorctl -c PATH, when supervisord's config is not the default one. */
   supervisorConfig: absPath.optional(),
   logFile: absPath.default('/var/log/moneymind.log'),
-  processMatch: z.string().min(1).max(200).default('moneymind'),
+  processMatch: z.string().min(1).max(200).refine(...noLeadingDash("a plain substring of the app's command line")).default('moneymind'),
   poolRecycle: z.number().int().min(1).default(3600),
 });
 
@@ -109,6 +116,17 @@ const slackSchema = z.strictObject({
   approvers: z.array(slackId).default([]),
   /** Slack user groups (S…) whose members may also confirm restarts; needs the usergroups:read scope. */
   approverGroups: z.array(slackId).default([]),
+  /**
+   * Per Slack user: at most `max` expensive commands (report, status of all hosts) in any `window`.
+   * Each opens SSH channels on every host it checks, the same channels the watcher needs, so one
+   * person repeating them must not crowd the watcher out. `max: 0` turns the limit off.
+   */
+  rateLimit: z
+    .strictObject({
+      max: z.number().int().min(0).max(1000).default(4),
+      window: duration.refine((ms) => ms >= 1000, 'at least 1s — write e.g. 1m').prefault('1m'),
+    })
+    .prefault({}),
 });
 
 const cronExpression = z.string().refine((s) => cron.validate(s), 'a cron expression like "* * * * *" (five fields, or six with seconds first)');

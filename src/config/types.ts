@@ -69,6 +69,8 @@ export interface SlackSettings {
   readonly commandChannels: readonly string[];
   readonly approvers: readonly string[];
   readonly approverGroups: readonly string[];
+  /** Expensive commands (report, status of all hosts) per Slack user: `max` per `windowMs`; max 0 = no limit. */
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
 }
 
 export interface WatchSettings {

@@ -1,5 +1,5 @@
 import { findCheck, type AnyCheckResult } from '../checks/check-types.js';
-import { redact } from '../report/redact.js';
+import { redact } from '../boundary/redact.js';
 import type { Cause } from './cause.js';
 
 /**

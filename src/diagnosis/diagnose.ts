@@ -1,5 +1,5 @@
 import { findCheck } from '../checks/check-types.js';
-import { redact } from '../report/redact.js';
+import { redact } from '../boundary/redact.js';
 import { appUnhealthy, unexplainedHealthError } from './app-unhealthy.js';
 import { appUnresponsive, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
 import type { Cause, DiagnosisInput, Rule } from './cause.js';

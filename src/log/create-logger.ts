@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
+import { redact as patterns, type Redact } from '../boundary/redact.js';
+import { redactingStream } from './redacting-stream.js';
 
 /**
- * The one root logger. Secrets are redacted here, at the root, so no child can leak them:
- * tokens, passwords, private keys, Slack signatures and Authorization headers, wherever they sit.
+ * The one root logger. Secrets are redacted here, at the root, so no child can leak them: fields
+ * named like tokens, passwords, private keys, Slack signatures and Authorization headers (pino's
+ * paths below), and then every line as text (host text in messages, errors and stacks).
  */
 export const REDACT_PATHS = [
   'password',
@@ -30,6 +33,8 @@ export interface LoggerOptions {
   readonly destination?: pino.DestinationStream;
   /** Human-readable lines through pino-pretty, a dev dependency: for development only. */
   readonly pretty?: boolean;
+  /** The process's Redactor (patterns + configured secrets); the patterns alone by default. */
+  readonly redact?: Redact;
 }
 
 /** pino-pretty when asked for and installed (a checkout); JSON otherwise (production has no dev deps). */
@@ -50,6 +55,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
     },
-    opts.destination ?? (opts.pretty ? prettyStream() : undefined) ?? pino.destination({ fd: 2, sync: true }),
+    redactingStream(opts.destination ?? (opts.pretty ? prettyStream() : undefined) ?? pino.destination({ fd: 2, sync: true }), opts.redact ?? patterns),
   );
 }

@@ -1,7 +1,7 @@
 import { splitSections } from '../checks/sections.js';
 import type { DbSnapshot } from './bundle-db.js';
 import { BUNDLE_LOG_LINES } from './bundle-probe.js';
-import { redact } from './redact.js';
+import { redact } from '../boundary/redact.js';
 
 /** What was gathered; each part may have failed on its own, and then says why. */
 export interface BundleParts {

@@ -26,10 +26,10 @@ export function mayConfirm(row: RestartRow, userId: string, config: Pick<Config,
   return { ok: true };
 }
 
-/** Pure: the requester or an approver may cancel. */
-export function mayCancel(row: RestartRow, userId: string, config: Pick<Config, 'slack'>): Decision {
-  if (userId === row.requested_by || config.slack.approvers.includes(userId)) return { ok: true };
-  return { ok: false, why: 'only the requester or an approver may cancel' };
+/** Pure: the requester or an approver may cancel — a member of slack.approverGroups too, as for confirming. */
+export function mayCancel(row: RestartRow, userId: string, config: Pick<Config, 'slack'>, inApproverGroup = false): Decision {
+  if (userId === row.requested_by || config.slack.approvers.includes(userId) || inApproverGroup) return { ok: true };
+  return { ok: false, why: 'only the requester or an approver (slack.approvers or slack.approverGroups) may cancel' };
 }
 
 /** Pure: loud warnings for causes a restart does not fix (db-unreachable, disk-full, …). */

@@ -99,10 +99,10 @@ export class RestartService {
     return this.refuse(row, by, why);
   }
 
-  cancel(id: string, by: string): { ok: true; row: RestartRow } | Refusal {
+  cancel(id: string, by: string, inApproverGroup = false): { ok: true; row: RestartRow } | Refusal {
     const row = this.d.ledger.get(id);
     if (!row) return this.refuse({ host: 'unknown', id }, by, 'this restart request does not exist');
-    const may = mayCancel(row, by, this.d.config);
+    const may = mayCancel(row, by, this.d.config, inApproverGroup);
     if (!may.ok) return this.refuse(row, by, may.why);
     if (!this.d.ledger.cancel(id, by)) return this.refuse(row, by, `this request is already ${this.d.ledger.get(id)?.state}`);
     this.audit(row, by, 'cancelled');
@@ -178,6 +178,11 @@ export class RestartService {
     const rows = this.d.ledger.expireDue(this.d.clock());
     for (const row of rows) this.audit(row, 'bot', 'expired');
     return rows;
+  }
+
+  /** Requests still waiting for a decision: after a restart of the bot, their expiry timers are gone. */
+  pending(): RestartRow[] {
+    return this.d.ledger.pending();
   }
 
   /** At startup: restarts that were running when the bot died are never run again. */

@@ -1,6 +1,10 @@
 import { webApi } from '@slack/bolt';
 import type { SlackPayload } from '../store/watch-store.js';
 import type { AlertSender, SendFailure } from '../watch/outbox-poster.js';
+import { fallback } from './blocks/block-kit.js';
+
+// Slack's answers for blocks it will never take, however often they are sent.
+const BLOCKS_REFUSED = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long']);
 
 /**
  * chat.postMessage / chat.update for alerts, through a client of its own that never retries or
@@ -16,21 +20,39 @@ export function slackAlertSender(token: string, apiUrl: string | undefined): Ale
   });
   return {
     async post(channel, message, threadTs) {
-      try {
-        const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
-        return { channel: res.channel ?? channel, ts: String(res.ts) };
-      } catch (err) {
-        throw failure(err);
-      }
+      const thread = threadTs ? { thread_ts: threadTs } : {};
+      const res = await textIfRefused(
+        () => client.chat.postMessage({ channel, text: message.text, blocks: [...message.blocks], ...thread, unfurl_links: false }),
+        () => client.chat.postMessage({ channel, text: fallback(message.text), ...thread, unfurl_links: false }),
+      );
+      return { channel: res.channel ?? channel, ts: String(res.ts) };
     },
     async update(channel, ts, message: SlackPayload) {
       try {
-        await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks as never });
+        await client.chat.update({ channel, ts, text: message.text, blocks: [...message.blocks] });
       } catch (err) {
         throw failure(err);
       }
     },
   };
+}
+
+/**
+ * The builders keep every alert within Slack's limits; a post queued in the outbox by an older
+ * version may not be (60 host names in a button value). Rather than be refused and retried
+ * forever, it goes out as its fallback text alone. (Edits of a parent never carried host lists.)
+ */
+async function textIfRefused<T>(send: () => Promise<T>, textOnly: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!BLOCKS_REFUSED.has((err as { data?: { error?: string } }).data?.error ?? '')) throw failure(err);
+  }
+  try {
+    return await textOnly();
+  } catch (err) {
+    throw failure(err);
+  }
 }
 
 function failure(err: unknown): SendFailure {

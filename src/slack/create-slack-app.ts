@@ -1,6 +1,7 @@
 import { type AllMiddlewareArgs, App, type BlockButtonAction, LogLevel, type SlackActionMiddlewareArgs, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/command.js';
+import { RateLimiter } from '../commands/rate-limiter.js';
 import type { SlackSettings } from '../config/slack-settings.js';
 import type { EngineServices } from '../engine/engine-services.js';
 import type { OpsRoutes } from '../ops/ops-routes.js';
@@ -12,6 +13,7 @@ import { moneymindCommand } from './listeners/moneymind-command.js';
 import { reportButton } from './listeners/report-buttons.js';
 import { restartButton } from './listeners/restart-buttons.js';
 import { rejectMalformed } from './reject-malformed.js';
+import { commandRateLimit, refreshRateLimit } from './rate-limit-guard.js';
 import { RestartFlow } from './restart-flow.js';
 import { type LinkAttempt, LinkStepError, SlackLink, type SlackState } from './slack-link.js';
 import { socketModeLink } from './socket-mode-link.js';
@@ -31,6 +33,8 @@ export interface SlackExtras {
   readonly telemetry?: Telemetry;
   /** Each time Slack is reached (again): alerts queued meanwhile need not wait out their backoff. */
   readonly onSlackReached?: () => void;
+  /** For slack.rateLimit's window; tests pass their own. */
+  readonly clock?: () => number;
 }
 
 type ButtonListener = (args: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => Promise<void>;
@@ -91,8 +95,16 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
     clientOptions,
   });
   app.use(rejectMalformed(accepted, log, telemetry));
-  app.command(COMMAND, moneymindCommand(services, log, () => flow));
-  for (const [id, listener] of Object.entries(buttons)) app.action<BlockButtonAction>(id, listener);
+  // One person repeating report or status of all hosts must not take the watcher's SSH channels.
+  const limiter = new RateLimiter(services.config.slack.rateLimit, extras.clock ?? Date.now);
+  app.command(COMMAND, commandRateLimit(services.config, limiter, log), moneymindCommand(services, log, () => flow));
+  // A guard goes in the same registration as its listener: Bolt runs every listener that matches.
+  const guards: Partial<Record<string, ButtonListener>> = { refresh: refreshRateLimit(services.config, limiter, log) };
+  for (const [id, listener] of Object.entries(buttons)) {
+    const guard = guards[id];
+    if (guard) app.action<BlockButtonAction>(id, guard, listener);
+    else app.action<BlockButtonAction>(id, listener);
+  }
   app.error(async (err) => {
     // A listener's error is its request's alone: logged and counted, never rethrown.
     telemetry.error('slack_listener');

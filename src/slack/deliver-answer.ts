@@ -1,8 +1,11 @@
-import type { RespondFn, webApi } from '@slack/bolt';
+import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
+import { redact } from '../boundary/redact.js';
+import { clip } from '../boundary/slack-escape.js';
 import type { Logger } from 'pino';
 import type { Answer } from '../commands/answer.js';
 import { renderAnswer } from '../terminal/render-answer.js';
 import { answerBlocks, type SlackMessage } from './blocks/answer-blocks.js';
+import { withNotice } from './blocks/fit-message.js';
 import type { RestartFlow } from './restart-flow.js';
 
 export interface Delivery {
@@ -19,7 +22,9 @@ export interface Delivery {
 /**
  * Sends a router answer back: Block Kit through response_url, and a file upload for a support
  * bundle or for an answer too long for Slack's limits (the message says it is attached). The
- * file carries the same words the terminal prints.
+ * file carries the same words the terminal prints. One response_url call per answer; only a
+ * support bundle that cannot be uploaded (the `report` command, never a button) takes two:
+ * removing "collecting…" and the ephemeral hint.
  */
 export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> {
   if (answer.kind === 'restart-request') return deliverRestartRequest(answer, d);
@@ -32,11 +37,14 @@ export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> 
       return;
     }
   }
-  await withRetry(() => d.respond(payload(msg, d.replaceOriginal)), d.log);
-  if (msg.overflow && answer.kind !== 'file') {
-    const failed = await upload(d, { filename: `moneymind-${answer.kind}.txt`, title: msg.text.slice(0, 200), content: renderAnswer(answer, { color: false }), comment: 'the full answer' });
-    if (failed) await d.respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: the full answer could not be attached: ${failed}` });
+  let blocks = msg.blocks;
+  // Only a channel answer is attached: a file would show an ephemeral one to everyone. Uploaded
+  // first, so the one answer says whether it worked (a click's response_url is used once).
+  if (msg.overflow && answer.kind !== 'file' && msg.response_type === 'in_channel') {
+    const failed = await upload(d, { filename: `moneymind-${answer.kind}.txt`, title: clip(msg.text, 200), content: redact(renderAnswer(answer, { color: false })), comment: 'the full answer' });
+    if (failed) blocks = withNotice(blocks, `:warning: the full answer could not be attached: ${failed}`);
   }
+  await withRetry(() => d.respond(payload({ ...msg, blocks }, d.replaceOriginal)), d.log);
 }
 
 /** The confirmation is a message of its own (it is edited as the request moves on); the ack says where. */
@@ -52,9 +60,8 @@ async function deliverRestartRequest(answer: Extract<Answer, { kind: 'restart-re
   }
 }
 
-function payload(msg: SlackMessage, replace: boolean): Parameters<RespondFn>[0] {
-  const { overflow: _overflow, ...rest } = msg;
-  return { ...rest, blocks: [...rest.blocks] as never, replace_original: replace };
+function payload(msg: SlackMessage, replace: boolean): RespondArguments {
+  return { response_type: msg.response_type, text: msg.text, blocks: msg.blocks, replace_original: replace };
 }
 
 /** files.uploadV2 (getUploadURLExternal → upload → completeUploadExternal). Returns what went wrong, for the person. */

@@ -2,7 +2,8 @@ import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RestartRequest, RestartService } from '../restart/restart-service.js';
 import type { RestartRow } from '../store/restart-types.js';
-import { restartConfirmation, restartState } from './blocks/restart-blocks.js';
+import type { SlackMessageBody } from './blocks/block-kit.js';
+import { restartConfirmation, restartOutcome, restartState } from './blocks/restart-blocks.js';
 
 /**
  * The Slack side of approved restarts: posts the confirmation (in the incident's thread if there
@@ -27,7 +28,7 @@ export class RestartFlow {
   async post(req: RestartRequest, channel: string): Promise<string> {
     const thread = this.threadFor(req.host.name);
     const msg = restartConfirmation(req);
-    const res = await this.client.chat.postMessage({ channel: thread?.channel ?? channel, text: msg.text, blocks: msg.blocks as never, ...(thread ? { thread_ts: thread.ts } : {}) });
+    const res = await this.client.chat.postMessage({ channel: thread?.channel ?? channel, text: msg.text, blocks: msg.blocks, ...(thread ? { thread_ts: thread.ts } : {}) });
     const row = this.service.attachMessage(req.row.id, res.channel ?? thread?.channel ?? channel, String(res.ts), thread?.ts);
     if (row) this.expireAt(row);
     return thread ? 'in the incident thread' : 'below';
@@ -64,14 +65,12 @@ export class RestartFlow {
     await this.edit(r.row, restartState(r.row, 'restarting'));
     const outcome = await this.service.execute(r.row);
     const row = this.service.get(id) ?? r.row;
-    const cause = outcome.report?.causes[0];
-    const detail = cause ? `\n*${cause.id}* — ${cause.title}\n${cause.evidence.slice(0, 3).map((e) => `• ${e}`).join('\n')}\n_${cause.advice}_` : '';
-    await this.reply(row, `${outcome.summary}${detail}`);
+    await this.reply(row, restartOutcome(outcome));
     await this.edit(row, restartState(row, 'finished', outcome.summary));
   }
 
   async cancel(id: string, userId: string, respond: RespondFn): Promise<void> {
-    const r = this.service.cancel(id, userId);
+    const r = this.service.cancel(id, userId, await this.inApproverGroup(userId));
     if (!r.ok) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });
       return;
@@ -84,13 +83,18 @@ export class RestartFlow {
     for (const row of this.service.expireDue()) await this.edit(row, restartState(row, 'expired'));
   }
 
-  /** At start: restarts that were running when the bot died are reported, never run again. */
+  /**
+   * At start: restarts that were running when the bot died are reported, never run again. Requests
+   * still pending lost their expiry timers with the old process: those past confirmTimeout expire
+   * now (message edited, buttons gone), the others get a timer for the time they have left.
+   */
   async recover(): Promise<void> {
     for (const row of this.service.recover()) {
       await this.edit(row, restartState(row, 'abandoned'));
-      await this.reply(row, restartState(row, 'abandoned').text);
+      await this.reply(row, restartState(row, 'abandoned'));
     }
     await this.expireDue();
+    for (const row of this.service.pending()) this.expireAt(row);
   }
 
   /** Members of slack.approverGroups, from Slack (usergroups.users.list), cached for a minute. */
@@ -128,13 +132,13 @@ export class RestartFlow {
     this.timers.add(t);
   }
 
-  private async edit(row: RestartRow, msg: { text: string; blocks: Record<string, unknown>[] }): Promise<void> {
+  private async edit(row: RestartRow, msg: SlackMessageBody): Promise<void> {
     if (!row.channel || !row.message_ts) return;
-    await this.client.chat.update({ channel: row.channel, ts: row.message_ts, text: msg.text, blocks: msg.blocks as never }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not edit the restart message'));
+    await this.client.chat.update({ channel: row.channel, ts: row.message_ts, text: msg.text, blocks: msg.blocks }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not edit the restart message'));
   }
 
-  private async reply(row: RestartRow, text: string): Promise<void> {
+  private async reply(row: RestartRow, msg: SlackMessageBody): Promise<void> {
     if (!row.channel || !row.message_ts) return;
-    await this.client.chat.postMessage({ channel: row.channel, thread_ts: row.thread_ts ?? row.message_ts, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] as never }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not post the restart outcome'));
+    await this.client.chat.postMessage({ channel: row.channel, thread_ts: row.thread_ts ?? row.message_ts, text: msg.text, blocks: msg.blocks }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not post the restart outcome'));
   }
 }

@@ -49,6 +49,10 @@ export class SqliteRestartLedger implements RestartLedger {
     this.db.prepare("UPDATE restarts SET state = 'done', finished_at = ?, exit_code = ?, outcome = ? WHERE id = ? AND state = 'running'").run(now, exitCode, outcome, id);
   }
 
+  pending(): RestartRow[] {
+    return this.db.prepare("SELECT * FROM restarts WHERE state = 'pending' ORDER BY expires_at").all() as RestartRow[];
+  }
+
   expireDue(now: number): RestartRow[] {
     return this.db.transaction(() => {
       const due = this.db.prepare("SELECT * FROM restarts WHERE state = 'pending' AND expires_at <= ?").all(now) as RestartRow[];

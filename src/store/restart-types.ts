@@ -45,6 +45,8 @@ export interface RestartLedger {
   /** pending → cancelled; false if it was not pending any more. */
   cancel(id: string, by: string): boolean;
   finish(id: string, now: number, exitCode: number | null, outcome: string): void;
+  /** Every request still pending, oldest expiry first. */
+  pending(): RestartRow[];
   /** pending past its expiry → expired; returns those rows. */
   expireDue(now: number): RestartRow[];
   /** running at startup (the bot died mid-restart) → abandoned; never run again. */

@@ -1,22 +1,32 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RssSample } from '../diagnosis/cause.js';
 import { OpsError } from '../errors.js';
 import type { Tracker } from '../watch/incident-policy.js';
+import { privateStoreFiles } from './private-file.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
 import { SqliteRestartLedger } from './restart-ledger.js';
 import type { RestartLedger } from './restart-types.js';
 import type { CycleCommit, IncidentRow, OutboxRow, Silence, WatchStore } from './watch-store.js';
 
-/** The embedded store (better-sqlite3: synchronous, so each cycle's commit is one transaction). */
+export interface StoreOptions {
+  /** Told when the store's files were readable by other users (and were made 0600, or could not be). */
+  readonly warn?: (msg: string, detail: Record<string, unknown>) => void;
+}
+
+/**
+ * The embedded store (better-sqlite3: synchronous, so each cycle's commit is one transaction).
+ * Its files are the owner's only (0600): see private-file.ts.
+ */
 export class Store implements WatchStore {
   private readonly db: Database.Database;
   readonly restarts: RestartLedger;
 
-  constructor(path: string) {
+  constructor(path: string, opts: StoreOptions = {}) {
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      for (const t of privateStoreFiles(path)) {
+        if (t.error) opts.warn?.(`the store file ${t.file} is readable by other users (mode ${t.was}) and could not be made 0600 (${t.error}) — run chmod 600 ${t.file} as its owner`, { file: t.file, mode: t.was });
+        else opts.warn?.(`the store file ${t.file} was readable by other users (mode ${t.was}); made it 0600`, { file: t.file, mode: t.was });
+      }
       this.db = new Database(path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');

@@ -1,4 +1,5 @@
 import type { CauseId, RssSample } from '../diagnosis/cause.js';
+import type { KnownBlock } from '../slack/blocks/block-kit.js';
 import type { Tracker } from '../watch/incident-policy.js';
 
 /** What the watcher and the commands need from the store; store.ts is the SQLite one. */
@@ -24,9 +25,10 @@ export interface WatchStore {
   close(): void;
 }
 
+/** A message for chat.postMessage/chat.update, kept as JSON in the outbox until Slack takes it. */
 export interface SlackPayload {
   readonly text: string;
-  readonly blocks: readonly Record<string, unknown>[];
+  readonly blocks: readonly KnownBlock[];
 }
 
 export interface CycleCommit {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { redact } from '../boundary/redact.js';
 import type { Answer } from '../commands/answer.js';
 import type { Caller, CommandServices } from '../commands/command.js';
 import { isAnswer } from '../commands/host-args.js';
@@ -34,7 +35,8 @@ export async function runTerminal(input: Readable, output: Writable, services: C
         try {
           say(await show(await plan.run(services, caller), opts));
         } catch (err) {
-          say(`error: ${err instanceof Error ? err.message : String(err)}`);
+          // An error can quote what a host said; it is redacted like everything else from a host.
+          say(`error: ${redact(err instanceof Error ? err.message : String(err))}`);
         }
       }
     }

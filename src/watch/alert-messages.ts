@@ -1,8 +1,10 @@
+import { clipMrkdwn, mrkdwn } from '../boundary/slack-escape.js';
 import { formatDuration } from '../config/duration.js';
 import type { Cause } from '../diagnosis/cause.js';
 import type { OutboxRow, SlackPayload } from '../store/watch-store.js';
-import { redact } from '../report/redact.js';
-import { section, slackDate } from '../slack/blocks/mrkdwn.js';
+import { redact } from '../boundary/redact.js';
+import { actions, button, fallback, section } from '../slack/blocks/block-kit.js';
+import { slackDate } from '../slack/blocks/mrkdwn.js';
 import type { Intent, Tracker } from './incident-policy.js';
 
 export interface Post {
@@ -12,22 +14,17 @@ export interface Post {
 }
 
 const when = (ms: number): string => slackDate(ms);
-const oneLine = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Host text (a cause title, evidence): redacted, escaped, at most `max` characters. */
+const quote = (text: string, max: number): string => clipMrkdwn(mrkdwn(redact(text)), max);
+// A parent names at most this many hosts; the thread and `hosts` have the rest.
+const HOSTS_SHOWN = 20;
 
-/** Pure: what one intent puts in the channel and the thread; credentials in evidence are masked. */
+/**
+ * Pure: what one intent puts in the channel and the thread. Host text is redacted, then escaped:
+ * a log line can neither ping the channel nor close a code block. Each message stays within
+ * Slack's limits by construction (see slack-limits.ts): at most 3 blocks of bounded text.
+ */
 export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
-  return rawPosts(intent, t, now).map((p) => ({ ...p, message: redactStrings(p.message) }));
-}
-
-/** Every string in the message, masked (not the JSON text: a mask must not break the quoting). */
-function redactStrings<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map(redactStrings) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v)])) as T;
-  return value;
-}
-
-function rawPosts(intent: Intent, t: Tracker, now: number): Post[] {
   const key = t.key;
   switch (intent.kind) {
     case 'open':
@@ -36,15 +33,15 @@ function rawPosts(intent: Intent, t: Tracker, now: number): Post[] {
         { key, kind: 'reply', message: diagnosis(t.detail, t.affected) },
       ];
     case 'update':
-      return [{ key, kind: 'reply', message: reply(`🔁 Changed — ${intent.what}`) }];
+      return [{ key, kind: 'reply', message: reply(`🔁 Changed — ${quote(intent.what, 1000)}`) }];
     case 'remind':
-      return [{ key, kind: 'reply', message: reply(`⏰ Still failing after ${formatDuration(intent.firingMs)}: ${t.cause}${t.detail ? ` — ${oneLine(t.detail.title)}` : ''}`) }];
+      return [{ key, kind: 'reply', message: reply(`⏰ Still failing after ${formatDuration(intent.firingMs)}: ${t.cause}${t.detail ? ` — ${quote(t.detail.title, 300)}` : ''}`) }];
     case 'flapping':
       return [{ key, kind: 'reply', message: reply(`🟠 Flapping: ${t.cause} keeps failing and recovering; no more open/close messages until it settles.`) }];
     case 'resolve': {
       const since = now - intent.durationMs;
       return [
-        { key, kind: 'reply', message: reply(`✅ Resolved after ${formatDuration(intent.durationMs)}${intent.note ? ` (${intent.note})` : ''}.`) },
+        { key, kind: 'reply', message: reply(`✅ Resolved after ${formatDuration(intent.durationMs)}${intent.note ? ` (${mrkdwn(intent.note)})` : ''}.`) },
         { key, kind: 'edit-parent', message: resolvedParent(t, since, now) },
       ];
     }
@@ -53,41 +50,44 @@ function rawPosts(intent: Intent, t: Tracker, now: number): Post[] {
 
 function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackPayload {
   const emoji = state === 'flapping' ? '🟠' : t.detail?.severity === 'warning' ? '⚠️' : '🔴';
-  const line = `${emoji} *${t.subject}*: ${t.cause}${state === 'flapping' ? ' (flapping)' : ''} — ${oneLine(t.detail?.title ?? '')}`;
-  const hosts = t.hosts.length > 1 ? `\nhosts: ${t.hosts.join(', ')}` : '';
-  const text = `${emoji} ${t.subject}: ${t.cause} — ${oneLine(t.detail?.title ?? '', 120)}`;
+  const subject = mrkdwn(t.subject);
+  const title = quote(t.detail?.title ?? '', 300);
+  const more = t.hosts.length > HOSTS_SHOWN ? ` and ${t.hosts.length - HOSTS_SHOWN} more` : '';
+  const hosts = t.hosts.length > 1 ? `\nhosts: ${t.hosts.slice(0, HOSTS_SHOWN).map(mrkdwn).join(', ')}${more}` : '';
   return {
-    text,
+    text: fallback(`${emoji} ${subject}: ${t.cause} — ${title}`),
     blocks: [
-      section(`${line}${hosts}\nsince ${when(since)}`),
-      {
-        type: 'actions',
-        elements: [
-          { type: 'button', action_id: 'alert_status', text: { type: 'plain_text', text: 'Status' }, value: t.hosts[0] ?? '' },
-          { type: 'button', action_id: 'alert_silence', text: { type: 'plain_text', text: 'Silence 1h' }, value: t.hosts.join(' ') },
-          // One host's app can be restarted; a shared database cannot be fixed that way.
-          ...(t.hosts.length === 1 && t.cause !== 'host-unreachable' ? [{ type: 'button', action_id: 'restart_request', text: { type: 'plain_text', text: 'Restart…' }, value: t.hosts[0] }] : []),
-        ],
-      },
+      section(`${emoji} *${subject}*: ${t.cause}${state === 'flapping' ? ' (flapping)' : ''} — ${title}${hosts}\nsince ${when(since)}`),
+      actions([
+        button('alert_status', 'Status', t.hosts[0] ?? ''),
+        // The incident key (`host:NAME|cause`, `db:NAME|db-unreachable`: names are at most 40
+        // characters), never the host list: the listener looks the hosts up in config, and one
+        // answer covers them all. 60 joined host names outgrew Slack's 2000 and the post was refused.
+        button('alert_silence', 'Silence 1h', t.key),
+        // One host's app can be restarted; a shared database cannot be fixed that way.
+        ...(t.hosts.length === 1 && t.cause !== 'host-unreachable' ? [button('restart_request', 'Restart…', t.hosts[0]!)] : []),
+      ]),
     ],
   };
 }
 
 function resolvedParent(t: Tracker, since: number, now: number): SlackPayload {
-  const text = `✅ resolved: ${t.subject} ${t.cause} after ${formatDuration(now - since)}`;
+  const subject = mrkdwn(t.subject);
+  const took = formatDuration(now - since);
   // No buttons: a resolved incident offers nothing stale to click.
-  return { text, blocks: [section(`✅ *${t.subject}*: ${t.cause} — resolved after ${formatDuration(now - since)}\n~${oneLine(t.detail?.title ?? '')}~\n${when(since)} → ${when(now)}`)] };
+  return { text: fallback(`✅ resolved: ${subject} ${t.cause} after ${took}`), blocks: [section(`✅ *${subject}*: ${t.cause} — resolved after ${took}\n~${quote(t.detail?.title ?? '', 300)}~\n${when(since)} → ${when(now)}`)] };
 }
 
+/** The diagnosis in the thread: evidence and advice, then the hosts a database outage takes down (a section of its own). */
 function diagnosis(c: Cause | undefined, affected: readonly string[]): SlackPayload {
   if (!c) return reply('No diagnosis yet.');
-  const evidence = c.evidence.slice(0, 5).map((e) => `• ${oneLine(e, 300)}`).join('\n');
-  const also = affected.length ? `\n*Affected:*\n${affected.slice(0, 10).map((a) => `• ${oneLine(a, 300)}`).join('\n')}` : '';
+  const evidence = c.evidence.slice(0, 5).map((e) => `• ${quote(e, 300)}`).join('\n');
   const restart = c.restartHelps ? 'A restart is likely to help for a while.' : 'A restart will not help.';
-  return { text: `${c.id}: ${c.title}`, blocks: [section(`*${c.id}* (${c.severity}) — ${c.title}\n${evidence}${also}\n_${c.advice} ${restart}_`)] };
+  const main = section(`*${c.id}* (${c.severity}) — ${quote(c.title, 300)}\n${evidence}\n_${quote(c.advice, 800)} ${restart}_`);
+  const also = affected.length ? [section(`*Affected:*\n${affected.slice(0, 10).map((a) => `• ${quote(a, 180)}`).join('\n')}${affected.length > 10 ? `\n…and ${affected.length - 10} more` : ''}`)] : [];
+  return { text: fallback(`${c.id}: ${quote(c.title, 300)}`), blocks: [main, ...also] };
 }
 
 function reply(text: string): SlackPayload {
-  return { text, blocks: [section(text)] };
+  return { text: fallback(text), blocks: [section(text)] };
 }
-

@@ -145,6 +145,32 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     assert.match(msg, /hosts\[0\]\.app\.logFile/);
   });
 
+  describe('service and processMatch may not start with "-" (systemctl/supervisorctl would read an option)', () => {
+    const local = (app: string) => `hosts:\n  - name: a\n    transport: local\n    app: ${app}\n`;
+    const table: [string, RegExp][] = [
+      ['{ service: "-H" }', /hosts\[0\]\.app\.service: may not start with "-" \(a command would read it as an option\) — give the systemd unit or supervisor program name itself, e\.g\. moneymind/],
+      ['{ service: "--help" }', /hosts\[0\]\.app\.service: may not start with "-"/],
+      ['{ manager: supervisor, service: "-c/tmp/evil.conf" }', /hosts\[0\]\.app\.service: /],
+      ['{ processMatch: "--version" }', /hosts\[0\]\.app\.processMatch: may not start with "-" \(a command would read it as an option\) — give a plain substring of the app's command line, e\.g\. moneymind/],
+      ['{ processMatch: "-" }', /hosts\[0\]\.app\.processMatch: may not start with "-"/],
+    ];
+    for (const [app, re] of table) it(app, () => assert.match(problems({}, local(app)), re));
+    it('a "-" inside the name is fine', () => {
+      const app = loadConfig({}, file(local('{ service: "moneymind-web@1", processMatch: "waitress-serve --port=5070" }'))).hosts[0]!.app;
+      assert.deepEqual([app.service, app.processMatch], ['moneymind-web@1', 'waitress-serve --port=5070']);
+    });
+  });
+
+  it('slack.rateLimit: 4 per 1m by default; max 0 turns it off; a window under 1s is refused', () => {
+    const local = (slack: string) => file(`hosts:\n  - name: a\n    transport: local\n${slack}`);
+    assert.deepEqual(loadConfig({}, local('')).slack.rateLimit, { max: 4, windowMs: 60_000 });
+    assert.deepEqual(loadConfig({}, local('slack: { approvers: [U0123ABCD] }\n')).slack.rateLimit, { max: 4, windowMs: 60_000 });
+    assert.deepEqual(loadConfig({}, local('slack: { rateLimit: { max: 2, window: 30s } }\n')).slack.rateLimit, { max: 2, windowMs: 30_000 });
+    assert.deepEqual(loadConfig({}, local('slack: { rateLimit: { max: 0 } }\n')).slack.rateLimit, { max: 0, windowMs: 60_000 });
+    assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { window: 500ms } }\n`), /slack\.rateLimit\.window: at least 1s — write e\.g\. 1m/);
+    assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { max: -1, per: 1m } }\n`), /slack\.rateLimit\.max: [\s\S]*slack\.rateLimit: Unrecognized key: "per"/);
+  });
+
   it('watch.retryInterval: 10s by default, off or 0s turns it off, under 1s is refused', () => {
     const local = (watch: string) => file(`hosts:\n  - name: a\n    transport: local\n${watch}`);
     assert.equal(loadConfig({}, local('')).watch.retryInterval, 10_000);

@@ -10,7 +10,7 @@ import { evaluateSupervisor, evaluateSystemd } from '../../src/checks/service-ch
 import { parseDbServerState, summarizeProcesslist } from '../../src/checks/parse-db.js';
 import type { Cause } from '../../src/diagnosis/cause.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
-import { redact } from '../../src/report/redact.js';
+import { redact } from '../../src/boundary/redact.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
 import { tsvRows } from '../tsv.js';

@@ -84,15 +84,22 @@ describe('LocalTransport', () => {
     assert.equal(report.checks.find((c) => c.id === 'resources')?.error, undefined);
   });
 
-  it('the resources check never takes the bot (this test process and its runner) for the app', async () => {
+  it('the resources check never takes the bot (this process) for the app', async () => {
     const cfg = loadConfig({}, undefined);
-    // This file's path is on the command line of this process and of the test runner above it.
-    const host = { ...cfg.hosts[0]!, app: { ...cfg.hosts[0]!.app, processMatch: 'local-transport.test' } };
-    const report = await checkHost(host, t, cfg.thresholds, { ids: ['resources'], now: Date.now() });
-    const res = report.checks.find((c) => c.id === 'resources');
-    assert.equal(res?.id, 'resources');
-    const seen = (await t.exec(`ps -eo pid=,args= | grep -c 'local-transport[.]test' || true`, EXEC)).stdout.trim();
-    assert.ok(Number(seen) >= 1, 'the test process is in ps, so the match would have found it');
-    assert.deepEqual(res?.id === 'resources' ? res.details?.appProcesses.map((p) => p.pid) : 'no details', []);
+    // A name only this process carries (process.title rewrites its command line in ps), so no
+    // other test run on the machine can match it.
+    const title = process.title;
+    const mark = `mm-self-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    process.title = mark;
+    try {
+      const seen = (await t.exec(`ps -eo pid=,args= | grep -c '[${mark[0]}]${mark.slice(1)}' || true`, EXEC)).stdout.trim();
+      assert.equal(seen, '1', 'this process shows the mark in ps, so the match would find it');
+      const host = { ...cfg.hosts[0]!, app: { ...cfg.hosts[0]!.app, processMatch: mark } };
+      const report = await checkHost(host, t, cfg.thresholds, { ids: ['resources'], now: Date.now() });
+      const res = report.checks.find((c) => c.id === 'resources');
+      assert.deepEqual(res?.id === 'resources' ? res.details?.appProcesses.map((p) => p.pid) : 'no details', []);
+    } finally {
+      process.title = title;
+    }
   });
 });

@@ -128,7 +128,7 @@ describe('approved restarts on a real host', () => {
       const self = await r.send.click('restart_confirm', id, BOB);
       assert.match(String(self.body.text), /two-person rule/);
       const cancelByStranger = await r.send.click('restart_cancel', id, 'U0STRANGE1');
-      assert.match(String(cancelByStranger.body.text), /only the requester or an approver may cancel/);
+      assert.match(String(cancelByStranger.body.text), /only the requester or an approver \(slack.approvers or slack.approverGroups\) may cancel/);
       const from = slack.calls.length;
       await r.send.press('restart_cancel', id, BOB);
       await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /cancelled by <@U0APPROVE1>/.test(String(c.body.text)));
@@ -168,6 +168,24 @@ describe('approved restarts on a real host', () => {
       assert.equal(starts(), 1);
       assert.ok(slack.calls.some((c) => c.path === '/api/usergroups.users.list' && c.body.usergroup === 'S0OPSTEAM1'));
     } finally {
+      await r.stop();
+    }
+  });
+
+  it('a member of an approver group may cancel, as they may confirm', async () => {
+    slack.groups.set('S0OPSTEAM1', ['U0ERIN0001']);
+    const r = await rig();
+    try {
+      const { id } = await ask(r);
+      const from = slack.calls.length;
+      await r.send.press('restart_cancel', id, 'U0ERIN0001');
+      const edit = await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /cancelled by <@U0ERIN0001>/.test(String(c.body.text)));
+      assert.ok(!blocksOf(edit).includes('restart_confirm'), 'buttons gone');
+      assert.equal(r.store.restarts.get(id)?.state, 'cancelled');
+      assert.ok(r.store.restarts.auditFor('prod-1', 20).some((e) => e.event === 'cancelled' && e.actor === 'U0ERIN0001'));
+      assert.equal(starts(), 0);
+    } finally {
+      slack.groups.delete('S0OPSTEAM1');
       await r.stop();
     }
   });

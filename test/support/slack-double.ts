@@ -29,11 +29,17 @@ export interface SlackDouble {
    * over it (after the app connected and got "hello") and resolves with the app's ack payload.
    */
   envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Started with `down: true`: from now on it answers (until then every connection is cut at once). */
+  up(): void;
   close(): Promise<void>;
 }
 
-/** `port`: a fixed one, for a bot started before its Slack (SLACK_API_URL already names the port). */
-export async function startSlackDouble(opts: { port?: number } = {}): Promise<SlackDouble> {
+/**
+ * `down: true`: Slack is unreachable — the double holds its port (so nothing else on the machine can
+ * take it meanwhile) but cuts every connection before reading it, until `up()`.
+ */
+export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<SlackDouble> {
+  let down = opts.down ?? false;
   const calls: RecordedCall[] = [];
   const failures: number[] = [];
   const refusals = new Map<string, string>();
@@ -102,7 +108,10 @@ export async function startSlackDouble(opts: { port?: number } = {}): Promise<Sl
   let envelopeSeq = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    server.on('connection', (socket) => {
+      if (down) socket.destroy();
+    });
+    server.listen(0, '127.0.0.1', resolve);
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {
@@ -112,6 +121,9 @@ export async function startSlackDouble(opts: { port?: number } = {}): Promise<Sl
     uploads,
     groups,
     refuseNext: (method, error) => void refusals.set(method, error),
+    up: () => {
+      down = false;
+    },
     failNext: (status, times = 1) => failures.push(...Array.from({ length: times }, () => status)),
     async envelope(type, payload, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;

@@ -1,142 +1,92 @@
-import type { AnyCheckResult, CheckStatus } from '../../checks/check-types.js';
+import { mrkdwn } from '../../boundary/slack-escape.js';
 import type { Answer, SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
-import { slackDate } from './mrkdwn.js';
+import { fallback, section, type KnownBlock, type SlackMessageBody } from './block-kit.js';
+import { Cuts } from './cuts.js';
+import { ATTACHED, fitBlocks } from './fit-message.js';
+import { ownSentence, slackDate } from './mrkdwn.js';
+import { EMOJI, reportBlocks, silenceText } from './report-blocks.js';
 import { restartConfirmation } from './restart-blocks.js';
-import type { HostReport, HostStatus } from '../../engine/host-report.js';
+import { LIMITS } from './slack-limits.js';
 
-/** A message for chat.postMessage / response_url: always a fallback `text` (notifications, screen readers). */
-export interface SlackMessage {
-  readonly text: string;
-  readonly blocks: readonly Record<string, unknown>[];
+/** A message for response_url (or an ack): blocks, a fallback `text` (notifications, screen readers), who sees it. */
+export interface SlackMessage extends SlackMessageBody {
   readonly response_type: 'in_channel' | 'ephemeral';
   /**
-   * Set when Slack's limits made the builder leave something out: the adapter then attaches the
-   * whole answer as a file, and the message says so, so nothing is cut silently.
+   * Set when Slack's limits made the builder leave something out. A channel answer then says the
+   * whole answer is attached as a file (the adapter uploads it); an ephemeral one (hosts, history,
+   * help) says what did not fit, since a file would show it to the whole channel.
    */
   readonly overflow: boolean;
 }
 
-// Slack's limits: 50 blocks a message, 3000 characters a section text, 10 fields a section,
-// 2000 characters a field, 150 a header.
-export const MAX_BLOCKS = 50;
-const SECTION_CHARS = 3000;
-const FIELD_CHARS = 2000;
-const EMOJI: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '🔴', unknown: '❔' };
-const LABEL: Record<AnyCheckResult['id'], string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
-export const ATTACHED = 'the full answer is attached as a file';
+export { ATTACHED };
+export const MAX_BLOCKS = LIMITS.blocks;
+const NOT_SHOWN = 'they did not fit in one message';
 
-/** Counts what one message build had to shorten. */
-class Limits {
-  cut = 0;
-  clip(text: string, max: number): string {
-    if (text.length <= max) return text;
-    this.cut++;
-    return `${text.slice(0, max - 1)}…`;
-  }
-  section(text: string): Record<string, unknown> {
-    return { type: 'section', text: { type: 'mrkdwn', text: this.clip(text, SECTION_CHARS) } };
-  }
-}
-
-/** Pure: a router answer → Block Kit a person scans in two seconds. */
+/** Pure: a router answer → Block Kit a person scans in two seconds, within every Slack limit. */
 export function answerBlocks(a: Answer): SlackMessage {
   const response_type = a.visibility === 'channel' ? 'in_channel' : 'ephemeral';
-  const l = new Limits();
-  const msg = build(a, l);
-  return { response_type, ...msg, overflow: l.cut > 0 };
+  const cuts = new Cuts();
+  const { text, blocks, keep } = build(a, cuts);
+  const fitted = fitBlocks(blocks, keep, response_type === 'in_channel' ? ATTACHED : NOT_SHOWN);
+  return { response_type, text: fallback(text), blocks: fitted.blocks, overflow: cuts.count > 0 || fitted.dropped > 0 };
 }
 
-function build(a: Answer, l: Limits): { text: string; blocks: Record<string, unknown>[] } {
+/** `keep`: how many blocks at the end (timing, buttons) stay when the message has to shrink. */
+function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: number } {
   switch (a.kind) {
-    case 'reports': {
-      const m = reportBlocks(a.reports, l);
-      const quiet = [...(a.silences ?? new Map<string, SilenceLine>())].filter(([h]) => a.reports.some((r) => r.name === h));
-      // Silences sit just above the timing line, so nobody reads a quiet channel as a healthy fleet.
-      if (quiet.length) m.blocks.splice(-2, 0, { type: 'context', elements: [{ type: 'mrkdwn', text: quiet.map(([h, s]) => silenceText(h, s)).join('\n').slice(0, 3000) }] });
-      return { text: m.text, blocks: fit(m.blocks, l, 2) };
-    }
+    case 'reports':
+      return { ...reportBlocks(a.reports, a.silences ?? new Map<string, SilenceLine>(), c), keep: 2 };
     case 'restart-request':
-      return restartConfirmation(a.request);
-    case 'note':
-      return { text: a.text, blocks: [l.section(a.text)] };
+      return { ...restartConfirmation(a.request), keep: 1 };
+    case 'note': {
+      const text = ownSentence(a.text);
+      return { text, blocks: [section(c.fit(text))], keep: 0 };
+    }
     case 'history': {
-      const lines = a.incidents.map((i) =>
-        i.kind === 'restart' ? `🔄 ${when(i.openedAt)} *${i.subject}* restart — ${i.title}` : `${i.resolvedAt ? '✅' : '🔴'} ${when(i.openedAt)} *${i.subject}* ${i.cause} — ${i.resolvedAt ? `${formatDuration(i.resolvedAt - i.openedAt)}` : 'still open'}`,
-      );
-      const head = `Last ${a.incidents.length} incident${a.incidents.length === 1 ? '' : 's'}${a.host ? ` on ${a.host}` : ''}`;
-      return { text: head, blocks: [l.section(`*${head}*`), ...(lines.length ? chunkLines(lines).map((c) => l.section(c)) : [l.section('none recorded')])].slice(0, MAX_BLOCKS) };
+      const lines = a.incidents.map((i) => {
+        const what = i.kind === 'restart' ? `restart — ${c.host(i.title, 300)}` : `${mrkdwn(i.cause)} — ${i.resolvedAt ? formatDuration(i.resolvedAt - i.openedAt) : 'still open'}`;
+        return `${i.kind === 'restart' ? '🔄' : i.resolvedAt ? '✅' : '🔴'} ${slackDate(i.openedAt)} *${mrkdwn(i.subject)}* ${what}`;
+      });
+      const head = `Last ${a.incidents.length} incident${a.incidents.length === 1 ? '' : 's'}${a.host ? ` on ${mrkdwn(a.host)}` : ''}`;
+      return { text: head, blocks: [section(`*${head}*`), ...(lines.length ? chunkLines(lines) : ['none recorded']).map((t) => section(t))], keep: 0 };
     }
     case 'log-lines': {
-      const problem = a.problem ? `:warning: ${l.clip(a.problem, 1000)}\n` : '';
-      const body = a.lines.length ? `${problem}\`\`\`${l.clip(a.lines.join('\n'), SECTION_CHARS - 6 - problem.length)}\`\`\`` : a.problem ? problem : `no error lines in the window — ${a.report.checks[0]?.summary ?? ''}`;
-      return { text: `last ${a.lines.length} error lines on ${a.host}`, blocks: [l.section(`*${a.host}* — last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'}`), l.section(body)] };
+      const problem = a.problem ? `:warning: ${c.host(a.problem, 1000)}\n` : '';
+      const body = a.lines.length ? `${problem}${c.code(a.lines.join('\n'), LIMITS.sectionText - problem.length)}` : problem || `no error lines in the window — ${c.host(a.report.checks[0]?.summary ?? '', 1000)}`;
+      const title = `*${mrkdwn(a.host)}* — last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'}`;
+      return { text: `last ${a.lines.length} error lines on ${mrkdwn(a.host)}`, blocks: [section(title), section(body)], keep: 0 };
     }
     case 'file':
-      return { text: `📎 ${a.summary}`, blocks: [l.section(`📎 ${a.summary}`)] };
+      return { text: `📎 ${mrkdwn(a.summary)}`, blocks: [section(c.host(`📎 ${a.summary}`, LIMITS.sectionText))], keep: 0 };
     case 'hosts': {
-      const lines = a.hosts.map((h) => `${h.last ? EMOJI[h.last.status] : '⚪'} *${h.name}* — ${h.address}, ${h.service}${h.last?.cause ? ` — ${h.last.cause}` : ''}${h.silence ? ` — ${silenceText(h.name, h.silence)}` : ''}`);
-      return { text: `${a.hosts.length} hosts`, blocks: fit(chunkLines(lines).map((c) => l.section(c)), l, 0) };
+      const lines = a.hosts.map((h) => {
+        const cause = h.last?.cause ? ` — ${mrkdwn(h.last.cause)}` : '';
+        const quiet = h.silence ? ` — ${silenceText(h.name, h.silence)}` : '';
+        return c.fit(`${h.last ? EMOJI[h.last.status] : '⚪'} *${mrkdwn(h.name)}* — ${mrkdwn(h.address)}, ${mrkdwn(h.service)}${cause}${quiet}`, 600);
+      });
+      return { text: `${a.hosts.length} hosts`, blocks: chunkLines(lines).map((t) => section(t)), keep: 0 };
     }
-    case 'help':
-      return {
-        text: a.intro ? `${a.intro}. Try /moneymind help` : 'moneymind commands',
-        blocks: [...(a.intro ? [l.section(`${a.intro}.`)] : []), l.section(a.commands.map((c) => `\`/moneymind ${c.usage}\` — ${c.description}`).join('\n'))],
-      };
-    case 'error':
-      return { text: `${a.message}${a.fix ? ` — ${a.fix}` : ''}`, blocks: [l.section(`:warning: ${a.message}${a.fix ? `\n${a.fix}` : ''}`)] };
+    case 'help': {
+      const intro = a.intro ? mrkdwn(a.intro) : undefined;
+      const list = a.commands.map((x) => `\`/moneymind ${mrkdwn(x.usage)}\` — ${mrkdwn(x.description)}`).join('\n');
+      return { text: intro ? `${intro}. Try /moneymind help` : 'moneymind commands', blocks: [...(intro ? [section(c.fit(`${intro}.`))] : []), section(c.fit(list))], keep: 0 };
+    }
+    case 'error': {
+      const message = c.host(a.message, 1500);
+      const fix = a.fix ? c.host(a.fix, 1400) : undefined;
+      return { text: `${message}${fix ? ` — ${fix}` : ''}`, blocks: [section(`:warning: ${message}${fix ? `\n${fix}` : ''}`)], keep: 0 };
+    }
   }
 }
 
-const when = (ms: number): string => slackDate(ms);
-const silenceText = (host: string, s: SilenceLine): string => `🔕 ${host} silenced until ${when(s.until)} by ${s.by} (${s.reason})`;
-
-function reportBlocks(reports: readonly HostReport[], l: Limits): { text: string; blocks: Record<string, unknown>[] } {
-  const worst: HostStatus = reports.some((r) => r.status === 'fail') ? 'fail' : reports.some((r) => r.status === 'warn') ? 'warn' : 'ok';
-  const bad = reports.filter((r) => r.status !== 'ok');
-  const headline = reports.length === 1 ? `${reports[0]!.name} ${worst === 'ok' ? 'healthy' : worst === 'warn' ? 'degraded' : 'unhealthy'}` : `${reports.length - bad.length}/${reports.length} hosts healthy`;
-  const blocks: Record<string, unknown>[] = [{ type: 'header', text: { type: 'plain_text', text: l.clip(`${EMOJI[worst]} ${headline}`, 150), emoji: true } }];
-  // Per host: a section with one field per check, then the likely cause. Healthy hosts collapse
-  // to one line when there are many, so 50 hosts still fit in 50 blocks.
-  const compact = reports.length > 8;
-  for (const r of reports) {
-    if (compact && r.status === 'ok') continue;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${EMOJI[r.status]} *${r.name}*` }, fields: r.checks.slice(0, 10).map((c) => ({ type: 'mrkdwn', text: l.clip(`${EMOJI[c.status]} *${LABEL[c.id]}*\n${c.summary}`, FIELD_CHARS) })) });
-    const cause = r.causes[0];
-    if (cause) blocks.push(l.section(`*Likely cause: ${cause.id}* — ${cause.title}\n${cause.evidence.slice(0, 3).map((e) => `• ${e}`).join('\n')}\n_${cause.advice}${cause.restartHelps ? '' : ' A restart will not help.'}_`));
-  }
-  if (compact) {
-    const healthy = reports.filter((r) => r.status === 'ok').map((r) => r.name);
-    if (healthy.length) blocks.push(l.section(`✅ healthy: ${healthy.join(', ')}`));
-  }
-  const slowest = Math.max(...reports.map((r) => r.durationMs));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `checked ${reports.length} host${reports.length === 1 ? '' : 's'} in ${(slowest / 1000).toFixed(1)} s` }] });
-  const refreshTarget = reports.length === 1 ? reports[0]!.name : 'all';
-  const buttons: Record<string, unknown>[] = [{ type: 'button', action_id: 'refresh', text: { type: 'plain_text', text: 'Refresh' }, value: refreshTarget }];
-  if (reports.length === 1) {
-    buttons.push({ type: 'button', action_id: 'logs', text: { type: 'plain_text', text: 'Logs' }, value: reports[0]!.name });
-    // Asks for a restart (an approver still confirms); offered only when something is wrong.
-    if (reports[0]!.status !== 'ok') buttons.push({ type: 'button', action_id: 'restart_request', text: { type: 'plain_text', text: 'Restart…' }, value: reports[0]!.name });
-  }
-  blocks.push({ type: 'actions', elements: buttons });
-  const text = `${EMOJI[worst]} ${headline}${bad[0]?.causes[0] ? ` — likely ${bad[0].causes[0].id}` : ''}`;
-  return { text, blocks };
-}
-
-/** Keeps a message within 50 blocks (the last `keep` stay: context, actions); one slot says what moved to the file. */
-function fit(blocks: Record<string, unknown>[], l: Limits, keep: number): Record<string, unknown>[] {
-  if (blocks.length <= MAX_BLOCKS) return blocks;
-  const tail = keep ? blocks.slice(-keep) : [];
-  const head = blocks.slice(0, MAX_BLOCKS - 1 - keep);
-  l.cut++;
-  return [...head, l.section(`…and ${blocks.length - head.length - tail.length} more blocks: ${ATTACHED}`), ...tail];
-}
-
+/** Lines into section texts of at most 3000 characters (each line is already shorter). */
 function chunkLines(lines: readonly string[]): string[] {
   const out: string[] = [];
   let cur = '';
   for (const line of lines) {
-    if (cur && cur.length + line.length + 1 > SECTION_CHARS) {
+    if (cur && cur.length + line.length + 1 > LIMITS.sectionText) {
       out.push(cur);
       cur = '';
     }

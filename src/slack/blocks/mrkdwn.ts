@@ -1,9 +1,9 @@
-/** Small Block Kit pieces the message builders share. */
+import { mrkdwn } from '../../boundary/slack-escape.js';
 
-/** A section within Slack's 3000-character limit. */
-export function section(text: string): Record<string, unknown> {
-  return { type: 'section', text: { type: 'mrkdwn', text: text.length > 3000 ? `${text.slice(0, 2999)}…` : text } };
-}
+/**
+ * The only Slack syntax the bot writes itself: dates and user mentions. Everything else in a
+ * message goes through src/boundary/slack-escape.ts first.
+ */
 
 /** Slack renders it in each reader's own time zone; the fallback (old clients) is UTC. */
 export function slackDate(ms: number, format: '{time}' | '{date_short_pretty} {time}' = '{date_short_pretty} {time}'): string {
@@ -11,3 +11,15 @@ export function slackDate(ms: number, format: '{time}' | '{date_short_pretty} {t
   const fallback = format === '{time}' ? `${iso.slice(11, 16)} UTC` : `${iso.slice(0, 16).replace('T', ' ')} UTC`;
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
 }
+
+/** `<@U…>` for a Slack user id the bot recorded (requester, approver); anything else is shown as text. */
+export const mention = (userId: string): string => (SLACK_USER.test(userId) ? `<@${userId}>` : mrkdwn(userId));
+
+/**
+ * A command's own sentence (a note) for mrkdwn: escaped like host text, except the one piece of
+ * Slack syntax commands write on purpose, who did it (`<@U…>`, silence-command). A `<!channel>`
+ * typed into a silence reason stays text.
+ */
+export const ownSentence = (text: string): string => mrkdwn(text).replace(/&lt;@([UW][A-Z0-9]{2,20})&gt;/g, '<@$1>');
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;

@@ -1,46 +1,53 @@
-import type { RestartRequest } from '../../restart/restart-service.js';
+import { clipMrkdwn, mrkdwn } from '../../boundary/slack-escape.js';
+import type { Outcome, RestartRequest } from '../../restart/restart-service.js';
 import type { RestartRow } from '../../store/restart-types.js';
-import { section, slackDate } from './mrkdwn.js';
+import { actions, button, confirmDialog, context, fallback, section, type KnownBlock, type SlackMessageBody } from './block-kit.js';
+import { mention, slackDate } from './mrkdwn.js';
 
-type Msg = { text: string; blocks: Record<string, unknown>[] };
 const when = (ms: number): string => slackDate(ms, '{time}');
+// The command comes from config (a supervisorConfig path may be 1024 characters); still escaped.
+const commandText = (text: string): string => clipMrkdwn(mrkdwn(text), 1500);
+const command = (text: string): string => `\`${commandText(text)}\``;
+const host = (text: string, max: number): string => clipMrkdwn(mrkdwn(text), max);
 
 /** Pure: the confirmation message — exactly what will run where, the state now, and loud warnings. */
-export function restartConfirmation(req: RestartRequest): Msg {
-  const { row, host } = req;
-  const state = req.report ? `${req.report.status === 'ok' ? '✅' : req.report.status === 'warn' ? '⚠️' : '🔴'} ${req.report.checks.map((c) => `${c.id} ${c.status}`).join(' · ')}` : 'state unknown';
-  const cause = req.report?.causes[0];
-  const blocks: Record<string, unknown>[] = [
-    section(`🔄 *Restart ${host.name}?* asked by <@${row.requested_by}>${req.dryRun ? ' — *dry run*: the command will not be run' : ''}\nWill run \`${req.commandText}\` on ${host.name} (${req.address}).`),
-    section(`*Now:* ${state}${cause ? `\n*Likely cause:* ${cause.id} — ${cause.title}` : ''}`),
+export function restartConfirmation(req: RestartRequest): SlackMessageBody {
+  const { row } = req;
+  const name = mrkdwn(req.host.name);
+  const report = req.report;
+  const state = report ? `${report.status === 'ok' ? '✅' : report.status === 'warn' ? '⚠️' : '🔴'} ${report.checks.map((c) => `${c.id} ${c.status}`).join(' · ')}` : 'state unknown';
+  const cause = report?.causes[0];
+  const blocks: KnownBlock[] = [
+    section(`🔄 *Restart ${name}?* asked by ${mention(row.requested_by)}${req.dryRun ? ' — *dry run*: the command will not be run' : ''}\nWill run ${command(req.commandText)} on ${name} (${host(req.address, 300)}).`),
+    section(`*Now:* ${state}${cause ? `\n*Likely cause:* ${cause.id} — ${host(cause.title, 500)}` : ''}`),
   ];
-  if (req.warnings.length) blocks.push(section(`:rotating_light: *A restart is unlikely to help:*\n${req.warnings.map((w) => `• ${w}`).join('\n')}`));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Only approvers may confirm. Expires at ${when(row.expires_at)}.` }] });
-  blocks.push({
-    type: 'actions',
-    elements: [
-      {
-        type: 'button',
-        action_id: 'restart_confirm',
-        style: 'danger',
-        text: { type: 'plain_text', text: 'Confirm restart' },
-        // The request id is all a button carries; the command comes from config.
-        value: row.id,
-        confirm: { title: { type: 'plain_text', text: `Restart ${host.name}?` }, text: { type: 'mrkdwn', text: `This runs \`${req.commandText}\` on ${host.name}.` }, confirm: { type: 'plain_text', text: 'Restart' }, deny: { type: 'plain_text', text: 'Back' } },
-      },
-      { type: 'button', action_id: 'restart_cancel', text: { type: 'plain_text', text: 'Cancel' }, value: row.id },
-    ],
-  });
-  return { text: `Restart ${host.name}? asked by <@${row.requested_by}>: ${req.commandText}`, blocks };
+  if (req.warnings.length) blocks.push(section(`:rotating_light: *A restart is unlikely to help:*\n${req.warnings.slice(0, 5).map((w) => `• ${host(w, 500)}`).join('\n')}`));
+  blocks.push(context(`Only approvers may confirm. Expires at ${when(row.expires_at)}.`));
+  // The dialog is plain_text and short (Slack allows 300 characters); the command is in the message above.
+  const dialog = confirmDialog(`Restart ${req.host.name}?`, `This runs the restart command shown in the message on ${req.host.name} (${req.address}).`, 'Restart', 'Back');
+  // The request id is all a button carries; the command comes from config.
+  blocks.push(actions([button('restart_confirm', 'Confirm restart', row.id, { style: 'danger', confirm: dialog }), button('restart_cancel', 'Cancel', row.id)]));
+  return { text: fallback(`Restart ${name}? asked by ${mention(row.requested_by)}: ${commandText(req.commandText)}`), blocks };
 }
 
-/** Pure: the same message once decided; never with buttons. */
-export function restartState(row: RestartRow, state: 'restarting' | 'expired' | 'cancelled' | 'finished' | 'abandoned', summary?: string): Msg {
+export type RestartState = 'restarting' | 'expired' | 'cancelled' | 'finished' | 'abandoned';
+
+/** Pure: the same message once decided; never with buttons. `summary` (finished) quotes the host. */
+export function restartState(row: RestartRow, state: RestartState, summary?: string): SlackMessageBody {
+  const h = mrkdwn(row.host);
   const line =
-    state === 'restarting' ? `⏳ Restarting ${row.host}… approved by <@${row.decided_by}>`
-    : state === 'expired' ? `⌛ Restart request for ${row.host} expired unconfirmed`
-    : state === 'cancelled' ? `✖️ Restart of ${row.host} cancelled by <@${row.decided_by}>`
-    : state === 'abandoned' ? `⚠️ Restart of ${row.host}: the bot restarted before the outcome was recorded; it was not run again. Check \`/moneymind status ${row.host}\`.`
-    : `${summary ?? 'done'} — ${row.host}, approved by <@${row.decided_by}>`;
-  return { text: line, blocks: [section(`${line}\n\`${row.command}\``)] };
+    state === 'restarting' ? `⏳ Restarting ${h}… approved by ${mention(row.decided_by ?? '')}`
+    : state === 'expired' ? `⌛ Restart request for ${h} expired unconfirmed`
+    : state === 'cancelled' ? `✖️ Restart of ${h} cancelled by ${mention(row.decided_by ?? '')}`
+    : state === 'abandoned' ? `⚠️ Restart of ${h}: the bot restarted before the outcome was recorded; it was not run again. Check \`/moneymind status ${h}\`.`
+    : `${summary === undefined ? 'done' : host(summary, 1200)} — ${h}, approved by ${mention(row.decided_by ?? '')}`;
+  return { text: fallback(line), blocks: [section(`${line}\n${command(row.command)}`)] };
+}
+
+/** Pure: the outcome in the thread — the summary (it may quote the command's output) and the new diagnosis. */
+export function restartOutcome(outcome: Pick<Outcome, 'summary' | 'report'>): SlackMessageBody {
+  const summary = host(outcome.summary, 1000);
+  const cause = outcome.report?.causes[0];
+  const detail = cause ? `\n*${cause.id}* — ${host(cause.title, 300)}\n${cause.evidence.slice(0, 3).map((e) => `• ${host(e, 300)}`).join('\n')}\n_${host(cause.advice, 500)}_` : '';
+  return { text: fallback(summary), blocks: [section(`${summary}${detail}`)] };
 }

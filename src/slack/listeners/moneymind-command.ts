@@ -23,8 +23,8 @@ export function moneymindCommand(services: CommandServices, log: Logger, restart
     const caller = { userId: command.user_id, source: 'slack' } as const;
     const plan = planCommand(command.text ?? '', caller, services.config);
     if (isAnswer(plan) || plan.immediate) {
-      const { overflow: _overflow, ...msg } = answerBlocks(isAnswer(plan) ? plan : await plan.run(services, caller));
-      await ack(msg as never);
+      const msg = answerBlocks(isAnswer(plan) ? plan : await plan.run(services, caller));
+      await ack({ response_type: msg.response_type, text: msg.text, blocks: msg.blocks });
       return;
     }
     await ack({ response_type: 'in_channel', text: `:hourglass_flowing_sand: ${plan.progress}` });

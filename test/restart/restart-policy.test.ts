@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mayCancel, mayConfirm } from '../../src/restart/restart-policy.js';
+import type { RestartRow } from '../../src/store/restart-types.js';
+
+/* Who may confirm and who may cancel a restart request: pure, over every kind of person. */
+const row = { id: 'r1', host: 'prod-1', requested_by: 'U0ASKER001' } as RestartRow;
+const config = (requireSecondPerson: boolean) => ({ slack: { alertChannel: undefined, commandChannels: [], approvers: ['U0APPROVE1'], approverGroups: ['S0OPSTEAM1'], rateLimit: { max: 4, windowMs: 60_000 } }, restart: { requireSecondPerson, confirmTimeout: 1, verifyTimeout: 1, commandTimeout: 1, maxPerHour: 3, dryRun: false } });
+
+describe('restart policy', () => {
+  // [who, in an approver group, two-person rule, may confirm, may cancel]
+  const table: [string, boolean, boolean, boolean, boolean][] = [
+    ['U0APPROVE1', false, false, true, true], // a listed approver
+    ['U0GROUP001', true, false, true, true], // a member of slack.approverGroups: may cancel too
+    ['U0ASKER001', false, false, false, true], // the requester, not an approver: cancels own request only
+    ['U0STRANGE1', false, false, false, false],
+    ['U0APPROVE1', false, true, true, true],
+    ['U0GROUP001', true, true, true, true],
+  ];
+  for (const [who, inGroup, twoPerson, confirm, cancel] of table) {
+    it(`${who}${inGroup ? ' (in a group)' : ''}${twoPerson ? ', two-person rule' : ''}: confirm ${confirm ? 'yes' : 'no'}, cancel ${cancel ? 'yes' : 'no'}`, () => {
+      assert.equal(mayConfirm(row, who, config(twoPerson), inGroup).ok, confirm);
+      assert.equal(mayCancel(row, who, config(twoPerson), inGroup).ok, cancel);
+    });
+  }
+  it('the requester in an approver group: may cancel, and confirm only without the two-person rule', () => {
+    const asker = { ...row, requested_by: 'U0GROUP001' };
+    assert.equal(mayCancel(asker, 'U0GROUP001', config(true), true).ok, true);
+    assert.deepEqual(mayConfirm(asker, 'U0GROUP001', config(true), true), { ok: false, why: 'two-person rule: someone other than the requester must confirm' });
+    assert.equal(mayConfirm(asker, 'U0GROUP001', config(false), true).ok, true);
+  });
+  it('a refusal names both lists', () => {
+    assert.deepEqual(mayCancel(row, 'U0STRANGE1', config(false)), { ok: false, why: 'only the requester or an approver (slack.approvers or slack.approverGroups) may cancel' });
+  });
+});
