@@ -1,6 +1,6 @@
 import { Secret } from '../src/config/secret.js';
 import type { Config } from '../src/config/types.js';
-import { engineServices } from '../src/engine/engine-services.js';
+import { botServices } from '../src/app/bot-services.js';
 import type { Logger } from 'pino';
 import { TransportPool } from '../src/remote/transport-pool.js';
 import { createSlackApp } from '../src/slack/create-slack-app.js';
@@ -17,7 +17,7 @@ import { slackSender } from '../test/support/slack-requests.js';
 export async function ackLatency(config: Config, log: Logger, beforeLoad: () => void = () => {}): Promise<{ acks: number[]; statusMs: number[] }> {
   const slack = await startSlackDouble();
   const pool = new TransportPool(log);
-  const services = engineServices(config, (h) => pool.get(h), Date.now, log);
+  const services = botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log });
   const port = await freePort();
   const app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-bench'), signingSecret: new Secret('bench'), port, apiUrl: slack.apiUrl }, services, log);
   await app.start();

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { CHECK_IDS } from '../src/checks/check-types.js';
 import type { Config } from '../src/config/types.js';
-import { engineServices } from '../src/engine/engine-services.js';
+import { botServices } from '../src/app/bot-services.js';
 import { TransportPool } from '../src/remote/transport-pool.js';
 import { withCpu, type CpuSpent } from './cpu.js';
 import { median } from './stats.js';
@@ -18,7 +18,7 @@ export interface FleetSample {
  */
 export async function fleetStatus(config: Config, log: Logger, samples = 3): Promise<FleetSample> {
   const pool = new TransportPool(log);
-  const services = engineServices(config, (h) => pool.get(h), Date.now, log);
+  const services = botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log });
   try {
     await services.checkHosts(config.hosts, CHECK_IDS); // connects
     const runs: { ms: number; cpu: CpuSpent }[] = [];

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { CHECK_IDS } from '../src/checks/check-types.js';
 import { loadConfig } from '../src/config/load-config.js';
 import type { Config } from '../src/config/types.js';
-import { engineServices } from '../src/engine/engine-services.js';
+import { botServices } from '../src/app/bot-services.js';
 import { TransportPool } from '../src/remote/transport-pool.js';
 import { run } from '../test/support/proc.js';
 import { fleetStatus, type FleetSample } from './fleet.js';
@@ -65,7 +65,7 @@ export async function benchHostKind(kind: HostKind, dir: string, cliMain: string
   say(`[${kind.label}] warm: status inside the running bot (connection reused)…`);
   const config1 = loadConfig(kind.env, one);
   const pool = new TransportPool(log);
-  const services = engineServices(config1, (h) => pool.get(h), Date.now, log);
+  const services = botServices({ config: config1, transportFor: (h) => pool.get(h), clock: Date.now, log });
   const warm: number[] = [];
   const perCheck: Record<string, number[]> = {};
   try {

@@ -35,8 +35,13 @@ export class OpsError extends Error {
 
   /** One line for a person: the message, then the fix when there is one. */
   toUserText(): string {
-    return this.fix ? `${this.message} — ${this.fix}` : this.message;
+    return withFix(this.message, this.fix);
   }
+}
+
+/** "what went wrong — what to do about it": how every error the bot explains reads, in any adapter. */
+export function withFix(message: string, fix: string | undefined): string {
+  return fix ? `${message} — ${fix}` : message;
 }
 
 /** Turns anything thrown into an OpsError, keeping the original as `cause` for the logs. */

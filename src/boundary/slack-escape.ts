@@ -1,10 +1,12 @@
+import { clip } from './clip.js';
+
 /**
  * Text from outside (log lines, check summaries, /health bodies, command output — already
  * redacted) on its way into Slack mrkdwn. Slack reads `&`, `<` and `>` as control characters in
  * every mrkdwn text, code blocks included: `<!channel>` pings a channel, `<https://x|label>` shows
  * a disguised link. "There are three characters you must convert to HTML entities and only three"
  * (https://api.slack.com/reference/surfaces/formatting#escaping). And ``` opens or closes a code
- * block, so a log line must never contain one. plain_text objects need none of this: only `clip`.
+ * block, so a log line must never contain one. plain_text objects need none of this: only `clip` (./clip.ts).
  */
 
 const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
@@ -14,7 +16,6 @@ const ZWSP = '\u200B';
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
 // Half of a surrogate pair is not a character: Slack refuses or mangles it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** Text without half a surrogate pair (Slack refuses or mangles one): for any string sent, as a last guard. */
 export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
@@ -29,24 +30,12 @@ export function mrkdwn(text: string): string {
   return out;
 }
 
+/** Host text for a mrkdwn object in at most `max` characters: `mrkdwn`, then `clipMrkdwn`. */
+export const quote = (text: string, max: number): string => clipMrkdwn(mrkdwn(text), max);
+
 /** Host text as a code block of at most `max` characters, fences included; it cannot close early. */
 export function codeBlock(text: string, max: number): string {
   return `\`\`\`${clipMrkdwn(mrkdwn(text) || ' ', max - 6)}\`\`\``;
-}
-
-/**
- * At most `max` UTF-16 units (never fewer than Slack's characters), cut between graphemes, so an
- * emoji, a flag or a CJK character is never split; '…' says it was cut. For plain_text too.
- */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let out = '';
-  // Boundaries before `max` depend only on the characters up to it; ICU walks the whole string given.
-  for (const { segment } of graphemes.segment(text.slice(0, max))) {
-    if (out.length + segment.length > max - 1) break;
-    out += segment;
-  }
-  return `${out}…`;
 }
 
 /**

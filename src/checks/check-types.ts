@@ -1,6 +1,6 @@
-import type { HostConfig, Thresholds } from '../config/types.js';
+import type { CheckId } from '../domain/ids.js';
 import type { ErrorCode } from '../errors.js';
-import type { HostTransport } from '../remote/host-transport.js';
+import type { Check, CheckStatus } from './check.js';
 import type { DbDetails } from './db-check.js';
 import type { HealthDetails } from './health-check.js';
 import type { LogsDetails } from './logs-check.js';
@@ -8,14 +8,9 @@ import type { PortDetails } from './port-check.js';
 import type { ResourcesDetails } from './resources-check.js';
 import type { ServiceDetails } from './service-check.js';
 
-export const CHECK_IDS = ['health', 'service', 'port', 'resources', 'db', 'logs'] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
-/**
- * `unknown`: the check could not run or could not read an answer (command missing, permission,
- * no systemd, a probe that timed out). It is not "down": the health check says whether the app
- * answers. A host's own status never shows it (see HostStatus).
- */
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'unknown';
+// The check layer's names, for its users: the ids live in domain/ (config needs them too).
+export { CHECK_IDS, type CheckId } from '../domain/ids.js';
+export type { CheckContext, CheckOutcome, CheckStatus, Signal, Signals } from './check.js';
 
 export interface DetailsById {
   health: HealthDetails;
@@ -26,13 +21,8 @@ export interface DetailsById {
   logs: LogsDetails;
 }
 
-/** What a check's evaluation produces from parsed output: pure data, no timing. */
-export interface CheckOutcome<D> {
-  readonly status: CheckStatus;
-  readonly summary: string;
-  readonly details: D;
-  readonly evidence: readonly string[];
-}
+/** Any one check, its details typed by its id. */
+export type AnyCheck = { [K in CheckId]: Check<K, DetailsById[K]> }[CheckId];
 
 /**
  * One check's result as reported (and as `--json` prints it). `details` is null when the check
@@ -49,19 +39,6 @@ export interface CheckResult<Id extends CheckId = CheckId> {
 }
 
 export type AnyCheckResult = { [K in CheckId]: CheckResult<K> }[CheckId];
-
-export interface CheckContext {
-  readonly host: HostConfig;
-  readonly thresholds: Thresholds;
-  readonly transport: HostTransport;
-}
-
-export interface Check<Id extends CheckId> {
-  readonly id: Id;
-  /** False when the host has nothing to check (e.g. no mysql section): the check is left out. */
-  applies(host: HostConfig): boolean;
-  run(ctx: CheckContext): Promise<CheckOutcome<DetailsById[Id]>>;
-}
 
 /** Finds a check's result with its details typed. */
 export function findCheck<Id extends CheckId>(results: readonly AnyCheckResult[], id: Id): CheckResult<Id> | undefined {

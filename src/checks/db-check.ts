@@ -1,8 +1,11 @@
 import { OpsError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
 import type { Thresholds } from '../config/types.js';
-import type { Check, CheckOutcome, CheckStatus } from './check-types.js';
+import type { Check, CheckOutcome, CheckStatus, Signal, Signals } from './check.js';
 import { DB_PROCESSLIST_SQL, DB_STATUS_SQL, DB_VARIABLES_SQL, parseDbServerState, summarizeProcesslist, type DbServerState, type ProcesslistSummary } from './parse-db.js';
+
+/** wait_timeout shorter than 2 × pool_recycle (runbook cause 1); connection slots running out. */
+export type DbSignalId = 'recycle-too-long' | 'connections-high' | 'connections-full';
 
 export interface DbDetails extends DbServerState {
   readonly latencyMs: number;
@@ -10,10 +13,12 @@ export interface DbDetails extends DbServerState {
   /** The runbook: pool_recycle should be at most half of wait_timeout. null when unknown. */
   readonly recycleOk: boolean | null;
   readonly processlist: ProcesslistSummary;
+  /** Each finding with the evidence line that reports it. */
+  readonly signals: Signals<DbSignalId>;
 }
 
 /** Probe: one session through the SSH connection; SELECT 1 for latency, then the runbook's queries. */
-export const dbCheck: Check<'db'> = {
+export const dbCheck: Check<'db', DbDetails> = {
   id: 'db',
   applies: (host) => host.mysql !== undefined,
   async run({ host, thresholds, transport }) {
@@ -35,8 +40,7 @@ export function evaluateDb(
 ): CheckOutcome<DbDetails> {
   const { state, poolRecycle } = input;
   const recycleOk = state.waitTimeout === null ? null : poolRecycle * 2 <= state.waitTimeout;
-  const details: DbDetails = { ...state, latencyMs: Math.round(input.latencyMs), poolRecycle, recycleOk, processlist: input.processlist };
-  const evidence: string[] = [];
+  const found: [DbSignalId, Signal][] = [];
   let status: CheckStatus = 'ok';
   const parts = [`reachable in ${formatDuration(input.latencyMs)}`];
 
@@ -45,19 +49,21 @@ export function evaluateDb(
     parts.push(`wait_timeout ${state.waitTimeout} s ${relation} 2 × pool_recycle ${poolRecycle} s`);
     if (!recycleOk) {
       status = 'warn';
-      evidence.push(`wait_timeout is ${state.waitTimeout} s but pool_recycle is ${poolRecycle} s: idle pooled connections are dropped by MySQL before the app recycles them`);
+      found.push(['recycle-too-long', { count: 1, evidence: `wait_timeout is ${state.waitTimeout} s but pool_recycle is ${poolRecycle} s: idle pooled connections are dropped by MySQL before the app recycles them` }]);
     }
   }
   if (state.threadsConnected !== null && state.maxConnections) {
     parts.push(`${state.threadsConnected}/${state.maxConnections} connections`);
     const pct = (state.threadsConnected / state.maxConnections) * 100;
+    const count = state.threadsConnected;
     if (state.threadsConnected >= state.maxConnections - 1) {
       status = 'fail';
-      evidence.push(`${state.threadsConnected} of max_connections ${state.maxConnections} in use: new connections are refused ("Too many connections")`);
+      found.push(['connections-full', { count, evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use: new connections are refused ("Too many connections")` }]);
     } else if (pct >= t.dbConnectionsPercent) {
       status = 'warn';
-      evidence.push(`${state.threadsConnected} of max_connections ${state.maxConnections} in use (${Math.round(pct)} %), ${input.processlist.sleeping} sleeping`);
+      found.push(['connections-high', { count, evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use (${Math.round(pct)} %), ${input.processlist.sleeping} sleeping` }]);
     }
   }
-  return { status, summary: parts.join(' · '), details, evidence };
+  const details: DbDetails = { ...state, latencyMs: Math.round(input.latencyMs), poolRecycle, recycleOk, processlist: input.processlist, signals: Object.fromEntries(found) };
+  return { status, summary: parts.join(' · '), details, evidence: found.map(([, x]) => x.evidence) };
 }

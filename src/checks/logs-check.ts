@@ -1,11 +1,14 @@
 import { formatDuration } from '../config/duration.js';
 import type { AppTarget, Thresholds } from '../config/types.js';
 import { shq } from '../remote/shell-quote.js';
-import type { Check, CheckOutcome, CheckStatus } from './check-types.js';
-import { countOomKills, logSignals, parseAppLog, parseJournal, type LogSignals } from './parse-app-log.js';
+import type { Check, CheckOutcome, CheckStatus, Signal, Signals } from './check.js';
+import { countOomKills, logCounts, parseAppLog, parseJournal, type LogCounts } from './parse-app-log.js';
 import { splitSections } from './sections.js';
 
-export interface LogsDetails extends LogSignals {
+/** What the logs say, by signal: the runbook's MySQL errors, Waitress queueing, the OOM killer. */
+export type LogSignalId = 'gone-away' | 'lost-connection' | 'cant-connect' | 'too-many-connections' | 'queue-depth' | 'oom-kill';
+
+export interface LogsDetails extends LogCounts {
   readonly windowMs: number;
   readonly since: string;
   readonly file: string;
@@ -13,13 +16,15 @@ export interface LogsDetails extends LogSignals {
   readonly fileError: string | null;
   readonly journalEntries: number | null;
   readonly oomKills: number | null;
+  /** Each signal found in the window, with the evidence line that reports it. */
+  readonly signals: Signals<LogSignalId>;
 }
 
 /**
  * The app log's tail (bounded by lines), the host's own clock (log times are host-local), and with
  * systemd the unit's journal and the kernel's OOM lines, where the bot's user may read them.
  */
-export function logsCommand(app: AppTarget, t: Pick<Thresholds, 'logTailLines' | 'logWindow'>): string {
+export function logsProbeCommand(app: AppTarget, t: Pick<Thresholds, 'logTailLines' | 'logWindow'>): string {
   const mins = Math.max(1, Math.ceil(t.logWindow / 60_000));
   const parts = [
     "echo @@now; date '+%Y-%m-%d %H:%M:%S'",
@@ -34,11 +39,11 @@ export function logsCommand(app: AppTarget, t: Pick<Thresholds, 'logTailLines' |
   return parts.join('; ');
 }
 
-export const logsCheck: Check<'logs'> = {
+export const logsCheck: Check<'logs', LogsDetails> = {
   id: 'logs',
   applies: () => true,
   async run({ host, thresholds, transport }) {
-    const res = await transport.exec(logsCommand(host.app, thresholds), { timeoutMs: thresholds.commandTimeout, maxBytes: thresholds.maxOutputBytes });
+    const res = await transport.exec(logsProbeCommand(host.app, thresholds), { timeoutMs: thresholds.commandTimeout, maxBytes: thresholds.maxOutputBytes });
     return evaluateLogs(res.stdout, host.app, thresholds);
   },
 };
@@ -55,20 +60,16 @@ export function evaluateLogs(output: string, app: Pick<AppTarget, 'logFile'>, t:
   const journal = s.has('journal') ? parseJournal(s.get('journal') ?? '') : null;
   // The app often logs each line to both the file and the journal: take the richer source, don't add.
   const entries = journal && journal.length > fileEntries.length ? journal : fileEntries;
-  const sig = logSignals(entries);
+  const sig = logCounts(entries);
   const oomKills = s.has('kernel') ? countOomKills(s.get('kernel') ?? '') : null;
-  const details: LogsDetails = { ...sig, windowMs: t.logWindow, since, file: app.logFile, fileError, journalEntries: journal ? journal.length : null, oomKills };
-
   const win = formatDuration(t.logWindow);
-  const evidence: string[] = [];
+  const signals = logSignalsIn(sig, oomKills, win);
+  const details: LogsDetails = { ...sig, windowMs: t.logWindow, since, file: app.logFile, fileError, journalEntries: journal ? journal.length : null, oomKills, signals };
+
+  // The evidence lines are the signals' own: a rule quoting a signal quotes this check.
+  const evidence = Object.values(signals).flatMap((x) => (x ? [x.evidence] : []));
   const dbErrors = sig.goneAway + sig.lostConnection + sig.cantConnect + sig.tooManyConnections;
   const top = topSignature(sig);
-  if (sig.goneAway) evidence.push(`${sig.goneAway}× "MySQL server has gone away" (2006) in ${win}`);
-  if (sig.lostConnection) evidence.push(`${sig.lostConnection}× "Lost connection to MySQL server" (2013) in ${win}`);
-  if (sig.cantConnect) evidence.push(`${sig.cantConnect}× "Can't connect to MySQL server" (2003) in ${win}`);
-  if (sig.tooManyConnections) evidence.push(`${sig.tooManyConnections}× "Too many connections" (1040) in ${win}`);
-  if (sig.queueDepthWarnings) evidence.push(`${sig.queueDepthWarnings}× Waitress "Task queue depth is N" in ${win}, up to ${sig.maxQueueDepth}`);
-  if (oomKills) evidence.push(`${oomKills} OOM kill${oomKills === 1 ? '' : 's'} in the kernel log in ${win}`);
 
   let status: CheckStatus = 'ok';
   if (sig.errors > 0 || sig.queueDepthWarnings > 0 || fileError) status = 'warn';
@@ -85,12 +86,27 @@ export function evaluateLogs(output: string, app: Pick<AppTarget, 'logFile'>, t:
   return { status, summary, details, evidence };
 }
 
+/** The signals found, in the order their evidence lines are reported. */
+function logSignalsIn(sig: LogCounts, oomKills: number | null, win: string): Signals<LogSignalId> {
+  const found: [LogSignalId, Signal][] = [];
+  const add = (id: LogSignalId, count: number, evidence: string): void => {
+    if (count) found.push([id, { count, evidence }]);
+  };
+  add('gone-away', sig.goneAway, `${sig.goneAway}× "MySQL server has gone away" (2006) in ${win}`);
+  add('lost-connection', sig.lostConnection, `${sig.lostConnection}× "Lost connection to MySQL server" (2013) in ${win}`);
+  add('cant-connect', sig.cantConnect, `${sig.cantConnect}× "Can't connect to MySQL server" (2003) in ${win}`);
+  add('too-many-connections', sig.tooManyConnections, `${sig.tooManyConnections}× "Too many connections" (1040) in ${win}`);
+  add('queue-depth', sig.queueDepthWarnings, `${sig.queueDepthWarnings}× Waitress "Task queue depth is N" in ${win}, up to ${sig.maxQueueDepth}`);
+  add('oom-kill', oomKills ?? 0, `${oomKills} OOM kill${oomKills === 1 ? '' : 's'} in the kernel log in ${win}`);
+  return Object.fromEntries(found);
+}
+
 function unreadableFix(error: string, file: string): string {
   if (/no such file/i.test(error)) return `check app.logFile in the config (the app may log elsewhere, or not have started yet)`;
   return `make it readable by the bot's user (e.g. chgrp adm ${file}; chmod 0640 ${file}; usermod -aG adm USER)`;
 }
 
-function topSignature(sig: LogSignals): string | undefined {
+function topSignature(sig: LogCounts): string | undefined {
   const ranked: [number, string][] = [
     [sig.goneAway, '"MySQL server has gone away"'],
     [sig.lostConnection, '"Lost connection to MySQL server"'],

@@ -14,7 +14,8 @@ export interface LogEntry {
   readonly exception: string | null;
 }
 
-export interface LogSignals {
+/** How many of each runbook signature the log's entries show (logs-check.ts makes signals of them). */
+export interface LogCounts {
   readonly entries: number;
   readonly errors: number;
   readonly warnings: number;
@@ -78,7 +79,7 @@ export function parseJournal(text: string): LogEntry[] {
 }
 
 /** Counts the runbook's signatures in entries (causes 1 and 3). */
-export function logSignals(entries: readonly LogEntry[]): LogSignals {
+export function logCounts(entries: readonly LogEntry[]): LogCounts {
   let errors = 0;
   let warnings = 0;
   let goneAway = 0;

@@ -1,4 +1,4 @@
-import type { Check, CheckOutcome } from './check-types.js';
+import type { Check, CheckOutcome } from './check.js';
 import { parseProcNetTcp, parseSsListen, type Listener } from './parse-listeners.js';
 import { splitSections } from './sections.js';
 
@@ -12,7 +12,7 @@ export interface PortDetails {
 // ss is in iproute2 on every current distribution; /proc/net/tcp covers minimal images without it.
 export const PORT_COMMAND = 'if command -v ss >/dev/null 2>&1; then echo @@ss; ss -tlnp 2>/dev/null; else echo @@proc; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; fi';
 
-export const portCheck: Check<'port'> = {
+export const portCheck: Check<'port', PortDetails> = {
   id: 'port',
   applies: () => true,
   async run({ host, thresholds, transport }) {

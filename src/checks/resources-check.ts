@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { Thresholds } from '../config/types.js';
 import { PROBE_MARK, shq } from '../remote/shell-quote.js';
-import type { Check, CheckOutcome, CheckStatus } from './check-types.js';
+import type { Check, CheckOutcome, CheckStatus } from './check.js';
 import { parseDf, type DiskUsage } from './parse-df.js';
 import { parseLoadavg, parseMeminfo } from './parse-meminfo.js';
 import { appProcesses, parsePs, PS_COMMAND, type ProcessInfo } from './parse-ps.js';
@@ -26,7 +26,7 @@ export interface ResourcesDetails {
  * One exec for the runbook's top / free -h / df -h / ps aux: fewer round trips, one channel.
  * Paths come from config and are quoted.
  */
-export function resourcesCommand(logFile: string): string {
+export function resourcesProbeCommand(logFile: string): string {
   const logDir = logFile.slice(0, Math.max(1, logFile.lastIndexOf('/')));
   return [
     'echo @@loadavg; cat /proc/loadavg',
@@ -37,11 +37,11 @@ export function resourcesCommand(logFile: string): string {
   ].join('; ');
 }
 
-export const resourcesCheck: Check<'resources'> = {
+export const resourcesCheck: Check<'resources', ResourcesDetails> = {
   id: 'resources',
   applies: () => true,
   async run({ host, thresholds, transport }) {
-    const res = await transport.exec(resourcesCommand(host.app.logFile), { timeoutMs: thresholds.commandTimeout, maxBytes: thresholds.maxOutputBytes });
+    const res = await transport.exec(resourcesProbeCommand(host.app.logFile), { timeoutMs: thresholds.commandTimeout, maxBytes: thresholds.maxOutputBytes });
     return evaluateResources(res.stdout, host.app.processMatch, host.app.logFile, thresholds, transport.selfPid);
   },
 };

@@ -2,7 +2,9 @@ import { redactDeep } from '../boundary/redact-deep.js';
 import { redact } from '../boundary/redact.js';
 import { asOpsError, type ErrorCode } from '../errors.js';
 import { silentLog, type RunLog } from '../log/run-log.js';
-import type { AnyCheckResult, Check, CheckContext, CheckId } from './check-types.js';
+import type { CheckId } from '../domain/ids.js';
+import type { CheckContext } from './check.js';
+import type { AnyCheck, AnyCheckResult } from './check-types.js';
 import { dbCheck } from './db-check.js';
 import { healthCheck } from './health-check.js';
 import { logsCheck } from './logs-check.js';
@@ -11,7 +13,7 @@ import { resourcesCheck } from './resources-check.js';
 import { serviceCheck } from './service-check.js';
 
 /** In report order: the runbook's triage order, app first. */
-export const ALL_CHECKS: readonly Check<CheckId>[] = [healthCheck, serviceCheck, portCheck, resourcesCheck, dbCheck, logsCheck] as Check<CheckId>[];
+export const ALL_CHECKS: readonly AnyCheck[] = [healthCheck, serviceCheck, portCheck, resourcesCheck, dbCheck, logsCheck];
 
 /**
  * Runs the chosen checks of one host concurrently (they share its one SSH connection). A check
@@ -25,7 +27,7 @@ export async function runChecks(ctx: CheckContext, ids?: readonly CheckId[], log
   return Promise.all(chosen.map((check) => runOne(check, ctx, log.child({ host: ctx.host.name, check: check.id }))));
 }
 
-async function runOne(check: Check<CheckId>, ctx: CheckContext, log: RunLog): Promise<AnyCheckResult> {
+async function runOne(check: AnyCheck, ctx: CheckContext, log: RunLog): Promise<AnyCheckResult> {
   const started = performance.now();
   try {
     const outcome = redactDeep(await check.run(ctx), redact);

@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration.js';
 import type { AppTarget } from '../config/types.js';
 import type { ExecResult } from '../remote/host-transport.js';
 import { shq } from '../remote/shell-quote.js';
-import type { Check, CheckOutcome } from './check-types.js';
+import type { Check, CheckOutcome } from './check.js';
 import { parseProcUptime, parseSystemctlShow } from './parse-systemctl-show.js';
 import { parseSupervisorctlStatus } from './parse-supervisorctl-status.js';
 import { splitSections } from './sections.js';
@@ -26,7 +26,7 @@ export interface ServiceDetails {
 const SYSTEMD_PROPS = 'LoadState,ActiveState,SubState,Result,NRestarts,MainPID,ActiveEnterTimestampMonotonic';
 
 /** The command templates, filled only from config values (quoted). */
-export function serviceCommand(app: AppTarget): string {
+export function serviceProbeCommand(app: AppTarget): string {
   if (app.manager === 'systemd') {
     // systemctl show needs no privileges. /proc/uptime turns the monotonic start time into an uptime
     // without parsing a localised timestamp.
@@ -40,11 +40,11 @@ export function supervisorArgs(app: AppTarget): string {
   return app.supervisorConfig ? `-c ${shq(app.supervisorConfig)}` : '';
 }
 
-export const serviceCheck: Check<'service'> = {
+export const serviceCheck: Check<'service', ServiceDetails> = {
   id: 'service',
   applies: () => true,
   async run({ host, thresholds, transport }) {
-    const res = await transport.exec(serviceCommand(host.app), { timeoutMs: thresholds.commandTimeout, maxBytes: 64 * 1024 });
+    const res = await transport.exec(serviceProbeCommand(host.app), { timeoutMs: thresholds.commandTimeout, maxBytes: 64 * 1024 });
     return host.app.manager === 'systemd' ? evaluateSystemd(host.app.service, res) : evaluateSupervisor(host.app, res, host.ssh?.username ?? 'the bot user');
   },
 };

@@ -1,17 +1,12 @@
 import type { Logger } from 'pino';
-import { Redactor } from '../boundary/redactor.js';
-import { secretValues } from '../boundary/secret-values.js';
+import { createCliApp } from '../app/create-cli-app.js';
 import { CHECK_IDS } from '../checks/check-types.js';
-import { configPath } from '../config/config-path.js';
-import { loadConfig, type Env } from '../config/load-config.js';
+import type { Env } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
-import { checkHosts } from '../engine/check-hosts.js';
 import { selectHosts } from '../engine/select-hosts.js';
 import { asOpsError, OpsError } from '../errors.js';
-import { createLogger } from '../log/create-logger.js';
-import { TransportPool } from '../remote/transport-pool.js';
 import { parseArgs, USAGE } from './parse-args.js';
-import { renderHosts, renderReports } from './render-text.js';
+import { renderHosts, renderReports } from '../render/render-text.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -21,18 +16,14 @@ export interface CliIo {
 
 /** The terminal CLI. Returns the exit code: 0 healthy, 1 unhealthy, 2 usage or config error. */
 export async function runCli(argv: readonly string[], env: Env, io: CliIo, logger?: Logger): Promise<number> {
-  // Host text and log lines are redacted; the config's secrets join the patterns once loaded.
-  const redactor = new Redactor();
-  const log = logger ?? createLogger({ level: env.LOG_LEVEL ?? 'warn', redact: redactor.redact });
-  let pool: TransportPool | undefined;
+  const app = createCliApp({ env, log: logger });
   try {
     const args = parseArgs(argv);
     if (args.command.kind === 'help') {
       io.stdout(USAGE);
       return 0;
     }
-    const config = loadConfig(env, configPath(args.config, env));
-    redactor.addSecrets(secretValues(config));
+    const config = app.loadConfig(args.config);
     if (args.command.kind === 'hosts') {
       io.stdout(args.json ? JSON.stringify({ hosts: config.hosts.map(hostSummary) }, null, 2) : renderHosts(config));
       return 0;
@@ -41,19 +32,17 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, logge
     if (args.command.kind === 'check' && args.command.check === 'db' && hosts.every((h) => !h.mysql)) {
       throw new OpsError('USAGE', `no mysql section for ${hosts.map((h) => h.name).join(', ')}`, { fix: 'add mysql: { user, passwordEnv } to the host in the config' });
     }
-    pool = new TransportPool(log, redactor.redact);
-    const p = pool;
     const ids = args.command.kind === 'check' ? [args.command.check] : CHECK_IDS;
-    const reports = await checkHosts(hosts, (h) => p.get(h), config.thresholds, { ids, now: Date.now, log });
+    const reports = await app.checkHosts(config, hosts, ids);
     io.stdout(args.json ? JSON.stringify({ hosts: reports }, null, 2) : renderReports(reports, { color: io.isTTY, detail: args.command.kind === 'check' }));
     return reports.every((r) => r.ok) ? 0 : 1;
   } catch (err) {
     const e = asOpsError(err);
-    if (e.code === 'INTERNAL') log.error({ err }, 'unexpected error');
+    if (e.code === 'INTERNAL') app.log.error({ err }, 'unexpected error');
     io.stderr(`moneymind: ${e.toUserText()}${e.code === 'USAGE' ? '\n\n' + USAGE : ''}`);
     return e.code === 'INTERNAL' ? 1 : 2;
   } finally {
-    await pool?.closeAll();
+    await app.close();
   }
 }
 

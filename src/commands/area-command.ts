@@ -1,6 +1,6 @@
 import type { CheckId } from '../checks/check-types.js';
 import type { Command } from './command.js';
-import { hostsOrError, isAnswer, progressFor, usageError } from './host-args.js';
+import { hostsOrError, progressFor, usageError } from './host-args.js';
 
 const DESCRIPTIONS: Record<Exclude<CheckId, 'logs'>, string> = {
   health: 'GET /health: code, latency, error',
@@ -20,13 +20,14 @@ export function areaCommand(id: Exclude<CheckId, 'logs'>): Command {
     plan(args, config) {
       if (args.length > 1) return usageError(this, `${id} takes at most one host`);
       let hosts = hostsOrError(config, args[0]);
-      if (isAnswer(hosts)) return hosts;
+      if (!Array.isArray(hosts)) return hosts;
       if (id === 'db') {
         hosts = hosts.filter((h) => h.mysql);
         if (!hosts.length) return { kind: 'error', visibility: 'ephemeral', message: 'no host has a mysql section', fix: 'add mysql: { user, passwordEnv } to the host in the config' };
       }
       const chosen = hosts;
       return {
+        kind: 'plan',
         progress: progressFor(chosen, config),
         run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(chosen, [id]), detail: true }),
       };

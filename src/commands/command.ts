@@ -39,8 +39,12 @@ export interface IncidentServices {
   openThread(host: string): { channel: string; ts: string } | undefined;
 }
 
-/** A parsed, validated request, ready to run; `progress` is what to show while it runs. */
+/**
+ * A parsed, validated request, ready to run; `progress` is what to show while it runs. `kind`
+ * tells it from an `Answer` (whose kinds are the answers'): the router returns `Plan | Answer`.
+ */
 export interface Plan {
+  readonly kind: 'plan';
   readonly progress: string;
   /** Touches no host (reads what the bot already knows): an adapter may answer in its ack. */
   readonly immediate?: boolean;

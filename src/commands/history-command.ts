@@ -1,6 +1,6 @@
 import type { HistoryLine } from './answer.js';
 import type { Command } from './command.js';
-import { hostsOrError, isAnswer, usageError } from './host-args.js';
+import { hostsOrError, usageError } from './host-args.js';
 
 const LIMIT = 20;
 
@@ -13,9 +13,10 @@ export const historyCommand: Command = {
   plan(args, config) {
     if (args.length > 1) return usageError(this, 'history takes at most one host');
     const hosts = args[0] === undefined || args[0] === 'all' ? undefined : hostsOrError(config, args[0]);
-    if (hosts && isAnswer(hosts)) return hosts;
+    if (hosts && !Array.isArray(hosts)) return hosts;
     const host = hosts?.[0]?.name;
     return {
+      kind: 'plan',
       progress: 'reading the incident history…',
       immediate: true,
       run: async (s) => {

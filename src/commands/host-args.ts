@@ -4,7 +4,7 @@ import { OpsError } from '../errors.js';
 import type { Answer } from './answer.js';
 import type { Command } from './command.js';
 
-/** A typed host name → configured hosts, or the error answer that lists the valid ones. */
+/** A typed host name → configured hosts (an array), or the error answer that lists the valid ones. */
 export function hostsOrError(config: Config, typed: string | undefined): HostConfig[] | Answer {
   try {
     return selectHosts(config, typed);
@@ -16,10 +16,6 @@ export function hostsOrError(config: Config, typed: string | undefined): HostCon
 
 export function usageError(cmd: Pick<Command, 'usage'>, why: string): Answer {
   return { kind: 'error', visibility: 'ephemeral', message: why, fix: `usage: ${cmd.usage}` };
-}
-
-export function isAnswer(x: unknown): x is Answer {
-  return typeof x === 'object' && x !== null && 'kind' in x && 'visibility' in x;
 }
 
 export function progressFor(hosts: readonly HostConfig[], config: Config): string {

@@ -9,6 +9,7 @@ export const hostsCommand: Command = {
   plan(args, config) {
     if (args.length > 0) return usageError(this, 'hosts takes no arguments');
     return {
+      kind: 'plan',
       progress: 'listing hosts…',
       immediate: true,
       run: async (s) => ({

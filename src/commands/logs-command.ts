@@ -1,6 +1,6 @@
 import { redact } from '../boundary/redact.js';
 import type { Command } from './command.js';
-import { hostsOrError, isAnswer, progressFor, usageError } from './host-args.js';
+import { hostsOrError, progressFor, usageError } from './host-args.js';
 
 export const MAX_LOG_LINES = 50;
 
@@ -16,9 +16,9 @@ export const logsCommand: Command = {
   plan(args, config) {
     if (args.length > 2) return usageError(this, 'logs takes a host and a number of lines');
     const hosts = hostsOrError(config, args[0]);
-    if (isAnswer(hosts)) return hosts;
+    if (!Array.isArray(hosts)) return hosts;
     if (args[0] === undefined || args[0] === 'all') {
-      return { progress: progressFor(hosts, config), run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, ['logs']), detail: true }) };
+      return { kind: 'plan', progress: progressFor(hosts, config), run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, ['logs']), detail: true }) };
     }
     let lines = 10;
     if (args[1] !== undefined) {
@@ -27,6 +27,7 @@ export const logsCommand: Command = {
     }
     const host = hosts[0]!;
     return {
+      kind: 'plan',
       progress: `reading the log on ${host.name}…`,
       run: async (s) => {
         const [report] = await s.checkHosts([host], ['logs']);

@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { hostsOrError, isAnswer, usageError } from './host-args.js';
+import { hostsOrError, usageError } from './host-args.js';
 
 /**
  * `report HOST`: the runbook's support bundle for one host (OS, Python, service and its config,
@@ -14,9 +14,10 @@ export const reportCommand: Command = {
   plan(args, config) {
     if (args.length !== 1 || args[0] === 'all') return usageError(this, 'report takes exactly one host');
     const hosts = hostsOrError(config, args[0]);
-    if (isAnswer(hosts)) return hosts;
+    if (!Array.isArray(hosts)) return hosts;
     const host = hosts[0]!;
     return {
+      kind: 'plan',
       progress: `collecting a support bundle from ${host.name}…`,
       // Every check plus a dozen probes (OS, unit file, 200 log lines, DB variables) on one host.
       expensive: true,

@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { hostsOrError, isAnswer, usageError } from './host-args.js';
+import { hostsOrError, usageError } from './host-args.js';
 
 /**
  * `restart HOST`: asks for a restart. Nothing runs here: the Slack adapter posts a confirmation
@@ -13,9 +13,10 @@ export const restartCommand: Command = {
   plan(args, config) {
     if (args.length !== 1 || args[0] === 'all') return usageError(this, 'restart takes exactly one host');
     const hosts = hostsOrError(config, args[0]);
-    if (isAnswer(hosts)) return hosts;
+    if (!Array.isArray(hosts)) return hosts;
     const host = hosts[0]!;
     return {
+      kind: 'plan',
       progress: `preparing a restart request for ${host.name}…`,
       run: async (s, caller) => {
         if (caller.source !== 'slack' || !s.restarts) return { kind: 'error', visibility: 'ephemeral', message: 'restarts are asked for and confirmed in Slack', fix: 'use /moneymind restart HOST there; an approver confirms it' };

@@ -3,7 +3,6 @@ import type { Config } from '../config/types.js';
 import type { Answer } from './answer.js';
 import { areaCommand } from './area-command.js';
 import type { Caller, Command, CommandServices, Plan } from './command.js';
-import { isAnswer } from './host-args.js';
 import { hostsCommand } from './hosts-command.js';
 import { logsCommand } from './logs-command.js';
 import { reportCommand } from './report-command.js';
@@ -46,9 +45,14 @@ export function planCommand(text: string, caller: Caller, config: Config, comman
   return cmd.plan(args, config);
 }
 
+/** The answer to what the router returned: the plan run, or its own answer (an error, help) as is. */
+export async function answerOf(plan: Plan | Answer, services: CommandServices, caller: Caller): Promise<Answer> {
+  return plan.kind === 'plan' ? plan.run(services, caller) : plan;
+}
+
+/** Text → answer in one step, for an adapter that shows no progress line (a button, a test). */
 export async function runCommand(text: string, caller: Caller, services: CommandServices): Promise<Answer> {
-  const plan = planCommand(text, caller, services.config);
-  return isAnswer(plan) ? plan : plan.run(services, caller);
+  return answerOf(planCommand(text, caller, services.config), services, caller);
 }
 
 /**
@@ -59,7 +63,7 @@ export async function runCommand(text: string, caller: Caller, services: Command
  */
 export function overRateLimit(text: string, caller: Caller, config: Config, limiter: RateLimiter): Extract<Answer, { kind: 'error' }> | undefined {
   const plan = planCommand(text, caller, config);
-  if (isAnswer(plan) || !plan.expensive) return undefined;
+  if (plan.kind !== 'plan' || !plan.expensive) return undefined;
   const taken = limiter.take(caller.userId);
   if (taken.ok) return undefined;
   const { max, windowMs } = config.slack.rateLimit;

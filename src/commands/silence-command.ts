@@ -1,6 +1,7 @@
 import { formatDuration, parseDuration } from '../config/duration.js';
+import { utcDateTime } from '../render/utc-time.js';
 import type { Caller, Command } from './command.js';
-import { hostsOrError, isAnswer, usageError } from './host-args.js';
+import { hostsOrError, usageError } from './host-args.js';
 
 const MAX_SILENCE_MS = 7 * 86_400_000;
 
@@ -21,19 +22,20 @@ export const silenceCommand: Command = {
     const [name, d, ...words] = args as [string, string, ...string[]];
     if (name === 'all') return usageError(this, 'silence one host at a time');
     const hosts = hostsOrError(config, name);
-    if (isAnswer(hosts)) return hosts;
+    if (!Array.isArray(hosts)) return hosts;
     const ms = parseDuration(d);
     if (ms === undefined || ms < 60_000 || ms > MAX_SILENCE_MS) return usageError(this, `"${d}" is not a duration between 1m and 7d`);
     const reason = words.join(' ').slice(0, 200) || 'no reason given';
     const host = hosts[0]!.name;
     return {
+      kind: 'plan',
       progress: `silencing ${host}…`,
       immediate: true,
       run: async (s, caller) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'silences need the store, which this bot runs without' };
         const by = caller?.source === 'slack' ? `<@${caller.userId}>` : (caller?.userId ?? 'terminal');
         const silence = s.incidents.silence(host, ms, reason, by);
-        return { kind: 'note', visibility: 'channel', text: `🔕 ${host} silenced for ${formatDuration(ms)} by ${by} (${reason}); until ${new Date(silence.until).toISOString().slice(0, 16).replace('T', ' ')} UTC. Incidents are still tracked.` };
+        return { kind: 'note', visibility: 'channel', text: `🔕 ${host} silenced for ${formatDuration(ms)} by ${by} (${reason}); until ${utcDateTime(silence.until)}. Incidents are still tracked.` };
       },
     };
   },
@@ -47,9 +49,11 @@ export const unsilenceCommand: Command = {
   plan(args, config) {
     if (args.length !== 1) return usageError(this, 'unsilence takes one host');
     const hosts = hostsOrError(config, args[0]);
-    if (isAnswer(hosts) || hosts.length !== 1) return isAnswer(hosts) ? hosts : usageError(this, 'unsilence one host at a time');
+    if (!Array.isArray(hosts)) return hosts;
+    if (hosts.length !== 1) return usageError(this, 'unsilence one host at a time');
     const host = hosts[0]!.name;
     return {
+      kind: 'plan',
       progress: `unsilencing ${host}…`,
       immediate: true,
       run: async (s) => {

@@ -1,6 +1,6 @@
 import { CHECK_IDS } from '../checks/check-types.js';
 import type { Command } from './command.js';
-import { hostsOrError, isAnswer, progressFor, usageError } from './host-args.js';
+import { hostsOrError, progressFor, usageError } from './host-args.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -10,8 +10,9 @@ export const statusCommand: Command = {
   plan(args, config) {
     if (args.length > 1) return usageError(this, 'status takes at most one host');
     const hosts = hostsOrError(config, args[0]);
-    if (isAnswer(hosts)) return hosts;
+    if (!Array.isArray(hosts)) return hosts;
     return {
+      kind: 'plan',
       progress: progressFor(hosts, config),
       // All hosts (no host given, or `all`), when there is more than one: a session on each at once.
       expensive: hosts.length > 1,

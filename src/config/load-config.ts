@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { OpsError } from '../errors.js';
+import { OpsError, withFix } from '../errors.js';
 import { fixFor, formatPath } from './fix-hints.js';
 import { fileSchema, type FileConfig, type FileHost } from './schema.js';
 import { Secret } from './secret.js';
@@ -17,8 +17,16 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * its path and, where known, the fix. The result is deeply frozen.
  */
 export function loadConfig(env: Env, file: string | undefined): Config {
-  const source = file ?? 'built-in defaults (one local host)';
-  const doc = file === undefined ? defaultConfigDocument() : readYaml(file);
+  if (file === undefined) return resolveConfig(defaultConfigDocument(), env, 'built-in defaults (one local host)');
+  return resolveConfig(readYaml(file), env, file);
+}
+
+/**
+ * A config document already parsed (what the YAML file holds, as plain data) plus secrets from
+ * `env` → the frozen `Config`, with the same validation and errors as `loadConfig`; `source` names
+ * the document in them. Tests build configs with it without a file.
+ */
+export function resolveConfig(doc: unknown, env: Env, source = 'the config document'): Config {
   const parsed = fileSchema.safeParse(doc, { reportInput: true });
   if (!parsed.success) throw configError(source, parsed.error.issues.map(describeIssue));
 
@@ -60,7 +68,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
   const what = missing ? 'required' : issue.message;
   const fix = fixFor(path);
-  return `${path || '(top level)'}: ${what}${fix ? ` — ${fix}` : ''}`;
+  return withFix(`${path || '(top level)'}: ${what}`, fix);
 }
 
 function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): HostConfig {

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { CAUSE_IDS } from '../diagnosis/cause.js';
+import { CAUSE_IDS } from '../domain/ids.js';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 

@@ -1,4 +1,4 @@
-import type { CauseId } from '../diagnosis/cause.js';
+import type { CauseId } from '../domain/ids.js';
 import type { Secret } from './secret.js';
 
 /*
@@ -64,7 +64,8 @@ export interface Thresholds {
   readonly memoryGrowthWindow: number;
 }
 
-export interface SlackSettings {
+/** The config file's `slack:` section (the tokens and the mode come from the environment: SlackSettings). */
+export interface SlackConfig {
   readonly alertChannel: string | undefined;
   readonly commandChannels: readonly string[];
   readonly approvers: readonly string[];
@@ -101,7 +102,7 @@ export interface RestartSettings {
 export interface Config {
   readonly hosts: readonly HostConfig[];
   readonly thresholds: Thresholds;
-  readonly slack: SlackSettings;
+  readonly slack: SlackConfig;
   readonly watch: WatchSettings;
   readonly restart: RestartSettings;
   /** Where the config came from, for messages: a file path or "built-in defaults". */

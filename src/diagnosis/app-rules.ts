@@ -1,5 +1,6 @@
 import { findCheck } from '../checks/check-types.js';
 import type { Rule } from './cause.js';
+import { Evidence } from './evidence.js';
 
 const UNREACHABLE_CODES = new Set(['SSH_CONNECT', 'SSH_AUTH', 'SSH_HOSTKEY_MISMATCH']);
 
@@ -13,6 +14,7 @@ export const hostUnreachable: Rule = ({ checks }) => {
     severity: 'critical',
     title: keyProblem ? 'The host answered with a different SSH host key; the bot refuses to talk to it.' : 'The bot cannot log in to the host over SSH.',
     evidence: [failed.error.message],
+    quotes: [failed.id],
     advice: keyProblem
       ? 'Check on the host with ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub; update ssh.hostKey only if the host was re-installed.'
       : 'Check the machine is up, sshd runs, and the firewall lets the bot in (ufw status / firewall-cmd --list-all).',
@@ -31,6 +33,7 @@ export const serviceDown: Rule = ({ checks }) => {
     severity: 'critical',
     title: notFound ? `The ${d.manager} service ${d.service} does not exist on this host.` : `The ${d.manager} service ${d.service} is not running (${d.rawState}).`,
     evidence: [s.summary],
+    quotes: ['service'],
     advice: notFound
       ? `Check app.service and app.manager in the config (systemctl list-units | grep ${d.service}, or supervisorctl status).`
       : 'Read the last errors in the app log and journal to see why it stopped, then start it.',
@@ -53,6 +56,7 @@ export const portNotListening: Rule = ({ checks }) => {
       severity: 'critical',
       title: `Nothing listens on port ${port}, and the service's state is unknown.`,
       evidence: [p.summary, ...(s ? [s.summary] : [])],
+      quotes: s ? ['port', 'service'] : ['port'],
       advice: `Check that the app runs at all (ps aux | grep ${JSON.stringify(s?.details?.service ?? 'the app')}), then its bind address and port (ss -tlnp | grep ${port}); fix the service row so the bot can see the state.`,
       restartHelps: true,
     };
@@ -62,6 +66,7 @@ export const portNotListening: Rule = ({ checks }) => {
     severity: 'critical',
     title: `Nothing listens on port ${port} although the service is ${s.details?.rawState ?? 'running'}.`,
     evidence: [p.summary, s.summary],
+    quotes: ['port', 'service'],
     advice: `Check the bind address and port in the serve() call and for a port conflict (ss -tlnp | grep ${port}); the app may still be starting.`,
     restartHelps: true,
   };
@@ -77,6 +82,7 @@ export const appUnresponsive: Rule = ({ checks }) => {
     severity: 'critical',
     title: `Port ${p.details.port} is open but ${h.details.url} does not answer.`,
     evidence: [h.summary, p.summary],
+    quotes: ['health', 'port'],
     advice: 'All Waitress threads are likely stuck (slow queries, dead DB connections). Check the log for "Task queue depth" and the DB processlist before restarting.',
     restartHelps: true,
   };
@@ -86,14 +92,19 @@ export const appUnresponsive: Rule = ({ checks }) => {
 export const workersSaturated: Rule = ({ checks }) => {
   const l = findCheck(checks, 'logs');
   const h = findCheck(checks, 'health');
-  if (!l?.details || l.details.queueDepthWarnings === 0) return null;
+  const queue = l?.details?.signals['queue-depth'];
+  if (!l?.details || !queue) return null;
   const slow = h?.details?.outcome === 'timeout' || h?.status === 'warn';
+  const evidence = new Evidence();
+  evidence.quote('logs', queue.evidence);
+  if (slow && h) evidence.quote('health', h.summary);
   return {
     id: 'workers-saturated',
     severity: slow ? 'critical' : 'warning',
     title: `Waitress is queueing requests (task queue depth up to ${l.details.maxQueueDepth}).`,
-    evidence: [...l.evidence.filter((e) => e.includes('queue depth')), ...(slow && h ? [h.summary] : [])],
+    evidence: evidence.lines,
     advice: 'Raise Waitress capacity: serve(app, threads=8, connection_limit=1000, cleanup_interval=30, channel_timeout=120), and look for slow requests holding threads.',
     restartHelps: true,
+    quotes: evidence.quotes,
   };
 };

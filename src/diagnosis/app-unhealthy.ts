@@ -1,6 +1,6 @@
 import { findCheck, type AnyCheckResult } from '../checks/check-types.js';
 import { redact } from '../boundary/redact.js';
-import type { Cause } from './cause.js';
+import type { Cause, Finding } from './cause.js';
 
 /**
  * The monitor is never silent: a host with a failing check gets this cause whenever no specific
@@ -9,7 +9,7 @@ import type { Cause } from './cause.js';
  * comes first, because what fails now matters more than what the log said earlier. Host text is
  * redacted: a /health body can carry a DATABASE_URL.
  */
-export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly Cause[]): Cause | null {
+export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly Finding[]): Cause | null {
   const failing = checks.filter((c) => c.status === 'fail');
   if (!failing.length) return null;
   const health = findCheck(checks, 'health');
@@ -35,11 +35,11 @@ export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly 
 }
 
 /** /health answered an error (a code, a body) and no critical cause quotes it. */
-export function unexplainedHealthError(checks: readonly AnyCheckResult[], found: readonly Cause[]): boolean {
+export function unexplainedHealthError(checks: readonly AnyCheckResult[], found: readonly Finding[]): boolean {
   const health = findCheck(checks, 'health');
   if (health?.status !== 'fail' || health.details?.outcome !== 'http-error') return false;
-  // Rules that explain the health error put the health check's own summary in their evidence.
-  return !found.some((c) => c.severity === 'critical' && c.evidence.includes(health.summary));
+  // Rules that explain the health error quote the health check (its summary, in their evidence).
+  return !found.some((c) => c.severity === 'critical' && c.quotes.includes('health'));
 }
 
 function healthTitle(h: NonNullable<ReturnType<typeof findCheck<'health'>>>): string {

@@ -1,22 +1,9 @@
-import type { Thresholds } from '../config/types.js';
 import type { AnyCheckResult } from '../checks/check-types.js';
+import type { Thresholds } from '../config/types.js';
+import type { CauseId, CheckId } from '../domain/ids.js';
 
-export const CAUSE_IDS = [
-  'host-unreachable',
-  'service-down',
-  'port-not-listening',
-  'app-unresponsive',
-  'workers-saturated',
-  'db-unreachable',
-  'db-connection-dropped',
-  'db-connections-exhausted',
-  'memory-pressure',
-  'memory-growth',
-  'disk-full',
-  'cpu-overload',
-  'app-unhealthy',
-] as const;
-export type CauseId = (typeof CAUSE_IDS)[number];
+// The diagnosis' names, for its users: the ids live in domain/ (config validates them too).
+export { CAUSE_IDS, type CauseId } from '../domain/ids.js';
 
 /** A likely cause, as `--json` prints it. `title` is the one-sentence explanation. */
 export interface Cause {
@@ -43,4 +30,13 @@ export interface DiagnosisInput {
   readonly now: number;
 }
 
-export type Rule = (input: DiagnosisInput) => Cause | null;
+/**
+ * A cause as a rule finds it: plus the checks whose own lines (summary, evidence, a signal's
+ * evidence, the error) its evidence repeats. diagnose() relates causes to failing checks by it
+ * and leaves it out of what it returns.
+ */
+export interface Finding extends Cause {
+  readonly quotes: readonly CheckId[];
+}
+
+export type Rule = (input: DiagnosisInput) => Finding | null;

@@ -2,7 +2,7 @@ import { findCheck } from '../checks/check-types.js';
 import { redact } from '../boundary/redact.js';
 import { appUnhealthy, unexplainedHealthError } from './app-unhealthy.js';
 import { appUnresponsive, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
-import type { Cause, DiagnosisInput, Rule } from './cause.js';
+import type { Cause, DiagnosisInput, Finding, Rule } from './cause.js';
 import { dbConnectionDropped, dbConnectionsExhausted, dbUnreachable } from './db-rules.js';
 import { cpuOverload, diskFull, memoryGrowth, memoryPressure } from './resource-rules.js';
 
@@ -29,28 +29,34 @@ const RULES: readonly Rule[] = [
  * /health fails its error is the first line of every cause's evidence.
  */
 export function diagnose(input: DiagnosisInput): Cause[] {
-  const found = RULES.map((rule) => rule(input)).filter((c): c is Cause => c !== null);
+  const found = RULES.map((rule) => rule(input)).filter((c): c is Finding => c !== null);
   const unreachable = found.find((c) => c.id === 'host-unreachable');
-  if (unreachable) return [unreachable];
+  if (unreachable) return [asCause(unreachable)];
   const rank = (c: Cause): number => (c.severity === 'critical' ? 0 : 1);
   // When /health fails with an error no rule explains, that leads (app-unhealthy) and what the
   // log said earlier stays as it is; otherwise a failing check must have an alerting cause.
   const promoted = unexplainedHealthError(input.checks, found) ? found : promoteExplainers(found, input.checks);
   const ranked = promoted.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
   const generic = appUnhealthy(input.checks, ranked);
-  return withHealthFirst(generic ? [generic, ...ranked] : ranked, input.checks);
+  const causes = ranked.map(asCause);
+  return withHealthFirst(generic ? [generic, ...causes] : causes, input.checks);
+}
+
+/** A finding as `--json` and the alerts show it: what it quotes is the diagnosis' own business. */
+function asCause({ quotes: _quotes, ...cause }: Finding): Cause {
+  return cause;
 }
 
 /**
- * A failing check deserves an alert. When the only causes that quote its evidence are warnings
- * (2006s in the last 15 minutes while /health happens to pass, so the logs check fails), the first
- * of them becomes critical: the known cause, not a generic one, is what the alert should name.
+ * A failing check deserves an alert. When the only causes that quote it are warnings (2006s in
+ * the last 15 minutes while /health happens to pass, so the logs check fails), the first of them
+ * becomes critical: the known cause, not a generic one, is what the alert should name.
  */
-function promoteExplainers(causes: Cause[], checks: DiagnosisInput['checks']): Cause[] {
+function promoteExplainers(causes: Finding[], checks: DiagnosisInput['checks']): Finding[] {
   const out = [...causes];
   for (const check of checks) {
     if (check.status !== 'fail') continue;
-    const quotes = (c: Cause): boolean => c.evidence.some((e) => e === check.summary || check.evidence.includes(e));
+    const quotes = (c: Finding): boolean => c.quotes.includes(check.id);
     if (out.some((c) => c.severity === 'critical' && quotes(c))) continue;
     const i = out.findIndex(quotes);
     if (i >= 0) out[i] = { ...out[i]!, severity: 'critical' };

@@ -1,5 +1,6 @@
 import { findCheck } from '../checks/check-types.js';
 import type { Rule } from './cause.js';
+import { Evidence } from './evidence.js';
 import { rssTrend } from './memory-trend.js';
 
 /** Runbook causes 2 and 4: the machine is short of memory (or the OOM killer already acted). */
@@ -7,24 +8,29 @@ export const memoryPressure: Rule = ({ checks, thresholds }) => {
   const r = findCheck(checks, 'resources');
   const logs = findCheck(checks, 'logs');
   const d = r?.details;
-  const evidence: string[] = [];
-  if (d?.memAvailablePercent !== null && d?.memAvailablePercent !== undefined && d.memAvailablePercent < thresholds.memAvailablePercent) evidence.push(`${d.memAvailablePercent} % memory available`);
-  if (d?.swapUsedPercent !== null && d?.swapUsedPercent !== undefined && d.swapUsedPercent >= thresholds.swapUsedPercent) evidence.push(`swap ${d.swapUsedPercent} % used`);
-  if (logs?.details?.oomKills) evidence.push(`${logs.details.oomKills} OOM kill(s) in the kernel log`);
-  if (!evidence.length) return null;
+  const evidence = new Evidence();
+  const lowMemory = d?.memAvailablePercent !== null && d?.memAvailablePercent !== undefined && d.memAvailablePercent < thresholds.memAvailablePercent;
+  if (lowMemory) evidence.own(`${d.memAvailablePercent} % memory available`);
+  // Word for word the resources check's own swap line (the same threshold decides both).
+  if (d?.swapUsedPercent !== null && d?.swapUsedPercent !== undefined && d.swapUsedPercent >= thresholds.swapUsedPercent) evidence.quote('resources', `swap ${d.swapUsedPercent} % used`);
+  const oomKills = logs?.details?.oomKills;
+  if (oomKills) evidence.own(`${oomKills} OOM kill(s) in the kernel log`);
+  if (!evidence.lines.length) return null;
   const top = d?.topByMemory[0];
   const appIsTop = !!(d && top && d.appProcesses.some((p) => p.pid === top.pid));
-  if (top) evidence.push(`largest process: ${top.command.slice(0, 80)} (${Math.round(top.rssKb / 1024)} MB)`);
-  const critical = evidence.some((e) => e.includes('memory available') || e.includes('OOM'));
+  if (top) evidence.own(`largest process: ${top.command.slice(0, 80)} (${Math.round(top.rssKb / 1024)} MB)`);
+  // Swap alone is a warning; memory running out, or the OOM killer already acting, alerts.
+  const critical = lowMemory || !!oomKills;
   return {
     id: 'memory-pressure',
     severity: critical ? 'critical' : 'warning',
     title: appIsTop ? 'The host is short of memory and the app is the largest user.' : 'The host is short of memory.',
-    evidence,
+    evidence: evidence.lines,
     advice: appIsTop
       ? 'Look for a leak (sessions not closed, caches growing); a restart frees the memory for a while.'
       : 'Find what uses the memory (ps aux --sort=-rss | head) before touching the app.',
     restartHelps: appIsTop,
+    quotes: evidence.quotes,
   };
 };
 
@@ -42,6 +48,7 @@ export const memoryGrowth: Rule = ({ checks, thresholds, rssHistory, now }) => {
     evidence: [`${trend.samples} RSS samples, slope ${Math.round(trend.mbPerHour)} MB/h (threshold ${thresholds.memoryGrowthMbPerHour} MB/h)`],
     advice: 'A leak: make sure every db.session is closed (try/finally), and bound caches. A restart resets it for a while.',
     restartHelps: true,
+    quotes: [],
   };
 };
 
@@ -57,6 +64,8 @@ export const diskFull: Rule = ({ checks, thresholds }) => {
     evidence: full.map((x) => `${x.mount} (${x.filesystem}) ${x.usedPercent} % used, ${Math.round(x.availableKb / 1024)} MB free`),
     advice: 'Free space: rotate or delete old logs (RotatingFileHandler, logrotate), clean /tmp and old backups (du -xh / | sort -h | tail).',
     restartHelps: false,
+    // Its lines are written from the numbers (with the free space), not the check's own.
+    quotes: [],
   };
 };
 
@@ -72,5 +81,6 @@ export const cpuOverload: Rule = ({ checks, thresholds }) => {
     evidence: [`load average ${d.load?.join(' ')}`, ...(busiest ? [`app process ${busiest.pid} at ${busiest.cpuPercent} % CPU`] : [])],
     advice: 'Find the busy processes (top -bn1 | head -20); if it is the app, look for hot endpoints or run more instances behind Nginx.',
     restartHelps: false,
+    quotes: [],
   };
 };

@@ -1,3 +1,4 @@
+import { clip } from '../boundary/clip.js';
 import type { Config, HostConfig } from '../config/types.js';
 import { OpsError } from '../errors.js';
 
@@ -9,8 +10,7 @@ export function selectHosts(config: Config, typed: string | undefined): HostConf
   if (typed === undefined || typed === 'all') return [...config.hosts];
   const host = config.hosts.find((h) => h.name === typed);
   if (host) return [host];
-  const shown = typed.length > 40 ? `${typed.slice(0, 40)}…` : typed;
-  throw new OpsError('UNKNOWN_HOST', `unknown host "${printable(shown)}"`, { fix: `known hosts: ${config.hosts.map((h) => h.name).join(', ')}` });
+  throw new OpsError('UNKNOWN_HOST', `unknown host "${printable(clip(typed, 41))}"`, { fix: `known hosts: ${config.hosts.map((h) => h.name).join(', ')}` });
 }
 
 /** Control and invisible characters shown as \u escapes so an error can't reshape a terminal or a message. */

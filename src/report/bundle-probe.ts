@@ -1,4 +1,4 @@
-import { serviceCommand } from '../checks/service-check.js';
+import { serviceProbeCommand } from '../checks/service-check.js';
 import { PS_COMMAND } from '../checks/parse-ps.js';
 import type { AppTarget } from '../config/types.js';
 import { shq } from '../remote/shell-quote.js';
@@ -11,7 +11,7 @@ export const BUNDLE_LOG_LINES = 200;
  * marker (see checks/sections.ts) so a part that fails cannot hide the others. Every value from
  * config is quoted; nothing typed in Slack reaches this string (the host is looked up by name).
  */
-export function bundleCommand(app: AppTarget): string {
+export function bundleProbeCommand(app: AppTarget): string {
   return [
     'echo @@os; cat /etc/os-release 2>&1',
     'echo @@kernel; uname -srvmo 2>&1',
@@ -32,7 +32,7 @@ export function bundleCommand(app: AppTarget): string {
 
 function serviceStateCommand(app: AppTarget): string {
   if (app.manager === 'systemd') return `systemctl status ${shq(app.service)} --no-pager -n 0 2>&1 | head -n 20`;
-  return serviceCommand(app);
+  return serviceProbeCommand(app);
 }
 
 /**

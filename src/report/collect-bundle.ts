@@ -2,7 +2,7 @@ import type { HostConfig, Thresholds } from '../config/types.js';
 import { OpsError } from '../errors.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import { readDbSnapshot } from './bundle-db.js';
-import { bundleCommand } from './bundle-probe.js';
+import { bundleProbeCommand } from './bundle-probe.js';
 import { formatBundle, type BundleParts, type SupportBundle } from './format-bundle.js';
 
 /**
@@ -14,7 +14,7 @@ export async function collectBundle(host: HostConfig, transport: HostTransport, 
   const [diag, probe, db] = await Promise.all([
     diagnosis,
     transport
-      .exec(bundleCommand(host.app), { timeoutMs: t.commandTimeout, maxBytes: t.maxOutputBytes })
+      .exec(bundleProbeCommand(host.app), { timeoutMs: t.commandTimeout, maxBytes: t.maxOutputBytes })
       .then((r) => ({ output: r.stdout, truncated: r.truncated }))
       .catch((err: unknown) => ({ error: why(err) })),
     host.mysql

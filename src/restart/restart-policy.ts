@@ -5,14 +5,14 @@ import { shq } from '../remote/shell-quote.js';
 import type { RestartRow } from '../store/restart-types.js';
 
 /** The one command a restart runs, from config only (quoted); the README's sudoers line matches it. */
-export function restartCommand(app: AppTarget): string {
+export function restartShellCommand(app: AppTarget): string {
   if (app.manager === 'systemd') return `sudo -n systemctl restart ${shq(app.service)}`;
   return `sudo -n supervisorctl ${supervisorArgs(app)} restart ${shq(app.service)}`.replace(/\s+/g, ' ');
 }
 
 /** As a person reads it (and as sudoers needs it): without the quotes. */
-export function restartCommandText(app: AppTarget): string {
-  return restartCommand(app).replace(/'/g, '');
+export function restartShellCommandText(app: AppTarget): string {
+  return restartShellCommand(app).replace(/'/g, '');
 }
 
 export const hostAddress = (h: HostConfig): string => (h.ssh ? `${h.ssh.host}` : 'this machine');

@@ -6,10 +6,11 @@ import type { Config, HostConfig } from '../config/types.js';
 import type { HostReport } from '../engine/host-report.js';
 import { OpsError } from '../errors.js';
 import type { RunLog } from '../log/run-log.js';
+import { utcClock } from '../render/utc-time.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import type { RestartLedger, RestartRow } from '../store/restart-types.js';
-import { hostAddress, mayCancel, mayConfirm, restartCommand, restartCommandText, restartWarnings } from './restart-policy.js';
+import { hostAddress, mayCancel, mayConfirm, restartShellCommand, restartShellCommandText, restartWarnings } from './restart-policy.js';
 
 export interface RestartDeps {
   readonly config: Config;
@@ -60,12 +61,12 @@ export class RestartService {
     const r = this.d.config.restart;
     const until = this.d.ledger.limitedUntil(host.name, now, r.maxPerHour);
     if (until !== undefined) {
-      const why = `${host.name} was restarted ${r.maxPerHour} times in the last hour (restart.maxPerHour); try again after ${new Date(until).toISOString().slice(11, 16)} UTC, or look at the diagnosis: restarting again is unlikely to help`;
+      const why = `${host.name} was restarted ${r.maxPerHour} times in the last hour (restart.maxPerHour); try again after ${utcClock(until)}, or look at the diagnosis: restarting again is unlikely to help`;
       this.audit({ host: host.name }, by, 'refused', { why: 'limit' });
       return { ok: false, why };
     }
     const [report] = await this.d.checkHosts([host], CHECK_IDS);
-    const row = this.d.ledger.create({ id: randomBytes(12).toString('base64url'), host: host.name, command: restartCommandText(host.app), requestedBy: by, now: this.d.clock(), expiresAt: this.d.clock() + r.confirmTimeout });
+    const row = this.d.ledger.create({ id: randomBytes(12).toString('base64url'), host: host.name, command: restartShellCommandText(host.app), requestedBy: by, now: this.d.clock(), expiresAt: this.d.clock() + r.confirmTimeout });
     this.audit(row, by, 'requested', { command: row.command, dryRun: r.dryRun });
     return { ok: true, request: { row, host, address: hostAddress(host), commandText: row.command, report, warnings: restartWarnings(report), dryRun: r.dryRun } };
   }
@@ -94,7 +95,7 @@ export class RestartService {
     const why =
       begun.why === 'expired' ? 'this request has expired; ask again with /moneymind restart ' + row.host
       : begun.why === 'busy' ? `a restart of ${row.host} is already running`
-      : begun.why === 'limit' ? `${row.host} reached restart.maxPerHour; try again after ${new Date(begun.retryAt ?? 0).toISOString().slice(11, 16)} UTC`
+      : begun.why === 'limit' ? `${row.host} reached restart.maxPerHour; try again after ${utcClock(begun.retryAt ?? 0)}`
       : `this request is already ${begun.row?.state ?? 'gone'}${begun.row?.decided_by ? ` (by ${begun.row.decided_by})` : ''}`;
     return this.refuse(row, by, why);
   }
@@ -126,7 +127,7 @@ export class RestartService {
       this.audit(row, 'bot', 'executed', { command: row.command, dryRun: true });
     } else {
       try {
-        const res = await transport.exec(restartCommand(host.app), { timeoutMs: r.commandTimeout, maxBytes: 64 * 1024 });
+        const res = await transport.exec(restartShellCommand(host.app), { timeoutMs: r.commandTimeout, maxBytes: 64 * 1024 });
         exitCode = res.code;
         this.audit(row, 'bot', 'executed', { command: row.command, exitCode, durationMs: res.durationMs });
         if (res.code !== 0) {
@@ -137,7 +138,7 @@ export class RestartService {
       } catch (err) {
         const e = err instanceof OpsError ? err : undefined;
         this.audit(row, 'bot', 'executed', { command: row.command, error: e?.code ?? String(err) });
-        return this.done(row, null, 'failed', `❌ the restart command could not run: ${e ? `${e.message}${e.fix ? ` — ${e.fix}` : ''}` : String(err)}`, undefined);
+        return this.done(row, null, 'failed', `❌ the restart command could not run: ${e ? e.toUserText() : String(err)}`, undefined);
       }
     }
     return this.verify(row, host, transport, started, exitCode);

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
-import type { SlackPayload } from '../store/watch-store.js';
+import { fallback } from '../slack-format/block-kit.js';
+import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { AlertSender, SendFailure } from '../watch/outbox-poster.js';
-import { fallback } from './blocks/block-kit.js';
 
 // Slack's answers for blocks it will never take, however often they are sent.
 const BLOCKS_REFUSED = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long']);
@@ -22,14 +22,14 @@ export function slackAlertSender(token: string, apiUrl: string | undefined): Ale
     async post(channel, message, threadTs) {
       const thread = threadTs ? { thread_ts: threadTs } : {};
       const res = await textIfRefused(
-        () => client.chat.postMessage({ channel, text: message.text, blocks: [...message.blocks], ...thread, unfurl_links: false }),
+        () => client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...thread, unfurl_links: false }),
         () => client.chat.postMessage({ channel, text: fallback(message.text), ...thread, unfurl_links: false }),
       );
       return { channel: res.channel ?? channel, ts: String(res.ts) };
     },
-    async update(channel, ts, message: SlackPayload) {
+    async update(channel, ts, message: SlackMessage) {
       try {
-        await client.chat.update({ channel, ts, text: message.text, blocks: [...message.blocks] });
+        await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
       } catch (err) {
         throw failure(err);
       }

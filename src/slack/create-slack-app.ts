@@ -1,14 +1,15 @@
-import { type AllMiddlewareArgs, App, type BlockButtonAction, LogLevel, type SlackActionMiddlewareArgs, webApi } from '@slack/bolt';
+import { App, type BlockButtonAction, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CommandServices } from '../commands/command.js';
 import { RateLimiter } from '../commands/rate-limiter.js';
 import type { SlackSettings } from '../config/slack-settings.js';
-import type { EngineServices } from '../engine/engine-services.js';
 import type { OpsRoutes } from '../ops/ops-routes.js';
 import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
+import type { RestartService } from '../restart/restart-service.js';
 import { boltLogger } from './bolt-logger.js';
 import { guardedHttpReceiver } from './guarded-http-receiver.js';
 import { alertButton } from './listeners/alert-buttons.js';
+import type { ButtonListener } from './listeners/interaction.js';
 import { moneymindCommand } from './listeners/moneymind-command.js';
 import { reportButton } from './listeners/report-buttons.js';
 import { restartButton } from './listeners/restart-buttons.js';
@@ -37,8 +38,6 @@ export interface SlackExtras {
   readonly clock?: () => number;
 }
 
-type ButtonListener = (args: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => Promise<void>;
-
 const COMMAND = '/moneymind';
 
 /**
@@ -46,7 +45,7 @@ const COMMAND = '/moneymind';
  * the router, render with the pure Block Kit builders. Nothing here waits for Slack: requests are
  * served (HTTP) and the watcher runs while SlackLink keeps trying to reach it.
  */
-export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & Partial<Pick<EngineServices, 'restartService'>>, log: Logger, extras: SlackExtras = {}): SlackRunner {
+export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & { readonly restartService?: RestartService | undefined }, log: Logger, extras: SlackExtras = {}): SlackRunner {
   const telemetry = extras.telemetry ?? noTelemetry;
   const token = settings.botToken.reveal();
   const logger = boltLogger(log);

@@ -1,10 +1,10 @@
 import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
-import { redact } from '../boundary/redact.js';
-import { clip } from '../boundary/slack-escape.js';
 import type { Logger } from 'pino';
+import { clip } from '../boundary/clip.js';
+import { redact } from '../boundary/redact.js';
 import type { Answer } from '../commands/answer.js';
-import { renderAnswer } from '../terminal/render-answer.js';
-import { answerBlocks, type SlackMessage } from './blocks/answer-blocks.js';
+import { renderAnswer } from '../render/render-answer.js';
+import { answerBlocks, type AnswerMessage } from './blocks/answer-blocks.js';
 import { withNotice } from './blocks/fit-message.js';
 import type { RestartFlow } from './restart-flow.js';
 
@@ -60,7 +60,7 @@ async function deliverRestartRequest(answer: Extract<Answer, { kind: 'restart-re
   }
 }
 
-function payload(msg: SlackMessage, replace: boolean): RespondArguments {
+function payload(msg: AnswerMessage, replace: boolean): RespondArguments {
   return { response_type: msg.response_type, text: msg.text, blocks: msg.blocks, replace_original: replace };
 }
 

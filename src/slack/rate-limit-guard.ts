@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RateLimiter } from '../commands/rate-limiter.js';
 import { overRateLimit } from '../commands/router.js';
 import type { Config } from '../config/types.js';
+import { slackCaller } from './listeners/interaction.js';
 
 type Refusal = NonNullable<ReturnType<typeof overRateLimit>>;
 const text = (r: Refusal): string => `:hourglass: ${r.message}${r.fix ? `\n${r.fix}` : ''}`;
@@ -17,7 +18,7 @@ export function commandRateLimit(config: Config, limiter: RateLimiter, log: Logg
     const channels = config.slack.commandChannels;
     // The listener turns these away (with where to ask instead); they must not use up the limit.
     if (channels.length && !channels.includes(command.channel_id)) return next();
-    const refusal = overRateLimit(command.text ?? '', { userId: command.user_id, source: 'slack' }, config, limiter);
+    const refusal = overRateLimit(command.text ?? '', slackCaller(command.user_id), config, limiter);
     if (!refusal) return next();
     log.info({ user: command.user_id, action: 'command' }, 'expensive command refused: over slack.rateLimit');
     await ack({ response_type: 'ephemeral', text: text(refusal) });
@@ -27,7 +28,7 @@ export function commandRateLimit(config: Config, limiter: RateLimiter, log: Logg
 /** The same before [Refresh]: on a report of all hosts it is `status all` again. */
 export function refreshRateLimit(config: Config, limiter: RateLimiter, log: Logger) {
   return async ({ action, body, ack, respond, next }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
-    const refusal = overRateLimit(`status ${action.value ?? ''}`, { userId: body.user.id, source: 'slack' }, config, limiter);
+    const refusal = overRateLimit(`status ${action.value ?? ''}`, slackCaller(body.user.id), config, limiter);
     if (!refusal) return next();
     log.info({ user: body.user.id, action: 'refresh' }, 'expensive command refused: over slack.rateLimit');
     await ack();

@@ -2,7 +2,7 @@ import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RestartRequest, RestartService } from '../restart/restart-service.js';
 import type { RestartRow } from '../store/restart-types.js';
-import type { SlackMessageBody } from './blocks/block-kit.js';
+import type { SlackMessage } from '../slack-format/slack-message.js';
 import { restartConfirmation, restartOutcome, restartState } from './blocks/restart-blocks.js';
 
 /**
@@ -132,12 +132,12 @@ export class RestartFlow {
     this.timers.add(t);
   }
 
-  private async edit(row: RestartRow, msg: SlackMessageBody): Promise<void> {
+  private async edit(row: RestartRow, msg: SlackMessage): Promise<void> {
     if (!row.channel || !row.message_ts) return;
     await this.client.chat.update({ channel: row.channel, ts: row.message_ts, text: msg.text, blocks: msg.blocks }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not edit the restart message'));
   }
 
-  private async reply(row: RestartRow, msg: SlackMessageBody): Promise<void> {
+  private async reply(row: RestartRow, msg: SlackMessage): Promise<void> {
     if (!row.channel || !row.message_ts) return;
     await this.client.chat.postMessage({ channel: row.channel, thread_ts: row.thread_ts ?? row.message_ts, text: msg.text, blocks: msg.blocks }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not post the restart outcome'));
   }

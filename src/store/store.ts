@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
 import type { RssSample } from '../diagnosis/cause.js';
+import type { IncidentKey } from '../domain/incident-key.js';
 import { OpsError } from '../errors.js';
 import type { Tracker } from '../watch/incident-policy.js';
+import type { BotStore } from './bot-store.js';
 import { privateStoreFiles } from './private-file.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
 import { SqliteRestartLedger } from './restart-ledger.js';
 import type { RestartLedger } from './restart-types.js';
-import type { CycleCommit, IncidentRow, OutboxRow, Silence, WatchStore } from './watch-store.js';
+import type { CycleCommit, IncidentRow, OutboxRow, Silence } from './watch-store.js';
 
 export interface StoreOptions {
   /** Told when the store's files were readable by other users (and were made 0600, or could not be). */
@@ -17,7 +19,7 @@ export interface StoreOptions {
  * The embedded store (better-sqlite3: synchronous, so each cycle's commit is one transaction).
  * Its files are the owner's only (0600): see private-file.ts.
  */
-export class Store implements WatchStore {
+export class Store implements BotStore {
   private readonly db: Database.Database;
   readonly restarts: RestartLedger;
 
@@ -67,12 +69,8 @@ export class Store implements WatchStore {
     tx();
   }
 
-  openIncident(key: string): IncidentRow | undefined {
+  openIncident(key: IncidentKey): IncidentRow | undefined {
     return this.db.prepare('SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1').get(key) as IncidentRow | undefined;
-  }
-
-  incident(id: number): IncidentRow | undefined {
-    return this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
   }
 
   history(host: string | undefined, limit: number): IncidentRow[] {

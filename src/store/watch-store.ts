@@ -1,13 +1,14 @@
-import type { CauseId, RssSample } from '../diagnosis/cause.js';
-import type { KnownBlock } from '../slack/blocks/block-kit.js';
+import type { RssSample } from '../diagnosis/cause.js';
+import type { CauseId } from '../domain/ids.js';
+import type { IncidentKey } from '../domain/incident-key.js';
+import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { Tracker } from '../watch/incident-policy.js';
 
 /** What the watcher and the commands need from the store; store.ts is the SQLite one. */
 export interface WatchStore {
   loadTrackers(): Tracker[];
   commitCycle(c: CycleCommit): void;
-  openIncident(key: string): IncidentRow | undefined;
-  incident(id: number): IncidentRow | undefined;
+  openIncident(key: IncidentKey): IncidentRow | undefined;
   history(host: string | undefined, limit: number): IncidentRow[];
   rssHistory(host: string, since: number): RssSample[];
   duePosts(now: number, limit: number): OutboxRow[];
@@ -25,25 +26,19 @@ export interface WatchStore {
   close(): void;
 }
 
-/** A message for chat.postMessage/chat.update, kept as JSON in the outbox until Slack takes it. */
-export interface SlackPayload {
-  readonly text: string;
-  readonly blocks: readonly KnownBlock[];
-}
-
 export interface CycleCommit {
   readonly now: number;
   readonly trackers: readonly Tracker[];
-  readonly opened: readonly { key: string; subject: string; cause: CauseId; hosts: readonly string[]; title: string; at: number }[];
-  readonly posts: readonly { key: string; kind: OutboxRow['kind']; message: SlackPayload }[];
-  readonly closed: readonly { key: string }[];
+  readonly opened: readonly { key: IncidentKey; subject: string; cause: CauseId; hosts: readonly string[]; title: string; at: number }[];
+  readonly posts: readonly { key: IncidentKey; kind: OutboxRow['kind']; message: SlackMessage }[];
+  readonly closed: readonly { key: IncidentKey }[];
   readonly samples: readonly { host: string; at: number; rssKb: number }[];
   readonly keepSamplesMs: number;
 }
 
 export interface IncidentRow {
   readonly id: number;
-  readonly key: string;
+  readonly key: IncidentKey;
   readonly subject: string;
   readonly cause: CauseId;
   /** JSON array of host names. */
@@ -59,7 +54,7 @@ export interface OutboxRow {
   readonly id: number;
   readonly incident_id: number;
   readonly kind: 'post-parent' | 'reply' | 'edit-parent';
-  /** JSON SlackPayload. */
+  /** JSON SlackMessage, kept until Slack takes it. */
   readonly payload: string;
   readonly attempts: number;
   readonly thread_ts: string | null;

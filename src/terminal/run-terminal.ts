@@ -5,9 +5,8 @@ import type { Readable, Writable } from 'node:stream';
 import { redact } from '../boundary/redact.js';
 import type { Answer } from '../commands/answer.js';
 import type { Caller, CommandServices } from '../commands/command.js';
-import { isAnswer } from '../commands/host-args.js';
 import { planCommand } from '../commands/router.js';
-import { renderAnswer } from './render-answer.js';
+import { renderAnswer } from '../render/render-answer.js';
 
 /**
  * Terminal mode: a prompt where the Slack subcommands work (`status`, `logs prod-1`, …), one line
@@ -29,7 +28,7 @@ export async function runTerminal(input: Readable, output: Writable, services: C
     if (text === 'quit' || text === 'exit') break;
     if (text) {
       const plan = planCommand(text, caller, services.config);
-      if (isAnswer(plan)) say(renderAnswer(plan, { color: opts.color }));
+      if (plan.kind !== 'plan') say(renderAnswer(plan, { color: opts.color }));
       else {
         say(plan.progress);
         try {

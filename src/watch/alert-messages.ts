@@ -1,28 +1,32 @@
-import { clipMrkdwn, mrkdwn } from '../boundary/slack-escape.js';
+import { redact } from '../boundary/redact.js';
+import { mrkdwn, quote as quoteMrkdwn } from '../boundary/slack-escape.js';
 import { formatDuration } from '../config/duration.js';
 import type { Cause } from '../diagnosis/cause.js';
-import type { OutboxRow, SlackPayload } from '../store/watch-store.js';
-import { redact } from '../boundary/redact.js';
-import { actions, button, fallback, section } from '../slack/blocks/block-kit.js';
-import { slackDate } from '../slack/blocks/mrkdwn.js';
+import type { IncidentKey } from '../domain/incident-key.js';
+import { restartNote } from '../render/labels.js';
+import { actions, button, fallback, section } from '../slack-format/block-kit.js';
+import { causeMrkdwn } from '../slack-format/cause-mrkdwn.js';
+import { slackDate } from '../slack-format/mrkdwn.js';
+import type { SlackMessage } from '../slack-format/slack-message.js';
+import type { OutboxRow } from '../store/watch-store.js';
 import type { Intent, Tracker } from './incident-policy.js';
 
 export interface Post {
-  readonly key: string;
+  readonly key: IncidentKey;
   readonly kind: OutboxRow['kind'];
-  readonly message: SlackPayload;
+  readonly message: SlackMessage;
 }
 
 const when = (ms: number): string => slackDate(ms);
 /** Host text (a cause title, evidence): redacted, escaped, at most `max` characters. */
-const quote = (text: string, max: number): string => clipMrkdwn(mrkdwn(redact(text)), max);
+const quote = (text: string, max: number): string => quoteMrkdwn(redact(text), max);
 // A parent names at most this many hosts; the thread and `hosts` have the rest.
 const HOSTS_SHOWN = 20;
 
 /**
  * Pure: what one intent puts in the channel and the thread. Host text is redacted, then escaped:
  * a log line can neither ping the channel nor close a code block. Each message stays within
- * Slack's limits by construction (see slack-limits.ts): at most 3 blocks of bounded text.
+ * Slack's limits by construction (see slack-format/slack-limits.ts): at most 3 blocks of bounded text.
  */
 export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
   const key = t.key;
@@ -48,7 +52,7 @@ export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
   }
 }
 
-function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackPayload {
+function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackMessage {
   const emoji = state === 'flapping' ? '🟠' : t.detail?.severity === 'warning' ? '⚠️' : '🔴';
   const subject = mrkdwn(t.subject);
   const title = quote(t.detail?.title ?? '', 300);
@@ -71,7 +75,7 @@ function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackP
   };
 }
 
-function resolvedParent(t: Tracker, since: number, now: number): SlackPayload {
+function resolvedParent(t: Tracker, since: number, now: number): SlackMessage {
   const subject = mrkdwn(t.subject);
   const took = formatDuration(now - since);
   // No buttons: a resolved incident offers nothing stale to click.
@@ -79,15 +83,14 @@ function resolvedParent(t: Tracker, since: number, now: number): SlackPayload {
 }
 
 /** The diagnosis in the thread: evidence and advice, then the hosts a database outage takes down (a section of its own). */
-function diagnosis(c: Cause | undefined, affected: readonly string[]): SlackPayload {
+function diagnosis(c: Cause | undefined, affected: readonly string[]): SlackMessage {
   if (!c) return reply('No diagnosis yet.');
-  const evidence = c.evidence.slice(0, 5).map((e) => `• ${quote(e, 300)}`).join('\n');
-  const restart = c.restartHelps ? 'A restart is likely to help for a while.' : 'A restart will not help.';
-  const main = section(`*${c.id}* (${c.severity}) — ${quote(c.title, 300)}\n${evidence}\n_${quote(c.advice, 800)} ${restart}_`);
+  const layout = { head: `*${c.id}* (${c.severity})`, evidence: 5, max: { title: 300, evidence: 300, advice: 800 }, restart: restartNote(c.restartHelps, 'always') };
+  const main = section(causeMrkdwn(c, layout, quote));
   const also = affected.length ? [section(`*Affected:*\n${affected.slice(0, 10).map((a) => `• ${quote(a, 180)}`).join('\n')}${affected.length > 10 ? `\n…and ${affected.length - 10} more` : ''}`)] : [];
   return { text: fallback(`${c.id}: ${quote(c.title, 300)}`), blocks: [main, ...also] };
 }
 
-function reply(text: string): SlackPayload {
+function reply(text: string): SlackMessage {
   return { text: fallback(text), blocks: [section(text)] };
 }

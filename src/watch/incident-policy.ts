@@ -1,11 +1,13 @@
 import type { WatchSettings } from '../config/types.js';
-import type { Cause, CauseId } from '../diagnosis/cause.js';
+import type { Cause } from '../diagnosis/cause.js';
+import type { CauseId } from '../domain/ids.js';
+import type { IncidentKey } from '../domain/incident-key.js';
 import { FLAP_WINDOW, isFlapping } from './flapping.js';
 import type { Observation } from './observe.js';
 
 /** Per incident key, what the watcher remembers between cycles (kept in the store as JSON). */
 export interface Tracker {
-  readonly key: string;
+  readonly key: IncidentKey;
   readonly subject: string;
   readonly cause: CauseId;
   readonly hosts: readonly string[];
@@ -28,11 +30,11 @@ export interface Tracker {
 
 /** What the cycle asks the notifier to post. The notifier turns these into Slack messages. */
 export type Intent =
-  | { readonly kind: 'open'; readonly key: string; readonly flapping: boolean }
-  | { readonly kind: 'update'; readonly key: string; readonly what: string }
-  | { readonly kind: 'remind'; readonly key: string; readonly firingMs: number }
-  | { readonly kind: 'flapping'; readonly key: string }
-  | { readonly kind: 'resolve'; readonly key: string; readonly durationMs: number; readonly note?: string };
+  | { readonly kind: 'open'; readonly key: IncidentKey; readonly flapping: boolean }
+  | { readonly kind: 'update'; readonly key: IncidentKey; readonly what: string }
+  | { readonly kind: 'remind'; readonly key: IncidentKey; readonly firingMs: number }
+  | { readonly kind: 'flapping'; readonly key: IncidentKey }
+  | { readonly kind: 'resolve'; readonly key: IncidentKey; readonly durationMs: number; readonly note?: string };
 
 export interface PolicyContext {
   readonly now: number;
@@ -45,8 +47,8 @@ export interface Step {
   readonly trackers: Tracker[];
   readonly intents: Intent[];
   /** Keys whose incident ended this cycle (for history), and those that began firing. */
-  readonly opened: readonly string[];
-  readonly closed: readonly { readonly key: string; readonly durationMs: number }[];
+  readonly opened: readonly IncidentKey[];
+  readonly closed: readonly { readonly key: IncidentKey; readonly durationMs: number }[];
 }
 
 /**
@@ -57,8 +59,8 @@ export interface Step {
 export function step(previous: readonly Tracker[], observations: readonly Observation[], ctx: PolicyContext): Step {
   const byKey = new Map(previous.map((t) => [t.key, t]));
   const intents: Intent[] = [];
-  const opened: string[] = [];
-  const closed: { key: string; durationMs: number }[] = [];
+  const opened: IncidentKey[] = [];
+  const closed: { key: IncidentKey; durationMs: number }[] = [];
   const s = ctx.settings;
   for (const o of observations) {
     const before = byKey.get(o.key) ?? fresh(o);

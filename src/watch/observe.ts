@@ -1,12 +1,14 @@
 import type { HostConfig, WatchSettings } from '../config/types.js';
-import type { Cause, CauseId } from '../diagnosis/cause.js';
+import type { Cause } from '../diagnosis/cause.js';
+import type { CauseId } from '../domain/ids.js';
+import { incidentKey, parseIncidentKey, type IncidentKey } from '../domain/incident-key.js';
 import type { HostReport } from '../engine/host-report.js';
 
 /** What one cycle says about one incident key: failing, fine, or not known (inhibited / not checked). */
 export type Verdict = 'fail' | 'ok' | 'unknown';
 
 export interface Observation {
-  readonly key: string;
+  readonly key: IncidentKey;
   readonly verdict: Verdict;
   /** The host, or for a shared database `db <name>`: what the alert names. */
   readonly subject: string;
@@ -25,16 +27,17 @@ export interface Observation {
  */
 const FOLDED_INTO_DB: readonly CauseId[] = ['app-unresponsive', 'workers-saturated', 'db-connection-dropped', 'db-connections-exhausted', 'app-unhealthy'];
 
-export const hostKey = (host: string, cause: CauseId): string => `host:${host}|${cause}`;
-export const dbKey = (db: string): string => `db:${db}|db-unreachable`;
+export const hostKey = (host: string, cause: CauseId): IncidentKey => incidentKey({ kind: 'host', name: host, cause });
+/** A shared database has one incident: its outage. */
+export const dbKey = (db: string): IncidentKey => incidentKey({ kind: 'db', name: db, cause: 'db-unreachable' });
 
 /**
  * Pure: this cycle's reports → one observation per incident key, with inhibition and grouping
  * applied. `known` are keys already tracked: those not failing now become 'ok' (or 'unknown' when
  * the host's state cannot be seen) so incidents can resolve.
  */
-export function observe(reports: readonly HostReport[], hosts: readonly HostConfig[], known: readonly string[], w: Pick<WatchSettings, 'alertWarnings'>): Observation[] {
-  const out = new Map<string, Observation>();
+export function observe(reports: readonly HostReport[], hosts: readonly HostConfig[], known: readonly IncidentKey[], w: Pick<WatchSettings, 'alertWarnings'>): Observation[] {
+  const out = new Map<IncidentKey, Observation>();
   const unknownHosts = new Set<string>();
   const checkedHosts = new Set<string>();
   const checkedDbs = new Set<string>();
@@ -75,7 +78,7 @@ export function observe(reports: readonly HostReport[], hosts: readonly HostConf
   // Tracked keys not failing now: fine if their host (or database) was seen, unknown otherwise.
   for (const key of known) {
     if (out.has(key)) continue;
-    const parsed = parseKey(key);
+    const parsed = parseIncidentKey(key);
     if (!parsed) continue;
     const seen = parsed.kind === 'host' ? checkedHosts.has(parsed.name) && (!unknownHosts.has(parsed.name) || parsed.cause === 'host-unreachable') : checkedDbs.has(parsed.name);
     out.set(key, { key, verdict: seen ? 'ok' : 'unknown', subject: parsed.kind === 'host' ? parsed.name : `db ${parsed.name}`, hosts: parsed.kind === 'host' ? [parsed.name] : [], cause: parsed.cause, detail: undefined, affected: [] });
@@ -83,11 +86,6 @@ export function observe(reports: readonly HostReport[], hosts: readonly HostConf
   return [...out.values()];
 }
 
-function fail(key: string, subject: string, hosts: string[], detail: Cause): Observation {
+function fail(key: IncidentKey, subject: string, hosts: string[], detail: Cause): Observation {
   return { key, verdict: 'fail', subject, hosts, cause: detail.id, detail, affected: [] };
-}
-
-export function parseKey(key: string): { kind: 'host' | 'db'; name: string; cause: CauseId } | undefined {
-  const m = /^(host|db):([a-z0-9-]+)\|([a-z-]+)$/.exec(key);
-  return m ? { kind: m[1] as 'host' | 'db', name: m[2]!, cause: m[3] as CauseId } : undefined;
 }

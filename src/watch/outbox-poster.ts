@@ -1,11 +1,12 @@
 import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
-import type { OutboxRow, SlackPayload, WatchStore } from '../store/watch-store.js';
+import type { SlackMessage } from '../slack-format/slack-message.js';
+import type { OutboxRow, WatchStore } from '../store/watch-store.js';
 
 /** How alerts reach Slack: chat.postMessage and chat.update, nothing else. */
 export interface AlertSender {
-  post(channel: string, message: SlackPayload, threadTs?: string): Promise<{ channel: string; ts: string }>;
-  update(channel: string, ts: string, message: SlackPayload): Promise<void>;
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
 }
 
 /** A refusal worth trying again later (429, 5xx, network), with Slack's Retry-After when given. */
@@ -113,7 +114,7 @@ export class OutboxPoster {
   }
 
   private async send(row: OutboxRow): Promise<{ channel: string; ts: string } | undefined> {
-    const message = JSON.parse(row.payload) as SlackPayload;
+    const message = JSON.parse(row.payload) as SlackMessage;
     const channel = row.channel ?? this.opts.channel;
     if (row.kind === 'post-parent') return this.sender.post(channel, message);
     if (!row.thread_ts) throw { reason: 'no parent yet' } satisfies SendFailure;

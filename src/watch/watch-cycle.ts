@@ -1,5 +1,7 @@
-import { CHECK_IDS, findCheck, type CheckId } from '../checks/check-types.js';
+import { findCheck } from '../checks/check-types.js';
 import type { Config, HostConfig } from '../config/types.js';
+import { CHECK_IDS, type CheckId } from '../domain/ids.js';
+import type { IncidentKey } from '../domain/incident-key.js';
 import { checkHosts } from '../engine/check-hosts.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { RunLog } from '../log/run-log.js';
@@ -70,7 +72,7 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   const observations = observe(reports, d.config.hosts, before.map((x) => x.key), w);
   const result = step(before, observations, { now, settings: w, silenced });
   const after = new Map(result.trackers.map((x) => [x.key, x]));
-  const trackerOf = (key: string) => after.get(key) ?? before.find((x) => x.key === key)!;
+  const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
   const samples = quick.flatMap((r) => {
     const rss = findCheck(r.checks, 'resources')?.details?.appRssKb;
     return typeof rss === 'number' && rss > 0 ? [{ host: r.name, at: now, rssKb: rss }] : [];

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { redact } from '../../src/boundary/redact.js';
 import { redactingTransport } from '../../src/boundary/redacting-transport.js';
 import { Redactor } from '../../src/boundary/redactor.js';
 import { secretValues } from '../../src/boundary/secret-values.js';
 import { CHECK_IDS } from '../../src/checks/check-types.js';
-import { renderReport, renderReports } from '../../src/cli/render-text.js';
+import { renderReport, renderReports } from '../../src/render/render-text.js';
 import type { Answer } from '../../src/commands/answer.js';
 import type { Caller, CommandServices } from '../../src/commands/command.js';
 import { runCommand } from '../../src/commands/router.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { loadSlackSettings } from '../../src/config/slack-settings.js';
 import type { Config } from '../../src/config/types.js';
 import { checkHost } from '../../src/engine/check-host.js';
@@ -24,9 +20,10 @@ import { collectBundle } from '../../src/report/collect-bundle.js';
 import { restartWarnings } from '../../src/restart/restart-policy.js';
 import { answerBlocks } from '../../src/slack/blocks/answer-blocks.js';
 import type { IncidentRow } from '../../src/store/watch-store.js';
-import { renderAnswer } from '../../src/terminal/render-answer.js';
+import { renderAnswer } from '../../src/render/render-answer.js';
 import { postsFor } from '../../src/watch/alert-messages.js';
 import type { Intent, Tracker } from '../../src/watch/incident-policy.js';
+import { testConfig } from '../support/config.js';
 import { fakeHost, type HostText } from './fake-host.js';
 import { configuredSecret, FORM_NAMES, privateKeyBlock, prng, secretLine, survivor, type Planted } from './secret-lines.js';
 
@@ -48,29 +45,19 @@ const own = prng(SEED ^ 0x5eed);
 const MYSQL_PASSWORD = configuredSecret(own);
 const SIGNING_SECRET = configuredSecret(own);
 const BOT_TOKEN = `xoxb-${configuredSecret(own).replace(/[^A-Za-z0-9]/g, '')}`;
-const dir = mkdtempSync(join(tmpdir(), 'mm-secrets-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-writeFileSync(
-  join(dir, 'moneymind.yml'),
-  `hosts:
-  - name: prod-1
-    transport: local
-    app:
-      healthUrl: http://127.0.0.1:5070/health
-      port: 5070
-      service: moneymind
-      manager: systemd
-      logFile: /opt/moneymind/logs/moneymind.log
-      processMatch: moneymind
-      poolRecycle: 3600
-    mysql:
-      host: 127.0.0.1
-      port: 3306
-      user: monitor
-      passwordEnv: MM_TEST_SECRET_MYSQL_PASSWORD
-`,
+const config: Config = testConfig(
+  {
+    hosts: [
+      {
+        name: 'prod-1',
+        transport: 'local',
+        app: { healthUrl: 'http://127.0.0.1:5070/health', port: 5070, service: 'moneymind', manager: 'systemd', logFile: '/opt/moneymind/logs/moneymind.log', processMatch: 'moneymind', poolRecycle: 3600 },
+        mysql: { host: '127.0.0.1', port: 3306, user: 'monitor', passwordEnv: 'MM_TEST_SECRET_MYSQL_PASSWORD' },
+      },
+    ],
+  },
+  { MM_TEST_SECRET_MYSQL_PASSWORD: MYSQL_PASSWORD },
 );
-const config: Config = loadConfig({ MM_TEST_SECRET_MYSQL_PASSWORD: MYSQL_PASSWORD }, join(dir, 'moneymind.yml'));
 const slack = loadSlackSettings({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET });
 const host = config.hosts[0]!;
 const OWN: Planted[] = [MYSQL_PASSWORD, SIGNING_SECRET, BOT_TOKEN].map((value) => ({ value, core: value.slice(0, 10), form: 'configured' }));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clip, clipMrkdwn, codeBlock, mrkdwn } from '../../src/boundary/slack-escape.js';
+import { clip } from '../../src/boundary/clip.js';
+import { clipMrkdwn, codeBlock, mrkdwn } from '../../src/boundary/slack-escape.js';
 
 const ZWSP = '\u200B';
 const fences = (s: string): number => (s.match(/```/g) ?? []).length;

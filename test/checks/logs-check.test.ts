@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateLogs, logsCommand, windowStart } from '../../src/checks/logs-check.js';
-import { countOomKills, logSignals, parseAppLog, parseJournal } from '../../src/checks/parse-app-log.js';
+import { evaluateLogs, logsProbeCommand, windowStart } from '../../src/checks/logs-check.js';
+import { countOomKills, logCounts, parseAppLog, parseJournal } from '../../src/checks/parse-app-log.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
@@ -13,7 +13,7 @@ const output = (log: string, now = NOW) => `@@now\n${now}\n@@log\n${log}`;
 
 describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   it('counts the runbook signatures, including causes only named at the end of a traceback', () => {
-    const sig = logSignals(parseAppLog(fixture('moneymind-log-broken.log'), '2026-11-25 21:00:00'));
+    const sig = logCounts(parseAppLog(fixture('moneymind-log-broken.log'), '2026-11-25 21:00:00'));
     assert.equal(sig.errors, 9);
     assert.equal(sig.goneAway, 2);
     assert.equal(sig.lostConnection, 3, '2 health checks + "Exception on /report" whose traceback ends in 2013');
@@ -28,7 +28,7 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
 
   it('keeps only entries inside the window', () => {
     const since = windowStart('2026-11-25 22:09:00', 60_000); // 22:08:00
-    const sig = logSignals(parseAppLog(fixture('moneymind-log-broken.log'), since));
+    const sig = logCounts(parseAppLog(fixture('moneymind-log-broken.log'), since));
     assert.equal(sig.goneAway, 0);
     assert.equal(sig.tooManyConnections, 2);
   });
@@ -73,7 +73,7 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   it('journal lines use the level inside the message', () => {
     const j = parseJournal('2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n2026-11-25T22:05:32+0000 web1 python3[812]: serving');
     assert.deepEqual(j.map((e) => e.level), ['ERROR', 'INFO']);
-    assert.equal(logSignals(j).goneAway, 1);
+    assert.equal(logCounts(j).goneAway, 1);
   });
 
   it('counts one OOM kill per victim line', () => {
@@ -84,10 +84,10 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
 
   it('the command is bounded and quotes config values; journal only with systemd', () => {
     const base = loadConfig({}, undefined).hosts[0]!.app;
-    const cmd = logsCommand({ ...base, logFile: "/var/log/it's.log", manager: 'supervisor' }, thresholds());
+    const cmd = logsProbeCommand({ ...base, logFile: "/var/log/it's.log", manager: 'supervisor' }, thresholds());
     assert.match(cmd, /tail -n 5000 -- '\/var\/log\/it'\\''s\.log'/);
     assert.doesNotMatch(cmd, /journalctl/);
-    assert.match(logsCommand({ ...base, manager: 'systemd' }, thresholds()), /journalctl -u 'moneymind' --since '-15min'/);
+    assert.match(logsProbeCommand({ ...base, manager: 'systemd' }, thresholds()), /journalctl -u 'moneymind' --since '-15min'/);
   });
 });
 

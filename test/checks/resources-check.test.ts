@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseDf } from '../../src/checks/parse-df.js';
 import { parseLoadavg, parseMeminfo } from '../../src/checks/parse-meminfo.js';
 import { appProcesses, parsePs } from '../../src/checks/parse-ps.js';
-import { evaluateResources, resourcesCommand } from '../../src/checks/resources-check.js';
+import { evaluateResources, resourcesProbeCommand } from '../../src/checks/resources-check.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
 
@@ -87,6 +87,6 @@ describe('evaluateResources', () => {
     assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe', 300).map((p) => p.pid), [200]);
   });
   it('the command quotes the log directory', () => {
-    assert.match(resourcesCommand("/opt/it's/app.log"), /df -P \/ '\/opt\/it'\\''s' /);
+    assert.match(resourcesProbeCommand("/opt/it's/app.log"), /df -P \/ '\/opt\/it'\\''s' /);
   });
 });

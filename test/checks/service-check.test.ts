@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { AppTarget } from '../../src/config/types.js';
-import { evaluateSupervisor, evaluateSystemd, serviceCommand } from '../../src/checks/service-check.js';
+import { evaluateSupervisor, evaluateSystemd, serviceProbeCommand } from '../../src/checks/service-check.js';
 import { parseSupervisorctlStatus, parseSupervisorUptime } from '../../src/checks/parse-supervisorctl-status.js';
 import { fixture } from '../fixture.js';
 
@@ -46,8 +46,8 @@ describe('supervisor: real supervisorctl status output', () => {
   });
 
   it('the command is a fixed template with quoted config values, sudo only for supervisorctl', () => {
-    assert.equal(serviceCommand(app({ manager: 'supervisor', supervisorConfig: '/etc/sup.conf' })), "sudo -n supervisorctl -c '/etc/sup.conf' status 'moneymind' 2>&1");
-    assert.doesNotMatch(serviceCommand(app({ manager: 'systemd' })), /sudo/);
+    assert.equal(serviceProbeCommand(app({ manager: 'supervisor', supervisorConfig: '/etc/sup.conf' })), "sudo -n supervisorctl -c '/etc/sup.conf' status 'moneymind' 2>&1");
+    assert.doesNotMatch(serviceProbeCommand(app({ manager: 'systemd' })), /sudo/);
   });
 });
 

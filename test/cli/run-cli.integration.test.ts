@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
 import { createLogger } from '../../src/log/create-logger.js';
+import { writeConfigFile } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
@@ -21,9 +21,7 @@ const log = createLogger({ level: 'silent' });
 const THRESHOLDS = TEST_THRESHOLDS;
 
 function config(hosts: object[], thresholds: object = THRESHOLDS): string {
-  const p = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(p, stringify({ hosts, thresholds }));
-  return p;
+  return writeConfigFile(join(dir, `c${Math.random().toString(36).slice(2)}.yml`), { hosts, thresholds });
 }
 async function cli(args: string[], env: Record<string, string> = host.env) {
   let stdout = '';

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { SshTransport } from '../../src/remote/ssh-transport.js';
-import { restartCommand } from '../../src/restart/restart-policy.js';
+import { restartShellCommand } from '../../src/restart/restart-policy.js';
+import { testConfig, writeConfigFile } from '../support/config.js';
 import { waitUntil } from '../support/proc.js';
 import { startSystemdTestHost, type SystemdTestHost } from '../support/systemd-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
@@ -23,11 +22,9 @@ let host: SystemdTestHost;
 let dir: string;
 const log = createLogger({ level: 'silent' });
 
-function config(over: object = {}): string {
-  const p = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(p, stringify({ hosts: [host.hostConfig('sd-1', { app: { poolRecycle: 300 }, ...over })], thresholds: TEST_THRESHOLDS }));
-  return p;
-}
+const doc = (over: object = {}) => ({ hosts: [host.hostConfig('sd-1', { app: { poolRecycle: 300 }, ...over })], thresholds: TEST_THRESHOLDS });
+/** The CLI reads its config from a file, as it would on a real machine. */
+const config = (over: object = {}): string => writeConfigFile(join(dir, `c${Math.random().toString(36).slice(2)}.yml`), doc(over));
 type Report = { hosts: { ok: boolean; status: string; checks: { id: string; status: string; summary: string; details: Record<string, unknown> | null }[]; causes: { id: string }[] }[] };
 async function status(args: string[] = ['status', 'sd-1'], over: object = {}) {
   let stdout = '';
@@ -93,12 +90,12 @@ describe('a host run by a real systemd', () => {
   });
 
   it("the restart command template runs through the README's sudoers line and systemd restarts the unit", async () => {
-    const cfg = loadConfig(host.env, config());
+    const cfg = testConfig(doc(), host.env);
     const h = cfg.hosts[0]!;
     const t = new SshTransport(h.ssh!, log);
     try {
       const before = await show('MainPID');
-      const res = await t.exec(restartCommand(h.app), { timeoutMs: 30_000, maxBytes: 64 * 1024 });
+      const res = await t.exec(restartShellCommand(h.app), { timeoutMs: 30_000, maxBytes: 64 * 1024 });
       assert.equal(res.code, 0, res.stdout + res.stderr);
       assert.notEqual(await show('MainPID'), before);
       assert.equal(await show('NRestarts'), '0'); // a manual restart resets systemd's counter

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Caller } from '../../src/commands/command.js';
-import { isAnswer } from '../../src/commands/host-args.js';
 import { RateLimiter } from '../../src/commands/rate-limiter.js';
 import { overRateLimit, planCommand } from '../../src/commands/router.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { testConfig } from '../support/config.js';
 
 /** A clock the test moves by hand. */
 const clock = (start = 1_000_000) => {
@@ -50,10 +46,8 @@ describe('RateLimiter: a sliding window per user, with the exact wait', () => {
 });
 
 describe('overRateLimit: only report and the status of all hosts count, only for the one who ran them', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mm-rate-'));
-  const file = join(dir, 'c.yml');
-  writeFileSync(file, 'hosts:\n  - { name: prod-1, transport: local }\n  - { name: prod-2, transport: local }\nslack: { rateLimit: { max: 1, window: 1m } }\n');
-  const config = loadConfig({}, file);
+  const rateLimit = { max: 1, window: '1m' };
+  const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }, { name: 'prod-2', transport: 'local' }], slack: { rateLimit } });
   const caller = (userId: string): Caller => ({ userId, source: 'slack' });
 
   // [text, counted against the limit]
@@ -72,9 +66,7 @@ describe('overRateLimit: only report and the status of all hosts count, only for
     ['status $(reboot)', false],
   ];
   it('with a single host configured, `status` is that one host: free', () => {
-    const one = join(dir, 'one.yml');
-    writeFileSync(one, 'hosts:\n  - { name: prod-1, transport: local }\nslack: { rateLimit: { max: 1, window: 1m } }\n');
-    const single = loadConfig({}, one);
+    const single = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }], slack: { rateLimit } });
     const limiter = new RateLimiter(single.slack.rateLimit, () => 0);
     for (const text of ['status', 'status all', 'status', 'status all']) assert.equal(overRateLimit(text, caller('U1'), single, limiter), undefined, text);
     assert.equal(overRateLimit('report prod-1', caller('U1'), single, limiter), undefined);
@@ -83,7 +75,7 @@ describe('overRateLimit: only report and the status of all hosts count, only for
   for (const [text, expensive] of table) {
     it(`${JSON.stringify(text)} ${expensive ? 'counts' : 'is free'}`, () => {
       const plan = planCommand(text, caller('U1'), config);
-      assert.equal(!isAnswer(plan) && plan.expensive === true, expensive);
+      assert.equal(plan.kind === 'plan' && plan.expensive === true, expensive);
       const c = clock();
       const limiter = new RateLimiter(config.slack.rateLimit, c.now);
       assert.equal(overRateLimit(text, caller('U1'), config, limiter), undefined, 'the first is always allowed');

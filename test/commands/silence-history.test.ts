@@ -1,26 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Answer } from '../../src/commands/answer.js';
 import type { Caller } from '../../src/commands/command.js';
+import type { IncidentKey } from '../../src/domain/incident-key.js';
 import { runCommand } from '../../src/commands/router.js';
-import { loadConfig } from '../../src/config/load-config.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { silentLog } from '../../src/log/run-log.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
 import { Store } from '../../src/store/store.js';
-import { renderAnswer } from '../../src/terminal/render-answer.js';
+import { renderAnswer } from '../../src/render/render-answer.js';
+import { testConfig } from '../support/config.js';
 
 // silence / unsilence / history through the router, on a real (temporary) SQLite store.
 const dir = mkdtempSync(join(tmpdir(), 'mm-silence-'));
-const file = join(dir, 'c.yml');
-writeFileSync(file, 'hosts:\n  - { name: prod-1, transport: local }\n  - { name: prod-2, transport: local }\nslack: { approvers: [U0APPROVE1] }\n');
-const config = loadConfig({}, file);
+const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }, { name: 'prod-2', transport: 'local' }], slack: { approvers: ['U0APPROVE1'] } });
 const store = new Store(join(dir, 'store.db'));
 let now = Date.parse('2026-11-25T10:00:00Z');
-const services = engineServices(config, () => new LocalTransport(), () => now, silentLog, store);
+const services = botServices({ config, transportFor: () => new LocalTransport(), clock: () => now, log: silentLog, store });
 const approver: Caller = { userId: 'U0APPROVE1', source: 'slack' };
 const someone: Caller = { userId: 'U0SOMEONE1', source: 'slack' };
 const run = (text: string, caller: Caller = approver): Promise<Answer> => runCommand(text, caller, services);
@@ -70,7 +69,7 @@ describe('silence, unsilence, history', () => {
 
   it('history lists incidents newest first, per host or all', async () => {
     const t0 = now;
-    const opened = (key: string, subject: string, hosts: string[], at: number) => ({ key, subject, cause: 'service-down' as const, hosts, title: 'down', at });
+    const opened = (key: IncidentKey, subject: string, hosts: string[], at: number) => ({ key, subject, cause: 'service-down' as const, hosts, title: 'down', at });
     store.commitCycle({ now: t0, trackers: [], opened: [opened('host:prod-1|service-down', 'prod-1', ['prod-1'], t0 - 720_000)], posts: [], closed: [], samples: [], keepSamplesMs: 1 });
     store.commitCycle({ now: t0, trackers: [], opened: [], posts: [], closed: [{ key: 'host:prod-1|service-down' }], samples: [], keepSamplesMs: 1 });
     store.commitCycle({ now: t0, trackers: [], opened: [opened('host:prod-2|service-down', 'prod-2', ['prod-2'], t0 - 60_000)], posts: [], closed: [], samples: [], keepSamplesMs: 1 });

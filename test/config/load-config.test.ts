@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig, resolveConfig } from '../../src/config/load-config.js';
 import { OpsError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-config-'));
@@ -180,6 +180,26 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     for (const bad of ['500ms', 'soon']) {
       assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nwatch: { retryInterval: ${bad} }\n`), new RegExp(`watch\\.retryInterval: "${bad}" is not a retry interval — write e\\.g\\. 10s \\(at least 1s\\), or off`));
     }
+  });
+
+  it('resolveConfig takes the document as data: the same config, the same errors, named after its source', () => {
+    const doc = { hosts: [{ name: 'a', transport: 'local', mysql: { user: 'monitor', passwordEnv: 'MM_PW' } }], slack: { rateLimit: { window: '30s' } } };
+    const fromFile = loadConfig({ MM_PW: 'x' }, file(JSON.stringify(doc)));
+    const fromDoc = resolveConfig(doc, { MM_PW: 'x' });
+    assert.deepEqual({ ...fromDoc, source: fromFile.source }, fromFile);
+    assert.ok(Object.isFrozen(fromDoc) && Object.isFrozen(fromDoc.hosts[0]!.app));
+    const bad = { hosts: [{ name: 'Prod_1', transport: 'local' }] };
+    const path = file(JSON.stringify(bad));
+    const errorOf = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (err) {
+        return err;
+      }
+      return assert.fail('expected a config error');
+    };
+    assert.deepEqual(errorOf(() => resolveConfig(bad, {}, path)), errorOf(() => loadConfig({}, path)));
+    assert.throws(() => resolveConfig(bad, {}), /config the config document has 1 problem:\n {2}- hosts\[0\]\.name: .*lower-case/);
   });
 
   it('reports invalid YAML with its line and an unreadable file with the fix', () => {

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load-config.js';
 import { Secret } from '../../src/config/secret.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
 import { createSlackApp } from '../../src/slack/create-slack-app.js';
 import { Store } from '../../src/store/store.js';
+import { testConfig } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { slackSender, type SlackSender } from '../support/slack-requests.js';
@@ -33,14 +32,12 @@ let dir: string;
 const log = createLogger({ level: 'silent' });
 
 async function rig(storeFile: string): Promise<{ send: SlackSender; store: Store; stop(): Promise<void> }> {
-  const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
   // confirmTimeout is long: only the test moves a request's expiry (in the store, while no bot runs).
-  writeFileSync(file, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB] }, restart: { confirmTimeout: '5m' }, watch: { store: storeFile } }));
-  const config = loadConfig(host.env, file);
+  const config = testConfig({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB] }, restart: { confirmTimeout: '5m' }, watch: { store: storeFile } }, host.env);
   const store = new Store(storeFile);
   const pool = new TransportPool(log);
   const port = await freePort();
-  const app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('recover'), port, apiUrl: slack.apiUrl }, engineServices(config, (h) => pool.get(h), Date.now, log, store), log);
+  const app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('recover'), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log, store }), log);
   await app.start();
   return {
     send: slackSender(`http://127.0.0.1:${port}`, slack, 'recover'),

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load-config.js';
 import { Secret } from '../../src/config/secret.js';
-import { engineServices, type EngineServices } from '../../src/engine/engine-services.js';
+import { botServices, type BotServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
 import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
 import { Store } from '../../src/store/store.js';
+import { testConfig } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { slackSender, type SlackSender } from '../support/slack-requests.js';
@@ -34,17 +33,15 @@ const log = createLogger({ level: 'silent' });
 interface Rig {
   send: SlackSender;
   store: Store;
-  services: EngineServices;
+  services: BotServices;
   stop(): Promise<void>;
 }
 
 async function rig(restart: object = {}, hostOverrides: object = {}, storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`), entry = host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })): Promise<Rig> {
-  const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, stringify({ hosts: [entry], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }));
-  const config = loadConfig(host.env, file);
+  const config = testConfig({ hosts: [entry], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }, host.env);
   const store = new Store(storeFile);
   const pool = new TransportPool(log);
-  const services = engineServices(config, (h) => pool.get(h), Date.now, log, store);
+  const services = botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log, store });
   const port = await freePort();
   const app: SlackRunner = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('restart'), port, apiUrl: slack.apiUrl }, services, log);
   await app.start();

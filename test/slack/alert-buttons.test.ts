@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/load-config.js';
 import { Secret } from '../../src/config/secret.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
 import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
 import { Store } from '../../src/store/store.js';
+import { testConfig } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
 import { slackSender, type SlackSender } from '../support/slack-requests.js';
@@ -23,13 +23,12 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-alert-buttons-'));
-  writeFileSync(join(dir, 'c.yml'), 'hosts:\n  - { name: prod-1, transport: local }\nslack: { approvers: [U0APPROVE1] }\n');
-  const config = loadConfig({}, join(dir, 'c.yml'));
+  const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }], slack: { approvers: ['U0APPROVE1'] } });
   store = new Store(join(dir, 'store.db'));
   slack = await startSlackDouble();
   const log = createLogger({ level: 'silent' });
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl }, engineServices(config, () => new LocalTransport(), Date.now, log, store), log);
+  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }), log);
   await app.start();
   send = slackSender(`http://127.0.0.1:${port}`, slack, 's');
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
 import { Secret } from '../../src/config/secret.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
 import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
@@ -34,7 +34,7 @@ before(async () => {
   slack = await startSlackDouble();
   const log = createLogger({ level: 'silent' });
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl }, engineServices(config, () => new LocalTransport(), Date.now, log, store), log);
+  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }), log);
   await app.start();
   send = slackSender(`http://127.0.0.1:${port}`, slack, 's');
 });

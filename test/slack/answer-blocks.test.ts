@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnyCheckResult } from '../../src/checks/check-types.js';
+import { CHECK_IDS } from '../../src/checks/check-types.js';
 import type { Answer } from '../../src/commands/answer.js';
 import type { HostReport } from '../../src/engine/host-report.js';
 import { answerBlocks, MAX_BLOCKS } from '../../src/slack/blocks/answer-blocks.js';
+import { cause, check, report } from '../support/builders.js';
 
-const check = (id: AnyCheckResult['id'], status: AnyCheckResult['status'], summary: string): AnyCheckResult => ({ id, status, summary, durationMs: 3, details: null, evidence: [] }) as AnyCheckResult;
-const host = (name: string, status: HostReport['status'], summary = 'ok'): HostReport => ({
-  name,
-  ok: status !== 'fail',
-  status,
-  durationMs: 420,
-  checks: (['health', 'service', 'port', 'resources', 'db', 'logs'] as const).map((id) => check(id, status, summary)),
-  causes: status === 'fail' ? [{ id: 'db-connection-dropped', severity: 'critical', title: 'x'.repeat(5000), evidence: ['e'.repeat(5000)], advice: 'Set pool_recycle ≤ 300.', restartHelps: true }] : [],
-});
+const host = (name: string, status: HostReport['status'], summary = 'ok'): HostReport =>
+  report(name, {
+    status,
+    durationMs: 420,
+    checks: CHECK_IDS.map((id) => check(id, status, summary)),
+    causes: status === 'fail' ? [cause('db-connection-dropped', { title: 'x'.repeat(5000), evidence: ['e'.repeat(5000)], advice: 'Set pool_recycle ≤ 300.' })] : [],
+  });
 const reports = (list: HostReport[]): Answer => ({ kind: 'reports', visibility: 'channel', reports: list, detail: false });
 
 function assertWithinLimits(msg: ReturnType<typeof answerBlocks>): void {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
-import { LIMITS as BUILDER_LIMITS } from '../../src/slack/blocks/slack-limits.js';
+import { LIMITS as BUILDER_LIMITS } from '../../src/slack-format/slack-limits.js';
 import { everyMessage, extremeConfig, type BuiltMessage } from '../support/slack-messages.js';
 
 /*
- * Slack's limits, written down here independently of the builders (src/slack/blocks/slack-limits.ts
+ * Slack's limits, written down here independently of the builders (src/slack-format/slack-limits.ts
  * keeps its own copy), with where each comes from. Lengths are String.length: UTF-16 units, never
  * fewer than Slack's characters.
  */

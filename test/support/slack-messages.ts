@@ -1,26 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { mrkdwn } from '../../src/boundary/slack-escape.js';
-import { CHECK_IDS, type AnyCheckResult } from '../../src/checks/check-types.js';
+import { CHECK_IDS } from '../../src/checks/check-types.js';
 import type { Answer } from '../../src/commands/answer.js';
 import type { CommandServices } from '../../src/commands/command.js';
-import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/types.js';
 import type { Cause } from '../../src/diagnosis/cause.js';
 import type { HostReport } from '../../src/engine/host-report.js';
-import { hostAddress, restartCommandText, restartWarnings } from '../../src/restart/restart-policy.js';
+import { hostAddress, restartShellCommandText, restartWarnings } from '../../src/restart/restart-policy.js';
 import type { RestartRequest } from '../../src/restart/restart-service.js';
 import type { RestartRow } from '../../src/store/restart-types.js';
 import { answerBlocks } from '../../src/slack/blocks/answer-blocks.js';
-import type { KnownBlock } from '../../src/slack/blocks/block-kit.js';
+import type { KnownBlock } from '../../src/slack-format/block-kit.js';
 import { withNotice } from '../../src/slack/blocks/fit-message.js';
 import { restartOutcome, restartState } from '../../src/slack/blocks/restart-blocks.js';
 import { silenceFromAlert } from '../../src/slack/listeners/silence-from-alert.js';
 import { postsFor } from '../../src/watch/alert-messages.js';
 import type { Intent, Tracker } from '../../src/watch/incident-policy.js';
+import type { IncidentKey } from '../../src/domain/incident-key.js';
 import { dbKey, hostKey } from '../../src/watch/observe.js';
+import { cause, check, report } from './builders.js';
+import { testConfig } from './config.js';
 
 /**
  * Every kind of message the bot sends to Slack, built by the real builders from inputs as large
@@ -43,48 +41,41 @@ const DB = `${'d'.repeat(38)}-1`;
 
 /** 60 hosts (local: no SSH key needed), supervisor with a 1024-character config path, one shared database. */
 export function extremeConfig(hosts = HOSTS): Config {
-  const dir = mkdtempSync(join(tmpdir(), 'mm-extreme-'));
-  try {
-    const path = `/${'p'.repeat(1023)}`;
-    const doc = {
-      hosts: Array.from({ length: hosts }, (_, i) => ({
-        name: hostName(i),
-        transport: 'local',
-        app: { manager: 'supervisor', supervisorConfig: path, service: 's'.repeat(128) },
-        mysql: { user: 'mm', passwordEnv: 'MM_DB_PASSWORD', name: DB },
-      })),
-      slack: { approvers: [APPROVER] },
-    };
-    writeFileSync(join(dir, 'c.yml'), stringify(doc));
-    return loadConfig({ MM_DB_PASSWORD: 'x' }, join(dir, 'c.yml'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const path = `/${'p'.repeat(1023)}`;
+  const doc = {
+    hosts: Array.from({ length: hosts }, (_, i) => ({
+      name: hostName(i),
+      transport: 'local',
+      app: { manager: 'supervisor', supervisorConfig: path, service: 's'.repeat(128) },
+      mysql: { user: 'mm', passwordEnv: 'MM_DB_PASSWORD', name: DB },
+    })),
+    slack: { approvers: [APPROVER] },
+  };
+  return testConfig(doc, { MM_DB_PASSWORD: 'x' });
 }
 
 export async function everyMessage(config: Config, hostText: (i: number) => string): Promise<BuiltMessage[]> {
   const names = config.hosts.map((h) => h.name);
-  const cause = (i: number, restartHelps = true): Cause => ({ id: 'db-connection-dropped', severity: 'critical', title: hostText(i), evidence: Array.from({ length: 8 }, (_, j) => hostText(i + j)), advice: hostText(i + 9), restartHelps });
-  const check = (id: AnyCheckResult['id'], status: AnyCheckResult['status'], i: number): AnyCheckResult => ({ id, status, summary: hostText(i), durationMs: 3, details: null, evidence: [] }) as AnyCheckResult;
-  const report = (name: string, status: HostReport['status'], i: number): HostReport => ({
-    name,
-    ok: status !== 'fail',
-    status,
-    durationMs: 420,
-    checks: CHECK_IDS.map((id, j) => check(id, status === 'ok' ? 'ok' : j % 2 ? 'fail' : 'unknown', i + j)),
-    causes: status === 'ok' ? [] : [cause(i, i % 2 === 0), cause(i + 1)],
-  });
-  const failing = names.map((n, i) => report(n, 'fail', i));
+  // A host's words wherever they can go: cause titles, evidence, advice, check summaries.
+  const hostCause = (i: number, restartHelps = true): Cause => cause('db-connection-dropped', { title: hostText(i), evidence: Array.from({ length: 8 }, (_, j) => hostText(i + j)), advice: hostText(i + 9), restartHelps });
+  const hostReport = (name: string, status: HostReport['status'], i: number): HostReport =>
+    report(name, {
+      status,
+      durationMs: 420,
+      checks: CHECK_IDS.map((id, j) => check(id, status === 'ok' ? 'ok' : j % 2 ? 'fail' : 'unknown', hostText(i + j))),
+      causes: status === 'ok' ? [] : [hostCause(i, i % 2 === 0), hostCause(i + 1)],
+    });
+  const failing = names.map((n, i) => hostReport(n, 'fail', i));
   const silence = { until: NOW + 3_600_000, reason: hostText(99), by: `<@${APPROVER}>` };
   const silences = new Map(names.map((n) => [n, silence]));
   const host = config.hosts[0]!;
-  const row: RestartRow = { id: 'r'.repeat(16), host: host.name, command: restartCommandText(host.app), requested_by: REQUESTER, requested_at: NOW, expires_at: NOW + 300_000, state: 'pending', decided_by: APPROVER, channel: 'C0ALERTS1', message_ts: '1.2', thread_ts: null, started_at: null, finished_at: null, exit_code: null, outcome: null };
-  const request: RestartRequest = { row, host, address: `${hostAddress(host)} ${'a'.repeat(1000)}`, commandText: row.command, report: failing[0]!, warnings: restartWarnings({ ...failing[0]!, causes: Array.from({ length: 13 }, (_, i) => cause(i, false)) }), dryRun: true };
+  const row: RestartRow = { id: 'r'.repeat(16), host: host.name, command: restartShellCommandText(host.app), requested_by: REQUESTER, requested_at: NOW, expires_at: NOW + 300_000, state: 'pending', decided_by: APPROVER, channel: 'C0ALERTS1', message_ts: '1.2', thread_ts: null, started_at: null, finished_at: null, exit_code: null, outcome: null };
+  const request: RestartRequest = { row, host, address: `${hostAddress(host)} ${'a'.repeat(1000)}`, commandText: row.command, report: failing[0]!, warnings: restartWarnings({ ...failing[0]!, causes: Array.from({ length: 13 }, (_, i) => hostCause(i, false)) }), dryRun: true };
 
   const answers: [string, Answer][] = [
     ['status of one failing host', { kind: 'reports', visibility: 'channel', reports: [failing[0]!], detail: true, silences }],
     ['status of 60 failing hosts', { kind: 'reports', visibility: 'channel', reports: failing, detail: false, silences }],
-    ['status of 60 hosts, a few failing, all silenced', { kind: 'reports', visibility: 'channel', reports: names.map((n, i) => report(n, i % 7 ? 'ok' : 'warn', i)), detail: false, silences }],
+    ['status of 60 hosts, a few failing, all silenced', { kind: 'reports', visibility: 'channel', reports: names.map((n, i) => hostReport(n, i % 7 ? 'ok' : 'warn', i)), detail: false, silences }],
     ['50 log lines of 5000 characters', { kind: 'log-lines', visibility: 'channel', host: host.name, lines: Array.from({ length: 50 }, (_, i) => hostText(i)), report: failing[0]!, problem: undefined }],
     ['an unreadable log', { kind: 'log-lines', visibility: 'channel', host: host.name, lines: [], report: failing[0]!, problem: hostText(3) }],
     ['no error lines', { kind: 'log-lines', visibility: 'channel', host: host.name, lines: [], report: failing[0]!, problem: undefined }],
@@ -109,15 +100,15 @@ export async function everyMessage(config: Config, hostText: (i: number) => stri
   const silenced = answerBlocks(await silenceFromAlert(dbKey(DB), { userId: APPROVER, source: 'slack' }, services));
   out.push({ name: 'silence of 60 hosts', text: silenced.text, blocks: silenced.blocks });
 
-  const detail = cause(0, false);
-  const tracker = (key: string, hosts: readonly string[]): Tracker => ({ key, subject: hosts.length > 1 ? `db ${DB}` : hosts[0]!, cause: 'db-connection-dropped', hosts, phase: 'firing', fails: 3, oks: 0, history: [], flapping: false, since: NOW - 600_000, posted: true, lastReminder: undefined, signature: undefined, detail, affected: names.map((n, i) => `${n}: app-unhealthy — ${hostText(i)}`) });
+  const detail = hostCause(0, false);
+  const tracker = (key: IncidentKey, hosts: readonly string[]): Tracker => ({ key, subject: hosts.length > 1 ? `db ${DB}` : hosts[0]!, cause: 'db-connection-dropped', hosts, phase: 'firing', fails: 3, oks: 0, history: [], flapping: false, since: NOW - 600_000, posted: true, lastReminder: undefined, signature: undefined, detail, affected: names.map((n, i) => `${n}: app-unhealthy — ${hostText(i)}`) });
   const intents: Intent[] = [
-    { kind: 'open', key: 'k', flapping: false },
-    { kind: 'open', key: 'k', flapping: true },
-    { kind: 'update', key: 'k', what: hostText(11) },
-    { kind: 'remind', key: 'k', firingMs: 3_600_000 },
-    { kind: 'flapping', key: 'k' },
-    { kind: 'resolve', key: 'k', durationMs: 720_000, note: 'stopped flapping' },
+    { kind: 'open', key: dbKey(DB), flapping: false },
+    { kind: 'open', key: dbKey(DB), flapping: true },
+    { kind: 'update', key: dbKey(DB), what: hostText(11) },
+    { kind: 'remind', key: dbKey(DB), firingMs: 3_600_000 },
+    { kind: 'flapping', key: dbKey(DB) },
+    { kind: 'resolve', key: dbKey(DB), durationMs: 720_000, note: 'stopped flapping' },
   ];
   for (const t of [tracker(dbKey(DB), names), tracker(hostKey(host.name, 'db-connection-dropped'), [host.name])]) {
     for (const intent of intents) {

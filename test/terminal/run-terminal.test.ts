@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
 import { runTerminal } from '../../src/terminal/run-terminal.js';
@@ -14,7 +14,7 @@ import { runTerminal } from '../../src/terminal/run-terminal.js';
 async function drive(lines: string, opts: { prompt: boolean; saveDir?: string }): Promise<string> {
   const config = loadConfig({}, undefined);
   const t = new LocalTransport();
-  const services = engineServices(config, () => t, Date.now, createLogger({ level: 'silent' }));
+  const services = botServices({ config, transportFor: () => t, clock: Date.now, log: createLogger({ level: 'silent' }) });
   const input = new PassThrough();
   const output = new PassThrough();
   let text = '';

@@ -4,11 +4,12 @@ import type { Cause } from '../../src/diagnosis/cause.js';
 import { percentStateChange } from '../../src/watch/flapping.js';
 import { step, type Intent, type Tracker } from '../../src/watch/incident-policy.js';
 import type { Observation } from '../../src/watch/observe.js';
+import { cause } from '../support/builders.js';
 
 const MIN = 60_000;
 const settings = { failuresToAlert: 2, successesToResolve: 2, remindEvery: 30 * MIN, flapHigh: 50, flapLow: 25 };
-const cause = (severity: Cause['severity'] = 'critical', title = 'GET /health timed out after 5 s'): Cause => ({ id: 'app-unresponsive', severity, title, evidence: [], advice: 'restart', restartHelps: true });
-const obs = (verdict: Observation['verdict'], detail = cause()): Observation => ({ key: 'host:prod-1|app-unresponsive', verdict, subject: 'prod-1', hosts: ['prod-1'], cause: 'app-unresponsive', detail: verdict === 'fail' ? detail : undefined, affected: [] });
+const unresponsive = (title = 'GET /health timed out after 5 s'): Cause => cause('app-unresponsive', { title, advice: 'restart' });
+const obs = (verdict: Observation['verdict'], detail = unresponsive()): Observation => ({ key: 'host:prod-1|app-unresponsive', verdict, subject: 'prod-1', hosts: ['prod-1'], cause: 'app-unresponsive', detail: verdict === 'fail' ? detail : undefined, affected: [] });
 
 /**
  * Runs a sequence of cycles one minute apart; `F` fail, `.` ok, `?` unknown. Returns each cycle's
@@ -20,7 +21,7 @@ function run(seq: string, opts: { silencedAt?: (cycle: number) => boolean; detai
   const closed: number[] = [];
   [...seq].forEach((ch, i) => {
     const verdict = ch === 'F' ? 'fail' : ch === '.' ? 'ok' : 'unknown';
-    const r = step(trackers, [obs(verdict, opts.detailAt?.(i) ?? cause())], { now: i * MIN, settings, silenced: new Set(opts.silencedAt?.(i) ? ['prod-1'] : []) });
+    const r = step(trackers, [obs(verdict, opts.detailAt?.(i) ?? unresponsive())], { now: i * MIN, settings, silenced: new Set(opts.silencedAt?.(i) ? ['prod-1'] : []) });
     trackers = r.trackers;
     for (const x of r.intents) said.push(`${i}:${label(x)}`);
     for (const c of r.closed) closed.push(c.durationMs / MIN);
@@ -53,7 +54,7 @@ describe('incident policy: sequences in, posts out (no I/O)', () => {
   });
 
   it('a change of severity or kind goes into the thread; changing numbers do not', () => {
-    const detailAt = (i: number): Cause => (i < 3 ? cause('critical', `GET /health timed out after ${i + 5} s`) : cause('critical', 'GET /health → 500: MySQL server has gone away'));
+    const detailAt = (i: number): Cause => (i < 3 ? unresponsive(`GET /health timed out after ${i + 5} s`) : unresponsive('GET /health → 500: MySQL server has gone away'));
     assert.deepEqual(run('FFFFF..', { detailAt }).said, ['1:open', '3:update', '6:resolve']);
   });
 
@@ -90,7 +91,7 @@ describe('percent state change (Nagios style)', () => {
 describe('alert messages', () => {
   it('mask credentials found in the evidence, in the parent and in the thread', async () => {
     const { postsFor } = await import('../../src/watch/alert-messages.js');
-    const detail: Cause = { ...cause('critical', 'GET /health → 500: mysql://app:hunter2@db/x'), evidence: ['password="hunter2" in the log'] };
+    const detail: Cause = { ...unresponsive('GET /health → 500: mysql://app:hunter2@db/x'), evidence: ['password="hunter2" in the log'] };
     const t = run('FF').trackers[0]!;
     const msgs = postsFor({ kind: 'open', key: t.key, flapping: false }, { ...t, detail }, 2 * MIN);
     const all = JSON.stringify(msgs);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
+import { writeConfigFile } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
@@ -32,8 +32,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-restart-'));
   host = await startTestHost();
   slack = await startSlackDouble();
-  const config = join(dir, 'moneymind.yml');
-  writeFileSync(config, stringify({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: 'C0ALERTS1' }, watch: { schedule: '* * * * * *', store: join(dir, 'store.db') } }));
+  const config = writeConfigFile(join(dir, 'moneymind.yml'), { hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: 'C0ALERTS1' }, watch: { schedule: '* * * * * *', store: join(dir, 'store.db') } });
   env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', MONEYMIND_CONFIG: config, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'restart-secret', SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()), ...host.env };
 });
 after(async () => {
@@ -51,7 +50,8 @@ describe('the bot killed mid-incident', () => {
     try {
       const parent = await slack.waitFor((c) => postsTo(c) && !c.body.thread_ts, 30_000);
       assert.match(String(parent.body.text), /prod-1: service-down/);
-      await slack.waitFor((c) => postsTo(c) && Boolean(c.body.thread_ts), 15_000);
+      const diagnosis = await slack.waitFor((c) => postsTo(c) && Boolean(c.body.thread_ts), 15_000);
+      const threadTs = diagnosis.body.thread_ts;
       // The diagnosis reply is out, so the store has the thread; let it record that reply too.
       await new Promise((r) => setTimeout(r, 500));
       // Meanwhile the bot's own endpoints tell Prometheus what is going on.
@@ -68,18 +68,19 @@ describe('the bot killed mid-incident', () => {
       bot = startBot();
       await new Promise((r) => setTimeout(r, 3000)); // a few cycles of the restarted bot, still failing
       await host.app.supervisorctl('start', 'moneymind');
-      const edit = await slack.waitFor((c) => c.path === '/api/chat.update', 30_000);
+      const edit = await slack.waitFor((c) => c.path === '/api/chat.update' && c.body.ts === threadTs, 30_000);
 
+      // The service-down incident is one thread across the restart. (On a busy machine the app may
+      // take a few one-second cycles to listen once started: an incident of its own, in its own
+      // thread, which is right and not what this test is about.)
       const posts = slack.calls.filter(postsTo);
-      const parents = posts.filter((c) => !c.body.thread_ts);
-      assert.equal(parents.length, 1, 'one thread across the restart');
-      const replies = posts.filter((c) => c.body.thread_ts);
-      const threadTs = replies[0]!.body.thread_ts;
-      assert.ok(replies.every((c) => c.body.thread_ts === threadTs), 'every reply in the same thread');
+      const parents = posts.filter((c) => !c.body.thread_ts && /service-down/.test(String(c.body.text)));
+      assert.equal(parents.length, 1, `one service-down thread across the restart: ${posts.filter((c) => !c.body.thread_ts).map((c) => String(c.body.text)).join(' | ')}`);
+      const replies = posts.filter((c) => c.body.thread_ts === threadTs);
       assert.equal(replies.filter((c) => /\(critical\)/.test(String(c.body.blocks))).length, 1, 'the diagnosis once');
       assert.equal(edit.body.ts, threadTs, 'the parent edited in place after the restart');
-      await slack.waitFor((c) => postsTo(c) && /Resolved after/.test(String(c.body.text)), 10_000);
-      assert.equal(slack.calls.filter((c) => c.path === '/api/chat.update').length, 1);
+      await slack.waitFor((c) => postsTo(c) && c.body.thread_ts === threadTs && /Resolved after/.test(String(c.body.text)), 10_000);
+      assert.equal(slack.calls.filter((c) => c.path === '/api/chat.update' && c.body.ts === threadTs).length, 1, 'resolved once');
     } finally {
       await host.app.supervisorctl('start', 'moneymind'); // returns a code, never throws: safe if already running
       bot.child.kill('SIGTERM');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Cause, CauseId } from '../../src/diagnosis/cause.js';
+import type { CauseId } from '../../src/diagnosis/cause.js';
 import { step, type Tracker } from '../../src/watch/incident-policy.js';
 import { dbKey, hostKey, type Observation } from '../../src/watch/observe.js';
 import { retryHosts } from '../../src/watch/retry-hosts.js';
+import { cause } from '../support/builders.js';
 
 const settings = { failuresToAlert: 3, successesToResolve: 2, remindEvery: 1_800_000, flapHigh: 50, flapLow: 25 };
-const cause = (id: CauseId): Cause => ({ id, severity: 'critical', title: id, evidence: [], advice: '', restartHelps: true });
 const onHost = (host: string, id: CauseId, verdict: Observation['verdict']): Observation => ({ key: hostKey(host, id), verdict, subject: host, hosts: [host], cause: id, detail: verdict === 'fail' ? cause(id) : undefined, affected: [] });
 const db = (name: string, hosts: string[]): Observation => ({ key: dbKey(name), verdict: 'fail', subject: `db ${name}`, hosts, cause: 'db-unreachable', detail: cause('db-unreachable'), affected: [] });
 

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
 import { slackAlertSender } from '../../src/slack/alert-sender.js';
 import { Store } from '../../src/store/store.js';
 import { OutboxPoster } from '../../src/watch/outbox-poster.js';
 import { runCycle } from '../../src/watch/watch-cycle.js';
+import { testConfig } from '../support/config.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
@@ -52,9 +51,7 @@ async function rotateAppPassword(to: string): Promise<void> {
 
 describe('an outage no rule names', () => {
   it('/health 500 with an unknown error (a rotated DB password) → one alert thread within failuresToAlert cycles, quoting the error', async () => {
-    const file = join(dir, 'c.yml');
-    writeFileSync(file, stringify({ hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: CHANNEL }, watch: { failuresToAlert: 2, store: join(dir, 's.db') } }));
-    const config = loadConfig(host.env, file);
+    const config = testConfig({ hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: CHANNEL }, watch: { failuresToAlert: 2, store: join(dir, 's.db') } }, host.env);
     const store = new Store(config.watch.store);
     const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
     const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };

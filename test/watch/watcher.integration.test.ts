@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/types.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
@@ -13,6 +11,7 @@ import { Store } from '../../src/store/store.js';
 import { OutboxPoster } from '../../src/watch/outbox-poster.js';
 import { runCycle, type WatchDeps } from '../../src/watch/watch-cycle.js';
 import { startWatcher } from '../../src/watch/watcher.js';
+import { testConfig } from '../support/config.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
@@ -41,9 +40,7 @@ interface Rig {
 }
 
 function rig(hosts: object[], watch: object = {}, thresholds: object = {}): Rig {
-  const file = join(dir, `c${Math.random().toString(36).slice(2)}.yml`);
-  writeFileSync(file, stringify({ hosts, thresholds: { ...TEST_THRESHOLDS, ...thresholds }, slack: { alertChannel: CHANNEL }, watch: { store: join(dir, `${Math.random().toString(36).slice(2)}.db`), ...watch } }));
-  const config = loadConfig(host.env, file);
+  const config = testConfig({ hosts, thresholds: { ...TEST_THRESHOLDS, ...thresholds }, slack: { alertChannel: CHANNEL }, watch: { store: join(dir, `${Math.random().toString(36).slice(2)}.db`), ...watch } }, host.env);
   const store = new Store(config.watch.store);
   const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
   const deps: WatchDeps = { config, store, transportFor: (h) => pool.get(h), log, clock: Date.now, poster };
@@ -162,7 +159,9 @@ describe('watcher on a real host', () => {
     const r = rig([prod('prod-1')]);
     const from = slack.calls.length;
     try {
-      r.store.setSilence({ host: 'prod-1', until: Date.now() + 3000, reason: 'maintenance', by: 'test', createdAt: Date.now() });
+      // Long enough for any machine; its end is made below by moving `until` to the past, as time would.
+      const silence = { host: 'prod-1', until: Date.now() + 600_000, reason: 'maintenance', by: 'test', createdAt: Date.now() };
+      r.store.setSilence(silence);
       await host.app.supervisorctl('stop', 'moneymind');
       try {
         await r.cycle();
@@ -171,7 +170,7 @@ describe('watcher on a real host', () => {
         assert.equal(r.store.openIncident('host:prod-1|service-down')?.subject, 'prod-1', 'tracked as an incident');
         await r.flushed();
         assert.equal(parents(from).length, 0, 'nothing posted while silenced');
-        await new Promise((res) => setTimeout(res, 3100));
+        r.store.setSilence({ ...silence, until: Date.now() - 1 });
         const later = await r.cycle();
         assert.deepEqual(later.intents.map((i) => i.kind), ['open']);
         await r.flushed();

@@ -1,16 +1,19 @@
 import { mrkdwn } from '../../boundary/slack-escape.js';
 import type { Answer, SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
-import { fallback, section, type KnownBlock, type SlackMessageBody } from './block-kit.js';
+import { withFix } from '../../errors.js';
+import { fallback, section, type KnownBlock } from '../../slack-format/block-kit.js';
+import { ownSentence, slackDate } from '../../slack-format/mrkdwn.js';
+import type { SlackMessage } from '../../slack-format/slack-message.js';
+import { LIMITS } from '../../slack-format/slack-limits.js';
+import { EMOJI } from '../../slack-format/status-emoji.js';
 import { Cuts } from './cuts.js';
 import { ATTACHED, fitBlocks } from './fit-message.js';
-import { ownSentence, slackDate } from './mrkdwn.js';
-import { EMOJI, reportBlocks, silenceText } from './report-blocks.js';
+import { reportBlocks, silenceText } from './report-blocks.js';
 import { restartConfirmation } from './restart-blocks.js';
-import { LIMITS } from './slack-limits.js';
 
-/** A message for response_url (or an ack): blocks, a fallback `text` (notifications, screen readers), who sees it. */
-export interface SlackMessage extends SlackMessageBody {
+/** A message for response_url (or an ack): the message and who sees it. */
+export interface AnswerMessage extends SlackMessage {
   readonly response_type: 'in_channel' | 'ephemeral';
   /**
    * Set when Slack's limits made the builder leave something out. A channel answer then says the
@@ -25,7 +28,7 @@ export const MAX_BLOCKS = LIMITS.blocks;
 const NOT_SHOWN = 'they did not fit in one message';
 
 /** Pure: a router answer → Block Kit a person scans in two seconds, within every Slack limit. */
-export function answerBlocks(a: Answer): SlackMessage {
+export function answerBlocks(a: Answer): AnswerMessage {
   const response_type = a.visibility === 'channel' ? 'in_channel' : 'ephemeral';
   const cuts = new Cuts();
   const { text, blocks, keep } = build(a, cuts);
@@ -76,7 +79,7 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
     case 'error': {
       const message = c.host(a.message, 1500);
       const fix = a.fix ? c.host(a.fix, 1400) : undefined;
-      return { text: `${message}${fix ? ` — ${fix}` : ''}`, blocks: [section(`:warning: ${message}${fix ? `\n${fix}` : ''}`)], keep: 0 };
+      return { text: withFix(message, fix), blocks: [section(`:warning: ${message}${fix ? `\n${fix}` : ''}`)], keep: 0 };
     }
   }
 }

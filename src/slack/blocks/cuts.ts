@@ -1,5 +1,5 @@
 import { clipMrkdwn, codeBlock, mrkdwn } from '../../boundary/slack-escape.js';
-import { LIMITS } from './slack-limits.js';
+import { LIMITS } from '../../slack-format/slack-limits.js';
 
 /**
  * One message build's escaping and clipping, counting what it had to shorten: an answer that lost

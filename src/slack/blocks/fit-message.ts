@@ -1,5 +1,5 @@
-import { context, section, type KnownBlock } from './block-kit.js';
-import { LIMITS } from './slack-limits.js';
+import { context, section, type KnownBlock } from '../../slack-format/block-kit.js';
+import { LIMITS } from '../../slack-format/slack-limits.js';
 
 export const ATTACHED = 'the full answer is attached as a file';
 

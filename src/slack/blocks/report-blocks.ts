@@ -1,36 +1,34 @@
 import { mrkdwn } from '../../boundary/slack-escape.js';
-import type { AnyCheckResult, CheckStatus } from '../../checks/check-types.js';
 import type { SilenceLine } from '../../commands/answer.js';
-import type { HostReport, HostStatus } from '../../engine/host-report.js';
-import { actions, button, context, fieldsSection, header, section, type KnownBlock } from './block-kit.js';
+import { type HostReport, worstStatus } from '../../engine/host-report.js';
+import { CHECK_LABEL, HOST_STATE, restartNote } from '../../render/labels.js';
+import { actions, button, context, fieldsSection, header, section, type KnownBlock } from '../../slack-format/block-kit.js';
+import { causeMrkdwn } from '../../slack-format/cause-mrkdwn.js';
+import { ownSentence, slackDate } from '../../slack-format/mrkdwn.js';
+import { EMOJI } from '../../slack-format/status-emoji.js';
 import type { Cuts } from './cuts.js';
-import { ownSentence, slackDate } from './mrkdwn.js';
 
-export const EMOJI: Record<CheckStatus, string> = { ok: '✅', warn: '⚠️', fail: '🔴', unknown: '❔' };
-const LABEL: Record<AnyCheckResult['id'], string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
 // Budgets for host text, so a host's section and its cause stay well inside one message; the
 // attached file has every word.
 const SUMMARY = 700;
-const TITLE = 300;
-const EVIDENCE = 500;
-const ADVICE = 800;
+const CAUSE = { title: 300, evidence: 500, advice: 800 };
 
 /** Pure: status reports → header, a section per host (a field per check), its likely cause, silences, timing, buttons. */
 export function reportBlocks(reports: readonly HostReport[], silences: ReadonlyMap<string, SilenceLine>, c: Cuts): { text: string; blocks: KnownBlock[] } {
-  const worst: HostStatus = reports.some((r) => r.status === 'fail') ? 'fail' : reports.some((r) => r.status === 'warn') ? 'warn' : 'ok';
+  const worst = worstStatus(reports);
   const bad = reports.filter((r) => r.status !== 'ok');
-  const headline = reports.length === 1 ? `${reports[0]!.name} ${worst === 'ok' ? 'healthy' : worst === 'warn' ? 'degraded' : 'unhealthy'}` : `${reports.length - bad.length}/${reports.length} hosts healthy`;
+  const headline = reports.length === 1 ? `${reports[0]!.name} ${HOST_STATE[worst]}` : `${reports.length - bad.length}/${reports.length} hosts healthy`;
   // plain_text: shown as written, so only clipped.
   const blocks: KnownBlock[] = [header(`${EMOJI[worst]} ${headline}`)];
   // Healthy hosts collapse to one line when there are many, so 50 hosts still fit.
   const compact = reports.length > 8;
   for (const r of reports) {
     if (compact && r.status === 'ok') continue;
-    blocks.push(fieldsSection(`${EMOJI[r.status]} *${mrkdwn(r.name)}*`, r.checks.map((ch) => `${EMOJI[ch.status]} *${LABEL[ch.id]}*\n${c.host(ch.summary, SUMMARY)}`)));
+    blocks.push(fieldsSection(`${EMOJI[r.status]} *${mrkdwn(r.name)}*`, r.checks.map((ch) => `${EMOJI[ch.status]} *${CHECK_LABEL[ch.id]}*\n${c.host(ch.summary, SUMMARY)}`)));
     const cause = r.causes[0];
     if (cause) {
-      const evidence = cause.evidence.slice(0, 3).map((e) => `• ${c.host(e, EVIDENCE)}`).join('\n');
-      blocks.push(section(c.fit(`*Likely cause: ${cause.id}* — ${c.host(cause.title, TITLE)}\n${evidence}\n_${c.host(cause.advice, ADVICE)}${cause.restartHelps ? '' : ' A restart will not help.'}_`)));
+      const layout = { head: `*Likely cause: ${cause.id}*`, evidence: 3, max: CAUSE, restart: restartNote(cause.restartHelps, 'unless-helps') };
+      blocks.push(section(c.fit(causeMrkdwn(cause, layout, (text, max) => c.host(text, max)))));
     }
   }
   const healthy = compact ? reports.filter((r) => r.status === 'ok').map((r) => mrkdwn(r.name)) : [];

@@ -1,9 +1,8 @@
 import type { Answer } from '../../commands/answer.js';
 import type { Caller, CommandServices } from '../../commands/command.js';
-import { isAnswer } from '../../commands/host-args.js';
-import { planCommand } from '../../commands/router.js';
+import { runCommand } from '../../commands/router.js';
 import type { Config } from '../../config/types.js';
-import { parseKey } from '../../watch/observe.js';
+import { parseIncidentKey } from '../../domain/incident-key.js';
 
 /**
  * The hosts an alert's [Silence 1h] covers. Its value is the incident key: `host:NAME|cause` is
@@ -12,7 +11,7 @@ import { parseKey } from '../../watch/observe.js';
  * themselves, space-separated; those still work.
  */
 export function silenceTargets(value: string, config: Config): string[] {
-  const key = parseKey(value);
+  const key = parseIncidentKey(value);
   if (key?.kind === 'host') return [key.name];
   if (key?.kind === 'db') return config.hosts.filter((h) => h.dbName === key.name).map((h) => h.name);
   return [...new Set(value.split(' ').filter(Boolean))].slice(0, 100);
@@ -28,8 +27,7 @@ export async function silenceFromAlert(value: string, caller: Caller, services: 
   if (!hosts.length) return { kind: 'error', visibility: 'ephemeral', message: 'none of the hosts of this alert is configured any more; nothing was silenced' };
   const results: { host: string; answer: Answer }[] = [];
   for (const host of hosts) {
-    const plan = planCommand(`silence ${host} 1h from the alert button`, caller, services.config);
-    results.push({ host, answer: isAnswer(plan) ? plan : await plan.run(services, caller) });
+    results.push({ host, answer: await runCommand(`silence ${host} 1h from the alert button`, caller, services) });
   }
   if (results.length === 1) return results[0]!.answer;
   const done = results.filter((r) => r.answer.kind === 'note').map((r) => r.host);

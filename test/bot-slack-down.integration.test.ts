@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { stringify } from 'yaml';
 import { spawnBot } from './support/bot-process.js';
+import { writeConfigFile } from './support/config.js';
 import { freePort } from './support/free-port.js';
 import { waitUntil } from './support/proc.js';
 import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
@@ -41,15 +41,12 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
       // Down from the start, holding its port so nothing else on the machine can answer there.
       const slack = await startSlackDouble({ down: true });
       doubles.push(slack);
-      writeFileSync(
-        join(cwd, 'moneymind.yml'),
-        stringify({
-          hosts: [{ name: 'box', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }],
-          thresholds: CALM_MACHINE,
-          slack: { alertChannel: CHANNEL },
-          watch: { schedule: '*/1 * * * * *', failuresToAlert: 1, alertWarnings: [] },
-        }),
-      );
+      writeConfigFile(join(cwd, 'moneymind.yml'), {
+        hosts: [{ name: 'box', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }],
+        thresholds: CALM_MACHINE,
+        slack: { alertChannel: CHANNEL },
+        watch: { schedule: '*/1 * * * * *', failuresToAlert: 1, alertWarnings: [] },
+      });
       const apiUrl = slack.apiUrl;
       const env: Record<string, string> = mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-test', METRICS_PORT: String(opsPort) } : { SLACK_SIGNING_SECRET: 'down-secret', PORT: String(opsPort) };
       const b = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl, MONEYMIND_CONFIG: join(cwd, 'moneymind.yml'), LOG_LEVEL: 'info', ...env }, { cwd });

@@ -1,6 +1,7 @@
-import type { CheckId, CheckStatus } from '../checks/check-types.js';
+import type { CheckStatus } from '../checks/check-types.js';
 import type { Config } from '../config/types.js';
 import type { HostReport, HostStatus } from '../engine/host-report.js';
+import { CHECK_LABEL, HOST_STATE, restartNote } from './labels.js';
 
 export interface Style {
   readonly color: boolean;
@@ -8,10 +9,9 @@ export interface Style {
   readonly detail?: boolean;
 }
 
-const LABEL: Record<CheckId, string> = { health: 'health', service: 'service', port: 'port', resources: 'resources', db: 'database', logs: 'logs' };
 // `?` for a check that could not run: not ✗, which would say the thing is down.
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '⚠', fail: '✗', unknown: '?' };
-const HEADER: Record<HostStatus, string> = { ok: '✓ HEALTHY', warn: '⚠ DEGRADED', fail: '✗ UNHEALTHY' };
+const header = (s: HostStatus): string => `${MARK[s]} ${HOST_STATE[s].toUpperCase()}`;
 const COLOR: Record<CheckStatus, string> = { ok: '\x1b[32m', warn: '\x1b[33m', fail: '\x1b[31m', unknown: '\x1b[35m' };
 
 /** The terminal report: one header per host, one line per check, then the likely cause. */
@@ -22,15 +22,15 @@ export function renderReports(reports: readonly HostReport[], style: Style): str
 export function renderReport(r: HostReport, style: Style): string {
   const paint = (status: CheckStatus, text: string): string => (style.color ? `${COLOR[status]}${text}\x1b[0m` : text);
   const bold = (text: string): string => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
-  const lines = [`${bold(r.name)}  ${paint(r.status, HEADER[r.status])}  (checked in ${(r.durationMs / 1000).toFixed(1)} s)`];
+  const lines = [`${bold(r.name)}  ${paint(r.status, header(r.status))}  (checked in ${(r.durationMs / 1000).toFixed(1)} s)`];
   for (const c of r.checks) {
-    lines.push(`  ${LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
+    lines.push(`  ${CHECK_LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
     if (style.detail && c.id === 'logs' && c.details) for (const e of c.details.lastErrors.slice(-3)) lines.push(`             › ${oneLine(e).slice(0, 200)}`);
   }
   const [first, ...others] = r.causes;
   if (first) {
-    const restart = first.restartHelps ? '' : ' A restart will not help.';
-    lines.push(`${bold('likely cause:')} ${first.id} — ${first.title} ${first.advice}${restart}`);
+    const restart = restartNote(first.restartHelps, 'unless-helps');
+    lines.push(`${bold('likely cause:')} ${first.id} — ${first.title} ${first.advice}${restart ? ` ${restart}` : ''}`);
     for (const e of first.evidence.slice(0, 4)) lines.push(`  · ${oneLine(e)}`);
     if (others.length) lines.push(`  also: ${others.map((c) => c.id).join(', ')}`);
   }

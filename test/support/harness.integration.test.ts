@@ -1,6 +1,6 @@
 /**
  * Proves the integration-test harness against real servers:
- *   node --import tsx --test test/support/harness.test.ts
+ *   node --import tsx --test test/support/harness.integration.test.ts
  * Needs root (sshd for another user, sudoers drop-in, supervisord user=).
  */
 import assert from 'node:assert/strict';

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { loadConfig } from '../../src/config/load-config.js';
 import { Secret } from '../../src/config/secret.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
 import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import { testConfig } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { runOk } from '../support/proc.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
@@ -35,20 +34,15 @@ before(async () => {
   silent = createServer(() => undefined);
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   dir = mkdtempSync(join(tmpdir(), 'mm-slack-'));
-  const cfgFile = join(dir, 'c.yml');
   await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
-  writeFileSync(
-    cfgFile,
-    stringify({
-      hosts: [{ name: 'slow-1', ssh: { host: '127.0.0.1', port: (silent.address() as { port: number }).port, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc', readyTimeout: '2s' } }],
-      slack: { commandChannels: ['C0123ABCD', 'C0456EFGH'] },
-    }),
-  );
-  const config = loadConfig({}, cfgFile);
+  const config = testConfig({
+    hosts: [{ name: 'slow-1', ssh: { host: '127.0.0.1', port: (silent.address() as { port: number }).port, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc', readyTimeout: '2s' } }],
+    slack: { commandChannels: ['C0123ABCD', 'C0456EFGH'] },
+  });
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, engineServices(config, (h) => pool.get(h), Date.now, log), log);
+  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }), log);
   await app.start();
   url = `http://127.0.0.1:${port}`;
   send = slackSender(url, slack, SECRET);

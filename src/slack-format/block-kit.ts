@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { clip, clipMrkdwn, wellFormed } from '../../boundary/slack-escape.js';
+import { clip } from '../boundary/clip.js';
+import { clipMrkdwn, wellFormed } from '../boundary/slack-escape.js';
 import { LIMITS } from './slack-limits.js';
 
 // @slack/types through Bolt's re-export (the package the app depends on): the compiler checks every block.
@@ -12,12 +13,6 @@ export type Button = types.Button;
 export type ConfirmationDialog = types.ConfirmationDialog;
 export type MrkdwnElement = types.MrkdwnElement;
 export type PlainTextElement = types.PlainTextElement;
-
-/** What chat.postMessage, chat.update and response_url take: blocks and the fallback `text`. */
-export interface SlackMessageBody {
-  readonly text: string;
-  readonly blocks: KnownBlock[];
-}
 
 /**
  * Small typed Block Kit pieces, each within Slack's limits however long its input. They take

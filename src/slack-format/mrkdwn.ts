@@ -1,4 +1,5 @@
-import { mrkdwn } from '../../boundary/slack-escape.js';
+import { mrkdwn } from '../boundary/slack-escape.js';
+import { utcClock, utcDateTime } from '../render/utc-time.js';
 
 /**
  * The only Slack syntax the bot writes itself: dates and user mentions. Everything else in a
@@ -7,8 +8,7 @@ import { mrkdwn } from '../../boundary/slack-escape.js';
 
 /** Slack renders it in each reader's own time zone; the fallback (old clients) is UTC. */
 export function slackDate(ms: number, format: '{time}' | '{date_short_pretty} {time}' = '{date_short_pretty} {time}'): string {
-  const iso = new Date(ms).toISOString();
-  const fallback = format === '{time}' ? `${iso.slice(11, 16)} UTC` : `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  const fallback = format === '{time}' ? utcClock(ms) : utcDateTime(ms);
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
 }
 

@@ -1,11 +1,15 @@
-import { renderReports, type Style } from '../cli/render-text.js';
 import type { Answer, SilenceLine } from '../commands/answer.js';
 import { formatDuration } from '../config/duration.js';
+import { withFix } from '../errors.js';
+import { renderReports, type Style } from './render-text.js';
+import { utcDateTime, utcSeconds } from './utc-time.js';
 
-const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-const silenceLine = (host: string, s: SilenceLine): string => `silenced: ${host} until ${utc(s.until)} by ${s.by} (${s.reason})`;
+const silenceLine = (host: string, s: SilenceLine): string => `silenced: ${host} until ${utcDateTime(s.until)} by ${s.by} (${s.reason})`;
 
-/** The terminal's rendering of a router answer: the same words Slack shows, as text. */
+/**
+ * A router answer as text: the terminal prints it, and Slack attaches it as a file when an answer
+ * outgrows a message. The same words Slack shows.
+ */
 export function renderAnswer(a: Answer, style: Style): string {
   switch (a.kind) {
     case 'reports': {
@@ -18,7 +22,7 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.text;
     case 'history':
       return a.incidents.length
-        ? a.incidents.map((i) => `${utc(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
+        ? a.incidents.map((i) => `${utcDateTime(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
         : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;
     case 'log-lines':
       return [
@@ -30,11 +34,11 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.summary;
     case 'hosts':
       return a.hosts
-        .map((h) => `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${new Date(h.last.at).toISOString().slice(11, 19)}` : 'not checked yet'}${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`)
+        .map((h) => `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`)
         .join('\n');
     case 'help':
       return [...(a.intro ? [`${a.intro}.`] : []), 'commands:', ...a.commands.map((c) => `  ${c.usage.padEnd(24)} ${c.description}`)].join('\n');
     case 'error':
-      return `error: ${a.message}${a.fix ? ` — ${a.fix}` : ''}`;
+      return `error: ${withFix(a.message, a.fix)}`;
   }
 }

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../../src/config/load-config.js';
 import { loadSlackSettings } from '../../src/config/slack-settings.js';
-import { engineServices } from '../../src/engine/engine-services.js';
+import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
 import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import { testConfig } from '../support/config.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { stringify } from 'yaml';
 import { freePort } from '../support/free-port.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
@@ -31,14 +27,10 @@ before(async () => {
   // The built-in `local` host, but its app port is a free one: whatever else listens on 5070 on
   // this machine must not answer for the app.
   const appPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'mm-sock-'));
-  const file = join(dir, 'moneymind.yml');
-  writeFileSync(file, stringify({ hosts: [{ name: 'local', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }], thresholds: TEST_THRESHOLDS }));
-  const config = loadConfig({}, file);
-  rmSync(dir, { recursive: true, force: true });
+  const config = testConfig({ hosts: [{ name: 'local', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }], thresholds: TEST_THRESHOLDS });
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
-  app = createSlackApp(settings, engineServices(config, (h) => pool.get(h), Date.now, log), log);
+  app = createSlackApp(settings, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }), log);
   await app.start();
 });
 after(async () => {

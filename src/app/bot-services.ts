@@ -1,0 +1,61 @@
+import type { CheckId } from '../checks/check-types.js';
+import type { CommandServices } from '../commands/command.js';
+import type { Config, HostConfig } from '../config/types.js';
+import { checkHosts } from '../engine/check-hosts.js';
+import type { HostReport } from '../engine/host-report.js';
+import type { RunLog } from '../log/run-log.js';
+import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
+import type { HostTransport } from '../remote/host-transport.js';
+import { RestartService } from '../restart/restart-service.js';
+import type { BotStore } from '../store/bot-store.js';
+import { storeIncidents } from './store-incidents.js';
+import { supportBundle } from './support-bundle.js';
+
+/** What the services are built from; the bot passes the real ones, tests their own (a fixed clock, say). */
+export interface ServicesDeps {
+  readonly config: Config;
+  readonly transportFor: (h: HostConfig) => HostTransport;
+  readonly clock: () => number;
+  readonly log: RunLog;
+  /** Without it (the terminal's tests, benchmarks) there are no silences, history or restarts. */
+  readonly store?: BotStore;
+  readonly telemetry?: Telemetry;
+}
+
+/** The commands' services, plus the watcher's way to share what it saw (for `hosts`). */
+export interface BotServices extends CommandServices {
+  remember(reports: readonly HostReport[], at: number): void;
+  /** Confirmations and execution, for the Slack adapter; only with a store. */
+  readonly restartService: RestartService | undefined;
+}
+
+/** The services commands run on: the engine over shared transports, remembering each host's last report. */
+export function botServices(d: ServicesDeps): BotServices {
+  const { config, transportFor, clock, log, store } = d;
+  const telemetry = d.telemetry ?? noTelemetry;
+  const last = new Map<string, { report: HostReport; at: number }>();
+  const check = async (hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]> => {
+    const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
+    telemetry.reports(reports);
+    // Only full runs describe a host's state; one area alone would hide the rest.
+    if (ids.length > 1) for (const r of reports) last.set(r.name, { report: r, at: clock() });
+    return reports;
+  };
+  const restartService = store
+    ? new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: check, log, clock, telemetry })
+    : undefined;
+  return {
+    config,
+    checkHosts: check,
+    lastReport: (name) => last.get(name),
+    remember(reports, at) {
+      telemetry.reports(reports);
+      for (const r of reports) last.set(r.name, { report: r, at });
+    },
+    incidents: store ? storeIncidents(store, clock) : undefined,
+    supportBundle: (host) =>
+      supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
+    restartService,
+    restarts: restartService ? { request: (h, by) => restartService.request(h, by) } : undefined,
+  };
+}

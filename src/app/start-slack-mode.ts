@@ -1,0 +1,109 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Redactor } from '../boundary/redactor.js';
+import { secretValues } from '../boundary/secret-values.js';
+import type { Env } from '../config/load-config.js';
+import { loadOpsSettings } from '../config/ops-settings.js';
+import type { SlackSettings } from '../config/slack-settings.js';
+import type { Config } from '../config/types.js';
+import { opsRoutes, startOpsServer } from '../ops/ops-routes.js';
+import type { PromTelemetry } from '../ops/prom-telemetry.js';
+import type { TransportPool } from '../remote/transport-pool.js';
+import { slackAlertSender } from '../slack/alert-sender.js';
+import { createSlackApp, type SlackRunner } from '../slack/create-slack-app.js';
+import type { BotStore } from '../store/bot-store.js';
+import { OutboxPoster } from '../watch/outbox-poster.js';
+import { startWatcher, type Watcher } from '../watch/watcher.js';
+import type { BotServices } from './bot-services.js';
+
+export interface SlackModeDeps {
+  readonly config: Config;
+  readonly slack: Exclude<SlackSettings, { mode: 'none' }>;
+  readonly env: Env;
+  readonly redactor: Redactor;
+  readonly log: Logger;
+  readonly telemetry: PromTelemetry;
+  readonly pool: TransportPool;
+  readonly store: BotStore;
+  readonly services: BotServices;
+  readonly startedAt: number;
+  readonly clock: () => number;
+}
+
+export interface SlackMode {
+  /** Watcher, Slack, outbox, transports, ops server, store — in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt adapter with /healthz + /metrics, the outbox poster and the watcher. Nothing here waits
+ * for Slack: /healthz listens first (503 "slack: connecting" until Slack is reached), the watcher
+ * queues its alerts in the outbox meanwhile, and Slack is retried with backoff in the background.
+ */
+export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
+  const { config, slack, log, telemetry, store, services } = d;
+  // Assigned below; the health rule and Slack's reconnect hook read them when called.
+  let watcher: Watcher | undefined;
+  let app: SlackRunner | undefined;
+  let poster: OutboxPoster | undefined;
+  const metrics = loadOpsSettings(d.env, slack.mode);
+  d.redactor.addSecrets(secretValues(metrics));
+  const ops = opsRoutes(
+    telemetry,
+    () => ({
+      startedAt: d.startedAt,
+      watch: watcher
+        ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) }
+        : undefined,
+      slack: app?.state() ?? 'connecting',
+      slackError: app?.lastError(),
+    }),
+    { metricsToken: metrics.metricsToken },
+  );
+  // In HTTP mode the Slack port is public, and /metrics with it (host names, incident counts).
+  if (slack.mode === 'http' && !metrics.metricsToken) {
+    const why = 'METRICS_TOKEN is not set: /metrics is open to anyone who reaches PORT';
+    log.warn({}, `${why}; set it and give Prometheus the token`);
+  }
+  // Alerts refused while Slack was away back off up to 5 min each; once it is back they go now.
+  app = createSlackApp(slack, services, log, { ops, telemetry, onSlackReached: () => poster?.retryNow() });
+  const runner = app;
+  // HTTP mode serves /healthz and /metrics beside /slack/events, on PORT; Socket Mode needs a port
+  // for them (this machine only, unless METRICS_HOST says otherwise).
+  const opsServer: Server | undefined =
+    slack.mode === 'socket' ? await startOpsServer(ops, metrics.port, metrics.host) : undefined;
+  await runner.start();
+  const channel = config.slack.alertChannel;
+  if (channel) {
+    const sender = slackAlertSender(slack.botToken.reveal(), slack.apiUrl);
+    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry });
+    poster.kick(); // posts left over from before a restart go out first
+    watcher = startWatcher({
+      config,
+      store,
+      transportFor: (h) => d.pool.get(h),
+      log: log.child({ component: 'watch' }),
+      clock: d.clock,
+      poster,
+      telemetry,
+      onReports: (r, at) => services.remember(r, at),
+    });
+  } else {
+    log.warn({}, 'no slack.alertChannel in the config: the watcher is off (commands still work)');
+  }
+  const where = opsServer ? `${metrics.host}:${metrics.port}` : 'on the Slack port';
+  const watch = channel ? config.watch.schedule : 'off';
+  const metricsToken = Boolean(metrics.metricsToken);
+  const started = { mode: slack.mode, hosts: config.hosts.length, watch, metrics: where, metricsToken };
+  log.info(started, 'moneymind bot started');
+  return {
+    async stop() {
+      await watcher?.stop(); // no new cycle; the one in flight finishes
+      await runner.stop(); // lets a running restart finish (5 s) or leaves it recorded as running
+      await poster?.stop();
+      await d.pool.closeAll();
+      opsServer?.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { IncidentServices } from '../commands/command.js';
+import type { BotStore } from '../store/bot-store.js';
+
+/** Silences, history and alert threads for the commands, read from and written to the store. */
+export function storeIncidents(store: BotStore, clock: () => number): IncidentServices {
+  return {
+    silence(host, durationMs, reason, by) {
+      const now = clock();
+      const s = { host, until: now + durationMs, reason, by, createdAt: now };
+      store.setSilence(s);
+      return s;
+    },
+    unsilence: (host) => store.removeSilence(host),
+    silences: () => new Map(store.activeSilences(clock()).map((s) => [s.host, s])),
+    history: (host, limit) => store.history(host, limit),
+    openThread: (host) => store.openThreadFor(host),
+    restarts: (host, limit) => store.restarts.recent(host, limit),
+  };
+}

@@ -1,0 +1,24 @@
+import type { CheckId } from '../checks/check-types.js';
+import type { HostStatus } from '../engine/host-report.js';
+
+/** How a check is named to people, in the terminal and in Slack (`db` reads as "database"). */
+export const CHECK_LABEL: Record<CheckId, string> = {
+  health: 'health',
+  service: 'service',
+  port: 'port',
+  resources: 'resources',
+  db: 'database',
+  logs: 'logs',
+};
+
+/** A host's state in words: the terminal's header (upper case) and Slack's headline. */
+export const HOST_STATE: Record<HostStatus, string> = { ok: 'healthy', warn: 'degraded', fail: 'unhealthy' };
+
+/**
+ * What a restart does about a cause, in the words every adapter uses: `unless-helps` says only
+ * that it will not help (a status report), `always` says either way (an alert's diagnosis).
+ */
+export function restartNote(restartHelps: boolean, say: 'unless-helps' | 'always'): string {
+  if (!restartHelps) return 'A restart will not help.';
+  return say === 'always' ? 'A restart is likely to help for a while.' : '';
+}
