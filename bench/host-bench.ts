@@ -73,7 +73,9 @@ export async function benchHostKind(kind: HostKind, dir: string, cliMain: string
     for (let i = 0; i < 20; i++) {
       const t = await timed(() => services.checkHosts(config1.hosts, CHECK_IDS));
       warm.push(t.ms);
-      for (const c of t.value[0]!.checks) (perCheck[c.id] ??= []).push(c.durationMs);
+      for (const c of t.value[0]!.checks) {
+        perCheck[c.id] = [...(perCheck[c.id] ?? []), c.durationMs];
+      }
     }
   } finally {
     await pool.closeAll();

@@ -13,7 +13,7 @@ export const MASK = '***';
  * Only the value is replaced; quotes, separators and whatever follows stay, so JSON stays JSON
  * and a section marker on the next line stays where it was.
  */
-const NAME = String.raw`[A-Za-z_][A-Za-z0-9_.-]{0,80}`;
+const NAME = '[A-Za-z_][A-Za-z0-9_.-]{0,80}';
 const SEP = String.raw`\\?["']?\]?[ \t]*(?:=>|==|:=|[:=])[ \t]*`;
 // A name starts after something that is not part of a name or a path (`/etc/passwd:` is a path).
 const CANDIDATE = new RegExp(String.raw`(?<![A-Za-z0-9_./\\])(?:--(${NAME})(?:(${SEP})|([ \t]+))|(${NAME})(${SEP}))`, 'g');

@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, logge
   } catch (err) {
     const e = asOpsError(err);
     if (e.code === 'INTERNAL') app.log.error({ err }, 'unexpected error');
-    io.stderr(`moneymind: ${e.toUserText()}${e.code === 'USAGE' ? '\n\n' + USAGE : ''}`);
+    io.stderr(`moneymind: ${e.toUserText()}${e.code === 'USAGE' ? `\n\n${USAGE}` : ''}`);
     return e.code === 'INTERNAL' ? 1 : 2;
   } finally {
     await app.close();

@@ -93,7 +93,7 @@ export class RestartService {
       return begun;
     }
     const why =
-      begun.why === 'expired' ? 'this request has expired; ask again with /moneymind restart ' + row.host
+      begun.why === 'expired' ? `this request has expired; ask again with /moneymind restart ${row.host}`
       : begun.why === 'busy' ? `a restart of ${row.host} is already running`
       : begun.why === 'limit' ? `${row.host} reached restart.maxPerHour; try again after ${utcClock(begun.retryAt ?? 0)}`
       : `this request is already ${begun.row?.state ?? 'gone'}${begun.row?.decided_by ? ` (by ${begun.row.decided_by})` : ''}`;

@@ -176,7 +176,12 @@ function run(seed: number, wrap: boolean): Promise<{ planted: number; outputs: n
   const redactor = new Redactor().addSecrets(secretValues(config, slack));
   const { text, planted } = hostText(rnd, wrap);
   let logged = '';
-  const sink = new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) });
+  const sink = new Writable({
+    write: (chunk, _enc, done) => {
+      logged += String(chunk);
+      done();
+    },
+  });
   // Without the transport wrapper the logger gets the patterns alone, as the checks do.
   const log = createLogger({ level: 'debug', destination: sink, redact: wrap ? redactor.redact : redact });
   const transport = wrap ? redactingTransport(fakeHost(text), redactor.redact) : fakeHost(text);

@@ -8,7 +8,9 @@ import { testConfig } from '../support/config.js';
 /** A clock the test moves by hand. */
 const clock = (start = 1_000_000) => {
   let now = start;
-  return { now: () => now, at: (ms: number) => void (now = start + ms) };
+  return { now: () => now, at: (ms: number) => {
+      now = start + ms;
+    } };
 };
 
 describe('RateLimiter: a sliding window per user, with the exact wait', () => {

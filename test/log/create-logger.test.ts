@@ -8,7 +8,12 @@ import { createLogger } from '../../src/log/create-logger.js';
 describe('root logger', () => {
   it('redacts secrets wherever they sit, and Secret values print as a placeholder', () => {
     let out = '';
-    const sink = new Writable({ write: (chunk, _enc, done) => ((out += String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        out += String(chunk);
+        done();
+      },
+    });
     const log = createLogger({ level: 'debug', destination: sink });
     log.child({ host: 'prod-1', check: 'db' }).info(
       { password: 'pw-1', mysql: { password: 'pw-2' }, ssh: { privateKey: 'KEY-3' }, req: { headers: { authorization: 'Bearer xoxb-4', 'x-slack-signature': 'v0=sig5' } }, token: 'xoxb-6', target: { password: new Secret('pw-7') } },
@@ -21,7 +26,12 @@ describe('root logger', () => {
 
   it('redacts host text in messages, errors and stacks too, with the configured secrets verbatim, and stays JSON', () => {
     let out = '';
-    const sink = new Writable({ write: (chunk, _enc, done) => ((out += String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        out += String(chunk);
+        done();
+      },
+    });
     const log = createLogger({ level: 'debug', destination: sink, redact: new Redactor().addSecrets(['xapp-configured-777', 'Monitor-Pw-99']).redact });
     const err = new Error('ssh: command failed: MYSQL_PWD=leak-1 mysql -pleak-2 (using Monitor-Pw-99)');
     log.warn({ err, host: 'prod-1' }, 'GET /health → 500: mysql+pymysql://app:leak-3@db/x');

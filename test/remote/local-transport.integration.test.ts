@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
 import { Secret } from '../../src/config/secret.js';
 import { checkHost } from '../../src/engine/check-host.js';
-import { OpsError } from '../../src/errors.js';
+import type { OpsError } from '../../src/errors.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
 import { freePort } from '../support/free-port.js';
 import { startMariadb, type MariadbHandle } from '../support/mariadb.js';

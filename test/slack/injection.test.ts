@@ -29,7 +29,10 @@ type Text = { where: string; type: string; text: string };
 function texts(m: BuiltMessage): Text[] {
   const out: Text[] = [{ where: 'text', type: 'mrkdwn', text: m.text }];
   const walk = (v: unknown, where: string): void => {
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${where}[${i}]`));
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, `${where}[${i}]`);
+      return;
+    }
     if (typeof v !== 'object' || v === null) return;
     const o = v as Record<string, unknown>;
     if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') out.push({ where, type: o.type, text: o.text });

@@ -56,7 +56,7 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
       calls.push({ path: req.url, body: { bytes: raw.length }, at: Date.now() });
       if (filename === undefined) return void res.writeHead(404).end('no such upload');
       uploads.set(id, { filename, content: fileFromUpload(raw, req.headers['content-type'] ?? '') });
-      return void res.writeHead(200).end('OK - ' + raw.length);
+      return void res.writeHead(200).end(`OK - ${raw.length}`);
     }
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     calls.push({ path: req.url ?? '', body, at: Date.now() });
