@@ -19,7 +19,11 @@ export async function ackLatency(config: Config, log: Logger, beforeLoad: () => 
   const pool = new TransportPool(log);
   const services = botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log });
   const port = await freePort();
-  const app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-bench'), signingSecret: new Secret('bench'), port, apiUrl: slack.apiUrl }, services, log);
+  const app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-bench'), signingSecret: new Secret('bench'), port, apiUrl: slack.apiUrl },
+    services,
+    log,
+  );
   await app.start();
   try {
     await services.checkHosts(config.hosts, ['health']); // opens the connections, as a running bot has them

@@ -39,7 +39,14 @@ export interface HostKindResult {
 export async function benchHostKind(kind: HostKind, dir: string, cliMain: string, say: (s: string) => void, log: Logger): Promise<HostKindResult> {
   const configFile = (n: number): string => {
     const p = join(dir, `${kind.label}-fleet-${n}.yml`);
-    writeFileSync(p, stringify({ hosts: Array.from({ length: n }, (_, i) => kind.hostEntry(`prod-${i + 1}`)), thresholds: { commandTimeout: '20s' }, watch: { store: join(dir, `${kind.label}-store-${n}.db`) } }));
+    writeFileSync(
+      p,
+      stringify({
+        hosts: Array.from({ length: n }, (_, i) => kind.hostEntry(`prod-${i + 1}`)),
+        thresholds: { commandTimeout: '20s' },
+        watch: { store: join(dir, `${kind.label}-store-${n}.db`) },
+      }),
+    );
     return p;
   };
   const configFor = (n: number): Config => loadConfig(kind.env, configFile(n));
@@ -57,7 +64,9 @@ export async function benchHostKind(kind: HostKind, dir: string, cliMain: string
   const one = configFile(1);
   const cold: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const t = await timed(() => run(process.execPath, [cliMain, 'status', 'prod-1', '--config', one], { env: { ...process.env, ...kind.env }, timeoutMs: 60_000 }));
+    const t = await timed(() =>
+      run(process.execPath, [cliMain, 'status', 'prod-1', '--config', one], { env: { ...process.env, ...kind.env }, timeoutMs: 60_000 }),
+    );
     if (t.value.code !== 0) throw new Error(`cold status failed: ${t.value.stdout}${t.value.stderr}`);
     cold.push(t.ms);
   }

@@ -50,8 +50,10 @@ interface CpuCgroup {
 
 function cpuCgroup(): CpuCgroup | undefined {
   const name = `moneymind-bench-hosts-${process.pid}`;
-  if (existsSync('/sys/fs/cgroup/cpu/cpu.shares')) return { dir: `/sys/fs/cgroup/cpu/${name}`, weight: ['cpu.shares', '2'], parentProcs: '/sys/fs/cgroup/cpu/cgroup.procs' };
-  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) return { dir: `/sys/fs/cgroup/${name}`, weight: ['cpu.weight', '1'], parentProcs: '/sys/fs/cgroup/cgroup.procs' };
+  if (existsSync('/sys/fs/cgroup/cpu/cpu.shares'))
+    return { dir: `/sys/fs/cgroup/cpu/${name}`, weight: ['cpu.shares', '2'], parentProcs: '/sys/fs/cgroup/cpu/cgroup.procs' };
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers'))
+    return { dir: `/sys/fs/cgroup/${name}`, weight: ['cpu.weight', '1'], parentProcs: '/sys/fs/cgroup/cgroup.procs' };
   return undefined;
 }
 

@@ -37,7 +37,9 @@ let alertResult: Awaited<ReturnType<typeof timeToAlert>> | undefined;
 say('building the production CLI for the cold runs…');
 const dist = join(root, '.tmp', 'bench-dist');
 mkdirSync(dist, { recursive: true });
-await runOk(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], { timeoutMs: 180_000 });
+await runOk(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], {
+  timeoutMs: 180_000,
+});
 const cliMain = join(dist, 'cli/main.js');
 
 try {
@@ -45,8 +47,16 @@ try {
     const host = await startSystemdTestHost({ withDb: true });
     try {
       kinds.systemd = await benchHostKind(
-        { label: 'systemd', target: { sshd: host.sshd, db: host.db, healthUrl: host.app.healthUrl, logFile: host.app.logFile, serviceStatus: 'systemctl status moneymind' }, env: host.env, hostEntry: (n) => host.hostConfig(n, { app: { poolRecycle: 300 } }) },
-        dir, cliMain, say, log,
+        {
+          label: 'systemd',
+          target: { sshd: host.sshd, db: host.db, healthUrl: host.app.healthUrl, logFile: host.app.logFile, serviceStatus: 'systemctl status moneymind' },
+          env: host.env,
+          hostEntry: (n) => host.hostConfig(n, { app: { poolRecycle: 300 } }),
+        },
+        dir,
+        cliMain,
+        say,
+        log,
       );
       // The soak runs here: a watcher cycle on this host costs ~30 ms, on the supervisor host
       // ~160 ms (supervisorctl), and what it looks for is the bot's own leaks, not the host's.
@@ -61,8 +71,22 @@ try {
   const host = await startTestHost({ withDb: true });
   try {
     const s = await benchHostKind(
-      { label: 'supervisor', target: { sshd: host.sshd, db: host.db, healthUrl: host.app.healthUrl, logFile: host.app.logFile, serviceStatus: `sudo -n supervisorctl -c ${host.app.supervisorConfig} status moneymind` }, env: host.env, hostEntry: (n) => host.hostConfig(n, { app: { poolRecycle: 300 } }) },
-      dir, cliMain, say, log,
+      {
+        label: 'supervisor',
+        target: {
+          sshd: host.sshd,
+          db: host.db,
+          healthUrl: host.app.healthUrl,
+          logFile: host.app.logFile,
+          serviceStatus: `sudo -n supervisorctl -c ${host.app.supervisorConfig} status moneymind`,
+        },
+        env: host.env,
+        hostEntry: (n) => host.hostConfig(n, { app: { poolRecycle: 300 } }),
+      },
+      dir,
+      cliMain,
+      say,
+      log,
     );
     kinds.supervisor = s;
 
@@ -81,13 +105,25 @@ try {
     await host.stop();
   }
 
-  const ackStats = (a: { acks: number[]; statusMs: number[] }) => ({ n: a.acks.length, p50: round(percentile(a.acks, 50)), p99: round(percentile(a.acks, 99)), max: round(Math.max(...a.acks)), statusRuns: a.statusMs.length, statusMedianMs: round(median(a.statusMs)) });
+  const ackStats = (a: { acks: number[]; statusMs: number[] }) => ({
+    n: a.acks.length,
+    p50: round(percentile(a.acks, 50)),
+    p99: round(percentile(a.acks, 99)),
+    max: round(Math.max(...a.acks)),
+    statusRuns: a.statusMs.length,
+    statusMedianMs: round(median(a.statusMs)),
+  });
   const kindJson = (k: HostKindResult) => ({
     runbookBaselineMs: round(k.baselineMs),
     coldMs: round(k.coldMs),
     warmMs: round(k.warmMs),
     warmPerCheckMedianMs: k.warmPerCheckMedianMs,
-    fleet: Object.fromEntries(Object.entries(k.fleet).map(([n, v]) => [n, { ms: round(v.ms), machineCpuMs: round(v.cpu.machineMs), botCpuMs: round(v.cpu.botMs), machineFloorMs: round(v.cpu.machineMs / cores) }])),
+    fleet: Object.fromEntries(
+      Object.entries(k.fleet).map(([n, v]) => [
+        n,
+        { ms: round(v.ms), machineCpuMs: round(v.cpu.machineMs), botCpuMs: round(v.cpu.botMs), machineFloorMs: round(v.cpu.machineMs / cores) },
+      ]),
+    ),
     ratios: {
       baselineOverCold: round(k.baselineMs / k.coldMs),
       baselineOverWarm: round(k.baselineMs / k.warmMs),
@@ -114,15 +150,34 @@ try {
       [`[${label}] runbook by hand ÷ status, cold (new process)`, `${r.baselineOverCold}×`, '≥ 4×', r.baselineOverCold >= 4 ? 'met' : 'MISSED'],
       [`[${label}] runbook by hand ÷ status, warm (in the bot)`, `${r.baselineOverWarm}×`, '≥ 30×', r.baselineOverWarm >= 30 ? 'met' : 'MISSED'],
       [`[${label}] status all: 50 hosts ÷ 1 host (all on this machine)`, `${r.fleet50OverFleet1}×`, '≤ 2×', r.fleet50OverFleet1 <= 2 ? 'met' : 'MISSED'],
-      [`[${label}]   50 hosts: bot CPU / machine CPU / wall`, `${round(f50.cpu.botMs, 0)}/${round(f50.cpu.machineMs, 0)}/${round(f50.ms, 0)} ms`, 'info', `wall = ${r.fleet50OverCpuFloor}× the ${cores}-core floor`],
+      [
+        `[${label}]   50 hosts: bot CPU / machine CPU / wall`,
+        `${round(f50.cpu.botMs, 0)}/${round(f50.cpu.machineMs, 0)}/${round(f50.ms, 0)} ms`,
+        'info',
+        `wall = ${r.fleet50OverCpuFloor}× the ${cores}-core floor`,
+      ],
     );
   }
   const p99 = (a: { acks: number[] }) => percentile(a.acks, 99);
   rows.push(
     ['ack p99 during 50-host statuses (hosts at bot priority)', `${round(p99(acks.shared!))} ms`, '< 100 ms', p99(acks.shared!) < 100 ? 'met' : 'MISSED'],
-    ['ack p99 during 50-host statuses (hosts in a low-weight cgroup)', `${round(p99(acks.deprioritized!))} ms`, '< 100 ms', p99(acks.deprioritized!) < 100 ? 'met' : 'MISSED'],
+    [
+      'ack p99 during 50-host statuses (hosts in a low-weight cgroup)',
+      `${round(p99(acks.deprioritized!))} ms`,
+      '< 100 ms',
+      p99(acks.deprioritized!) < 100 ? 'met' : 'MISSED',
+    ],
     [`soak RSS growth after warm-up (${soakCycles} cycles)`, `${round(soaked.rssGrowthPercent)} %`, '< 5 %', soaked.rssGrowthPercent < 5 ? 'met' : 'MISSED'],
-    ['soak fds / sockets / free SSH channels, warm-up → end', `${soaked.afterWarmup.fds}/${soaked.afterWarmup.sockets}/${soaked.afterWarmup.sshFreeChannels} → ${soaked.end.fds}/${soaked.end.sockets}/${soaked.end.sshFreeChannels}`, 'equal', soaked.afterWarmup.fds === soaked.end.fds && soaked.afterWarmup.sockets === soaked.end.sockets && soaked.afterWarmup.sshFreeChannels === soaked.end.sshFreeChannels ? 'met' : 'MISSED'],
+    [
+      'soak fds / sockets / free SSH channels, warm-up → end',
+      `${soaked.afterWarmup.fds}/${soaked.afterWarmup.sockets}/${soaked.afterWarmup.sshFreeChannels} → ${soaked.end.fds}/${soaked.end.sockets}/${soaked.end.sshFreeChannels}`,
+      'equal',
+      soaked.afterWarmup.fds === soaked.end.fds &&
+      soaked.afterWarmup.sockets === soaked.end.sockets &&
+      soaked.afterWarmup.sshFreeChannels === soaked.end.sshFreeChannels
+        ? 'met'
+        : 'MISSED',
+    ],
   );
   if (alertResult) rows.push(...timeToAlertRows(alertResult));
   const w = [Math.max(...rows.map((x) => x[0].length)), 16, 9];

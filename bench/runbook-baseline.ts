@@ -39,7 +39,24 @@ export async function runbookBaseline(host: BaselineTarget, dir: string): Promis
   const steps: { cmd: string; ms: number; code: number }[] = [];
   for (const cmd of commands) {
     const t0 = performance.now();
-    const res = await run('ssh', ['-i', sshd.privateKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`, cmd], { timeoutMs: 30_000 });
+    const res = await run(
+      'ssh',
+      [
+        '-i',
+        sshd.privateKeyPath,
+        '-p',
+        String(sshd.port),
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        'BatchMode=yes',
+        `${sshd.user}@127.0.0.1`,
+        cmd,
+      ],
+      { timeoutMs: 30_000 },
+    );
     steps.push({ cmd: cmd.replace(/MYSQL_PWD='[^']*'/, "MYSQL_PWD='…'"), ms: performance.now() - t0, code: res.code });
   }
   return { totalMs: steps.reduce((a, s) => a + s.ms, 0), steps };

@@ -62,5 +62,13 @@ export async function soak(config: Config, pool: TransportPool, storePath: strin
   const end = resources(transport);
   store.close();
   const start = after ?? end;
-  return { cycles, warmup, msPerCycle: (performance.now() - t0) / cycles, afterWarmup: start, end, trend, rssGrowthPercent: ((end.rssMb - start.rssMb) / start.rssMb) * 100 };
+  return {
+    cycles,
+    warmup,
+    msPerCycle: (performance.now() - t0) / cycles,
+    afterWarmup: start,
+    end,
+    trend,
+    rssGrowthPercent: ((end.rssMb - start.rssMb) / start.rssMb) * 100,
+  };
 }

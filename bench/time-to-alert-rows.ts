@@ -9,7 +9,12 @@ export function timeToAlertRows(r: Awaited<ReturnType<typeof timeToAlert>>): [st
     const verdict = `${m.met ? 'met' : 'MISSED'} (every run within interval + (f−1)×retry + its check time; least margin ${Math.min(...m.marginMs)} ms)`;
     return [
       [label, `${m.median} / ${m.max}`, target, verdict],
-      [`  … from the first tick after the stop to the alert; check time per outage (medians)`, `${round(m.fromTickMedianMs / 1000, 2)} s; ${round(m.checksMedianMs / 1000, 2)} s`, 'info', ''],
+      [
+        `  … from the first tick after the stop to the alert; check time per outage (medians)`,
+        `${round(m.fromTickMedianMs / 1000, 2)} s; ${round(m.checksMedianMs / 1000, 2)} s`,
+        'info',
+        '',
+      ],
     ];
   });
 }

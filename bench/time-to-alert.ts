@@ -141,7 +141,9 @@ export async function timeToAlert(t: OutageTarget, dir: string, log: Logger, say
           checksMs.push(cycles.reduce((sum, c) => sum + c.end - c.start, 0));
           tickLateMs.push(Math.round((cycles[0]?.start ?? tick) - tick));
           deliveryMs.push(opened ? parent.at - opened.end : Number.NaN);
-          say(`  retryInterval ${retryInterval}, run ${run + 1}: alert ${round((parent.at - stoppedAt) / 1000, 2)} s after the stop (${round((parent.at - stoppedAt) / intervalMs, 2)} intervals; stop at phase ${phases.at(-1)})`);
+          say(
+            `  retryInterval ${retryInterval}, run ${run + 1}: alert ${round((parent.at - stoppedAt) / 1000, 2)} s after the stop (${round((parent.at - stoppedAt) / intervalMs, 2)} intervals; stop at phase ${phases.at(-1)})`,
+          );
         } finally {
           await w.stop();
           await poster.stop();
@@ -178,4 +180,3 @@ export async function timeToAlert(t: OutageTarget, dir: string, log: Logger, say
   }
   return { intervalMs, failuresToAlert: o.failuresToAlert, runs: o.runs, modes };
 }
-

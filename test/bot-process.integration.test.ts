@@ -17,9 +17,15 @@ import { slackHeaders } from './support/slack-sign.js';
 let slack: SlackDouble;
 let cwd: string;
 const bot = (env: Record<string, string>, stdin = '', imports: string[] = []) => spawnBot(env, { cwd, stdin, imports });
-const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers }).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined);
+const get = (url: string, headers: Record<string, string> = {}) =>
+  fetch(url, { headers }).then(
+    async (r) => ({ status: r.status, text: await r.text() }),
+    () => undefined,
+  );
 /** An address of this machine other than loopback, if it has one. */
-const outsideAddress = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal && a.family === 'IPv4')?.address;
+const outsideAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a && !a.internal && a.family === 'IPv4')?.address;
 
 before(async () => {
   slack = await startSlackDouble();
@@ -43,10 +49,14 @@ describe('the bot process picks its mode from the environment', () => {
   it('Socket Mode: connects through SLACK_API_URL, serves /healthz and /metrics on METRICS_PORT, on 127.0.0.1 only', async (t) => {
     const metricsPort = await freePort();
     const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_API_URL: slack.apiUrl, METRICS_PORT: String(metricsPort) });
-    const health = await waitUntil('/healthz to say connected', async () => {
-      const r = await get(`http://127.0.0.1:${metricsPort}/healthz`);
-      return r && /"slack":"connected"/.test(r.text) ? r : undefined;
-    }, { timeoutMs: 20_000, describeFailure: b.err });
+    const health = await waitUntil(
+      '/healthz to say connected',
+      async () => {
+        const r = await get(`http://127.0.0.1:${metricsPort}/healthz`);
+        return r && /"slack":"connected"/.test(r.text) ? r : undefined;
+      },
+      { timeoutMs: 20_000, describeFailure: b.err },
+    );
     assert.match(health.text, /"status":"ok".*"slack":"connected"/, b.err());
     assert.match((await get(`http://127.0.0.1:${metricsPort}/metrics`))?.text ?? '', /moneymind_alerts_posted_total/);
     // Without METRICS_HOST it listens on loopback only: nothing answers on the machine's own address.
@@ -58,7 +68,13 @@ describe('the bot process picks its mode from the environment', () => {
   it('HTTP mode with METRICS_TOKEN: /metrics on the public Slack port wants the bearer token; /healthz does not', async () => {
     const port = await freePort();
     const token = 'process-metrics-token-0123456789';
-    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port), METRICS_TOKEN: token });
+    const b = bot({
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'process-secret',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      METRICS_TOKEN: token,
+    });
     try {
       const health = await waitUntil('/healthz to answer', () => get(`http://127.0.0.1:${port}/healthz`), { timeoutMs: 20_000, describeFailure: b.err });
       assert.match(health.text, /"status":/, 'answered without a token');
@@ -80,7 +96,10 @@ describe('the bot process picks its mode from the environment', () => {
     const http = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()) };
     const host = bot({ ...http, METRICS_HOST: '127.0.0.1' });
     assert.equal(await host.exited, 2, host.err());
-    assert.match(host.err(), /^moneymind: METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/m);
+    assert.match(
+      host.err(),
+      /^moneymind: METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/m,
+    );
     const weak = bot({ ...http, METRICS_TOKEN: 'secret-1' });
     assert.equal(await weak.exited, 2, weak.err());
     assert.match(weak.err(), /METRICS_TOKEN must be 16 to 512 printable characters/);
@@ -103,10 +122,14 @@ describe('the bot process picks its mode from the environment', () => {
     assert.equal(r.json.response_type, 'ephemeral');
     assert.match(JSON.stringify(r.json.blocks), /\/moneymind report HOST/);
     // /healthz and /metrics beside /slack/events on the same port; 200 once auth.test has answered.
-    const health = await waitUntil('/healthz 200', async () => {
-      const h = await get(`http://127.0.0.1:${port}/healthz`);
-      return h?.status === 200 ? h : undefined;
-    }, { timeoutMs: 20_000, describeFailure: b.err });
+    const health = await waitUntil(
+      '/healthz 200',
+      async () => {
+        const h = await get(`http://127.0.0.1:${port}/healthz`);
+        return h?.status === 200 ? h : undefined;
+      },
+      { timeoutMs: 20_000, describeFailure: b.err },
+    );
     assert.match(health.text, /"status":"ok".*"slack":"http".*"watcher":"off"/);
     const metrics = (await get(`http://127.0.0.1:${port}/metrics`))?.text ?? '';
     assert.match(metrics, /# TYPE moneymind_host_up gauge/);
@@ -118,17 +141,25 @@ describe('the bot process picks its mode from the environment', () => {
 describe('the process policy: request errors are never fatal', () => {
   const httpBot = async (imports: string[] = [], env: Record<string, string> = {}) => {
     const port = await freePort();
-    const b = bot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port), ...env }, '', imports);
+    const b = bot(
+      { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'process-secret', SLACK_API_URL: slack.apiUrl, PORT: String(port), ...env },
+      '',
+      imports,
+    );
     const url = `http://127.0.0.1:${port}`;
     await waitUntil('/healthz to answer', () => get(`${url}/healthz`), { timeoutMs: 20_000, describeFailure: b.err });
     return { b, url };
   };
-  const errorsCounted = async (url: string, where: string) => Number(new RegExp(`moneymind_errors_total\\{where="${where}"\\} (\\d+)`).exec((await get(`${url}/metrics`))?.text ?? '')?.[1] ?? 0);
+  const errorsCounted = async (url: string, where: string) =>
+    Number(new RegExp(`moneymind_errors_total\\{where="${where}"\\} (\\d+)`).exec((await get(`${url}/metrics`))?.text ?? '')?.[1] ?? 0);
 
-  it('a signed `payload=null` (which threw inside Bolt\'s receiver and ended the process) gets a 400; the bot goes on', async () => {
+  it("a signed `payload=null` (which threw inside Bolt's receiver and ended the process) gets a 400; the bot goes on", async () => {
     const { b, url } = await httpBot();
     try {
-      for (const [body, type] of [['payload=null', 'application/x-www-form-urlencoded'], ['null', 'application/json']] as const) {
+      for (const [body, type] of [
+        ['payload=null', 'application/x-www-form-urlencoded'],
+        ['null', 'application/json'],
+      ] as const) {
         const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { ...slackHeaders('process-secret', body), 'content-type': type }, body });
         assert.equal(res.status, 400, b.err());
         assert.equal(await res.text(), 'the body is null, not an object\n');
@@ -146,7 +177,10 @@ describe('the process policy: request errors are never fatal', () => {
     const { b, url } = await httpBot([new URL('./support/stray-error.ts', import.meta.url).href]);
     try {
       b.child.kill('SIGUSR2');
-      await waitUntil('the rejection to be counted', async () => ((await errorsCounted(url, 'unhandled_rejection')) === 1 ? true : undefined), { timeoutMs: 10_000, describeFailure: b.err });
+      await waitUntil('the rejection to be counted', async () => ((await errorsCounted(url, 'unhandled_rejection')) === 1 ? true : undefined), {
+        timeoutMs: 10_000,
+        describeFailure: b.err,
+      });
       assert.match(b.err(), /"msg":"unhandled promise rejection; carrying on"/);
       assert.match(b.err(), /stray rejection from the test/);
       assert.equal((await get(`${url}/healthz`))?.status, 200);

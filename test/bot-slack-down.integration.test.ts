@@ -30,7 +30,11 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const get = (url: string) => fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }), () => undefined);
+const get = (url: string) =>
+  fetch(url).then(
+    async (r) => ({ status: r.status, text: await r.text() }),
+    () => undefined,
+  );
 
 describe('the bot starts with Slack down and catches up when it comes back', () => {
   for (const mode of ['socket', 'http'] as const) {
@@ -48,8 +52,12 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
         watch: { schedule: '*/1 * * * * *', failuresToAlert: 1, alertWarnings: [] },
       });
       const apiUrl = slack.apiUrl;
-      const env: Record<string, string> = mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-test', METRICS_PORT: String(opsPort) } : { SLACK_SIGNING_SECRET: 'down-secret', PORT: String(opsPort) };
-      const b = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl, MONEYMIND_CONFIG: join(cwd, 'moneymind.yml'), LOG_LEVEL: 'info', ...env }, { cwd });
+      const env: Record<string, string> =
+        mode === 'socket' ? { SLACK_APP_TOKEN: 'xapp-test', METRICS_PORT: String(opsPort) } : { SLACK_SIGNING_SECRET: 'down-secret', PORT: String(opsPort) };
+      const b = spawnBot(
+        { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl, MONEYMIND_CONFIG: join(cwd, 'moneymind.yml'), LOG_LEVEL: 'info', ...env },
+        { cwd },
+      );
       const ops = `http://127.0.0.1:${opsPort}`;
       const opts = (timeoutMs: number) => ({ timeoutMs, intervalMs: 200, describeFailure: () => b.err().slice(-4000) });
       try {
@@ -59,7 +67,11 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
         assert.match(early.text, /"slack":"connecting"/);
 
         // The watcher runs meanwhile: its alert was refused (the connection cut) and stays queued.
-        await waitUntil('the alert to be refused and kept', async () => (/moneymind_slack_api_errors_total\{where="alert"/.test((await get(`${ops}/metrics`))?.text ?? '') ? true : undefined), opts(60_000));
+        await waitUntil(
+          'the alert to be refused and kept',
+          async () => (/moneymind_slack_api_errors_total\{where="alert"/.test((await get(`${ops}/metrics`))?.text ?? '') ? true : undefined),
+          opts(60_000),
+        );
         assert.match((await get(`${ops}/metrics`))?.text ?? '', /moneymind_slack_api_errors_total\{where="connect",reason="auth\.test: [^"]+"\} [1-9]/);
         const still = await get(`${ops}/healthz`);
         assert.equal(still?.status, 503);
@@ -73,16 +85,30 @@ describe('the bot starts with Slack down and catches up when it comes back', () 
         assert.equal(parent.body.channel, CHANNEL);
         assert.match(String(parent.body.text), /box/);
 
-        const healthy = await waitUntil('/healthz 200', async () => {
-          const h = await get(`${ops}/healthz`);
-          return h?.status === 200 ? h : undefined;
-        }, opts(90_000));
+        const healthy = await waitUntil(
+          '/healthz 200',
+          async () => {
+            const h = await get(`${ops}/healthz`);
+            return h?.status === 200 ? h : undefined;
+          },
+          opts(90_000),
+        );
         assert.match(healthy.text, mode === 'socket' ? /"slack":"connected"/ : /"slack":"http"/);
-        if (mode === 'socket') assert.ok(slack.calls.some((c) => c.path === '/api/apps.connections.open'), 'the socket was opened');
+        if (mode === 'socket')
+          assert.ok(
+            slack.calls.some((c) => c.path === '/api/apps.connections.open'),
+            'the socket was opened',
+          );
 
         // More cycles run (one a second) with the incident still open: no second parent.
         await new Promise((r) => setTimeout(r, 3000));
-        assert.equal(parents().length, 1, `parents: ${parents().map((c) => c.body.text).join(' | ')}`);
+        assert.equal(
+          parents().length,
+          1,
+          `parents: ${parents()
+            .map((c) => c.body.text)
+            .join(' | ')}`,
+        );
         assert.match(b.err(), /"msg":"Slack reached"/);
       } finally {
         assert.equal(await b.stop(), 0, b.err().slice(-4000));

@@ -29,10 +29,17 @@ describe('Dockerfile (not built here: no Docker daemon)', () => {
     const out = mkdtempSync(join(root, '.tmp', 'build-'));
     const cwd = mkdtempSync(join(tmpdir(), 'mm-run-'));
     try {
-      await runOk(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'dist')], { timeoutMs: 120_000 });
+      await runOk(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'dist')], {
+        timeoutMs: 120_000,
+      });
       assert.match(dockerfile, /^CMD \["node", "dist\/main\.js"\]$/m);
       assert.ok(existsSync(join(out, 'dist/main.js')));
-      const ran = await runOk(process.execPath, [join(out, 'dist/main.js')], { timeoutMs: 30_000, cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' }, input: 'hosts\n' });
+      const ran = await runOk(process.execPath, [join(out, 'dist/main.js')], {
+        timeoutMs: 30_000,
+        cwd,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn' },
+        input: 'hosts\n',
+      });
       assert.match(ran.stdout, /terminal mode \(1 host from built-in defaults/);
     } finally {
       rmSync(out, { recursive: true, force: true });

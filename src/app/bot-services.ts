@@ -41,9 +41,7 @@ export function botServices(d: ServicesDeps): BotServices {
     if (ids.length > 1) for (const r of reports) last.set(r.name, { report: r, at: clock() });
     return reports;
   };
-  const restartService = store
-    ? new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: check, log, clock, telemetry })
-    : undefined;
+  const restartService = store ? new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: check, log, clock, telemetry }) : undefined;
   return {
     config,
     checkHosts: check,
@@ -53,8 +51,7 @@ export function botServices(d: ServicesDeps): BotServices {
       for (const r of reports) last.set(r.name, { report: r, at });
     },
     incidents: store ? storeIncidents(store, clock) : undefined,
-    supportBundle: (host) =>
-      supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
+    supportBundle: (host) => supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
     restartService,
     restarts: restartService ? { request: (h, by) => restartService.request(h, by) } : undefined,
   };

@@ -41,8 +41,7 @@ export function createCliApp(d: CliDeps): CliApp {
       redactor.addSecrets(secretValues(config));
       return config;
     },
-    checkHosts: (config, hosts, ids) =>
-      checkHosts(hosts, (h) => pool.get(h), config.thresholds, { ids, now: clock, log }),
+    checkHosts: (config, hosts, ids) => checkHosts(hosts, (h) => pool.get(h), config.thresholds, { ids, now: clock, log }),
     close: () => pool.closeAll(),
   };
 }

@@ -52,9 +52,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
     telemetry,
     () => ({
       startedAt: d.startedAt,
-      watch: watcher
-        ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) }
-        : undefined,
+      watch: watcher ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) } : undefined,
       slack: app?.state() ?? 'connecting',
       slackError: app?.lastError(),
     }),
@@ -70,8 +68,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   const runner = app;
   // HTTP mode serves /healthz and /metrics beside /slack/events, on PORT; Socket Mode needs a port
   // for them (this machine only, unless METRICS_HOST says otherwise).
-  const opsServer: Server | undefined =
-    slack.mode === 'socket' ? await startOpsServer(ops, metrics.port, metrics.host) : undefined;
+  const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metrics.port, metrics.host) : undefined;
   await runner.start();
   const channel = config.slack.alertChannel;
   if (channel) {

@@ -16,8 +16,6 @@ export interface BundleDeps {
 
 /** `report HOST`: the runbook's support bundle with a fresh diagnosis, as the terminal prints it. */
 export function supportBundle(host: HostConfig, d: BundleDeps): Promise<SupportBundle> {
-  const diagnosis = d
-    .checkHosts([host], CHECK_IDS)
-    .then(([r]) => (r ? renderReport(r, { color: false, detail: true }) : 'no report'));
+  const diagnosis = d.checkHosts([host], CHECK_IDS).then(([r]) => (r ? renderReport(r, { color: false, detail: true }) : 'no report'));
   return collectBundle(host, d.transport, d.thresholds, diagnosis, d.clock);
 }

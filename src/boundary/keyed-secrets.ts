@@ -68,7 +68,7 @@ export function maskKeyedSecrets(text: string): string {
     if (!value || value.start === value.end) continue;
     const masked = maskValue(kind, text.slice(value.start, value.end));
     // A bare value after a quoted key is a JSON number (`"pin": 1234`): quoted, the text stays JSON.
-    const q = value.bare && masked === MASK ? /^(\\?["'])/.exec(sep)?.[1] ?? '' : '';
+    const q = value.bare && masked === MASK ? (/^(\\?["'])/.exec(sep)?.[1] ?? '') : '';
     out.push(text.slice(copied, value.start), q, masked, q);
     copied = value.end;
     CANDIDATE.lastIndex = value.end;

@@ -17,7 +17,10 @@ export type Redact = (text: string) => string;
 // cut short by a length limit: then up to the first character a PEM body cannot hold. (`*` is
 // in the body so that an already masked block stays as it is.)
 const PEM_BODY = String.raw`[A-Za-z0-9+/=\s\\:,.*-]`;
-const PRIVATE_KEY = new RegExp(`(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)(${PEM_BODY}*?)(-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|(?!${PEM_BODY}))`, 'g');
+const PRIVATE_KEY = new RegExp(
+  `(-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)(${PEM_BODY}*?)(-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|(?!${PEM_BODY}))`,
+  'g',
+);
 
 /** Token shapes recognisable without a key name, and forms the keyed pass cannot see. */
 const SHAPES: readonly (readonly [RegExp, string])[] = [

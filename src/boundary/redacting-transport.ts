@@ -34,7 +34,10 @@ export function redactingTransport(inner: HostTransport, redact: Redact): HostTr
  */
 export function redactedError(err: unknown, redact: Redact): unknown {
   if (err instanceof OpsError) {
-    return new OpsError(err.code, redact(err.message), { fix: err.fix === undefined ? undefined : redact(err.fix), cause: err.cause === undefined ? undefined : redactedCause(err.cause, redact) });
+    return new OpsError(err.code, redact(err.message), {
+      fix: err.fix === undefined ? undefined : redact(err.fix),
+      cause: err.cause === undefined ? undefined : redactedCause(err.cause, redact),
+    });
   }
   return redactedCause(err, redact);
 }

@@ -31,7 +31,12 @@ export class Redactor {
 
 function forms(value: string): string[] {
   const v = value.trim();
-  const lines = v.includes('\n') ? v.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----')) : [];
+  const lines = v.includes('\n')
+    ? v
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 16 && !l.startsWith('-----'))
+    : [];
   return [v, JSON.stringify(v).slice(1, -1), encodeURIComponent(v), ...lines];
 }
 

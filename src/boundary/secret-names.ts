@@ -17,7 +17,33 @@ const WORD = /^(?:[a-z0-9]*pass|[a-z0-9]*pwd|o?auth|authn|authz|authorization|au
 const LAST_KEY = /key$/;
 // The value is about a secret, not the secret: a path to it, its name, a length, a lifetime.
 // `passwordEnv`, `privateKeyPath`, `DB_PASSWORD_FILE`, `SESSION_COOKIE_NAME`, `token_ttl`.
-const ABOUT = new Set(['file', 'path', 'dir', 'env', 'name', 'type', 'size', 'length', 'len', 'id', 'ttl', 'timeout', 'url', 'uri', 'endpoint', 'enabled', 'count', 'min', 'max', 'expiry', 'expires', 'age', 'header', 'prefix', 'algorithm']);
+const ABOUT = new Set([
+  'file',
+  'path',
+  'dir',
+  'env',
+  'name',
+  'type',
+  'size',
+  'length',
+  'len',
+  'id',
+  'ttl',
+  'timeout',
+  'url',
+  'uri',
+  'endpoint',
+  'enabled',
+  'count',
+  'min',
+  'max',
+  'expiry',
+  'expires',
+  'age',
+  'header',
+  'prefix',
+  'algorithm',
+]);
 // The shell's working directory, in every environment dump; sudoers tags (`ops ALL=(root)
 // NOPASSWD: /usr/bin/supervisorctl …`, the line the bot itself tells people to add).
 const NOT_SECRETS = new Set(['pwd', 'oldpwd', 'nopasswd']);

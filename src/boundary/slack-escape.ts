@@ -22,7 +22,9 @@ export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE,
 
 /** Host text for a mrkdwn object: renders as written; no mention, link, date or fence can come from it. */
 export function mrkdwn(text: string): string {
-  const escaped = wellFormed(text.replace(/\r\n/g, '\n')).replace(CONTROL, '\uFFFD').replace(/[&<>]/g, (c) => ENTITY[c]!);
+  const escaped = wellFormed(text.replace(/\r\n/g, '\n'))
+    .replace(CONTROL, '\uFFFD')
+    .replace(/[&<>]/g, (c) => ENTITY[c]!);
   let out = escaped.replace(/`(?=`)/g, `\`${ZWSP}`);
   // A backtick at either end could join the bot's own backticks around it into a fence.
   if (out.startsWith('`')) out = ZWSP + out;

@@ -2,7 +2,15 @@ import { OpsError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
 import type { Thresholds } from '../config/types.js';
 import type { Check, CheckOutcome, CheckStatus, Signal, Signals } from './check.js';
-import { DB_PROCESSLIST_SQL, DB_STATUS_SQL, DB_VARIABLES_SQL, parseDbServerState, summarizeProcesslist, type DbServerState, type ProcesslistSummary } from './parse-db.js';
+import {
+  DB_PROCESSLIST_SQL,
+  DB_STATUS_SQL,
+  DB_VARIABLES_SQL,
+  parseDbServerState,
+  summarizeProcesslist,
+  type DbServerState,
+  type ProcesslistSummary,
+} from './parse-db.js';
 
 /** wait_timeout shorter than 2 × pool_recycle (runbook cause 1); connection slots running out. */
 export type DbSignalId = 'recycle-too-long' | 'connections-high' | 'connections-full';
@@ -29,7 +37,10 @@ export const dbCheck: Check<'db', DbDetails> = {
       await db.query('SELECT 1');
       const latencyMs = performance.now() - started;
       const [variables, status, processlist] = await Promise.all([db.query(DB_VARIABLES_SQL), db.query(DB_STATUS_SQL), db.query(DB_PROCESSLIST_SQL)]);
-      return evaluateDb({ latencyMs, state: parseDbServerState(variables, status), processlist: summarizeProcesslist(processlist), poolRecycle: host.app.poolRecycle }, thresholds);
+      return evaluateDb(
+        { latencyMs, state: parseDbServerState(variables, status), processlist: summarizeProcesslist(processlist), poolRecycle: host.app.poolRecycle },
+        thresholds,
+      );
     });
   },
 };
@@ -49,7 +60,13 @@ export function evaluateDb(
     parts.push(`wait_timeout ${state.waitTimeout} s ${relation} 2 × pool_recycle ${poolRecycle} s`);
     if (!recycleOk) {
       status = 'warn';
-      found.push(['recycle-too-long', { count: 1, evidence: `wait_timeout is ${state.waitTimeout} s but pool_recycle is ${poolRecycle} s: idle pooled connections are dropped by MySQL before the app recycles them` }]);
+      found.push([
+        'recycle-too-long',
+        {
+          count: 1,
+          evidence: `wait_timeout is ${state.waitTimeout} s but pool_recycle is ${poolRecycle} s: idle pooled connections are dropped by MySQL before the app recycles them`,
+        },
+      ]);
     }
   }
   if (state.threadsConnected !== null && state.maxConnections) {
@@ -58,12 +75,31 @@ export function evaluateDb(
     const count = state.threadsConnected;
     if (state.threadsConnected >= state.maxConnections - 1) {
       status = 'fail';
-      found.push(['connections-full', { count, evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use: new connections are refused ("Too many connections")` }]);
+      found.push([
+        'connections-full',
+        {
+          count,
+          evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use: new connections are refused ("Too many connections")`,
+        },
+      ]);
     } else if (pct >= t.dbConnectionsPercent) {
       status = 'warn';
-      found.push(['connections-high', { count, evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use (${Math.round(pct)} %), ${input.processlist.sleeping} sleeping` }]);
+      found.push([
+        'connections-high',
+        {
+          count,
+          evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use (${Math.round(pct)} %), ${input.processlist.sleeping} sleeping`,
+        },
+      ]);
     }
   }
-  const details: DbDetails = { ...state, latencyMs: Math.round(input.latencyMs), poolRecycle, recycleOk, processlist: input.processlist, signals: Object.fromEntries(found) };
+  const details: DbDetails = {
+    ...state,
+    latencyMs: Math.round(input.latencyMs),
+    poolRecycle,
+    recycleOk,
+    processlist: input.processlist,
+    signals: Object.fromEntries(found),
+  };
   return { status, summary: parts.join(' · '), details, evidence: found.map(([, x]) => x.evidence) };
 }

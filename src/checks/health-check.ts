@@ -47,8 +47,20 @@ export const healthCheck: Check<'health', HealthDetails> = {
 export function evaluateHealth(url: string, probe: HealthProbe, t: Pick<Thresholds, 'healthSlow' | 'healthTimeout'>): CheckOutcome<HealthDetails> {
   const path = safePath(url);
   if (probe.kind === 'timeout') {
-    const details = { url, outcome: 'timeout', httpStatus: null, latencyMs: null, bodyStatus: null, error: `no answer within ${formatDuration(t.healthTimeout)}` } as const;
-    return withSignals({ status: 'fail', summary: `GET ${path} → no answer in ${formatDuration(t.healthTimeout)}`, details, evidence: [`GET ${path} timed out after ${formatDuration(t.healthTimeout)}`] });
+    const details = {
+      url,
+      outcome: 'timeout',
+      httpStatus: null,
+      latencyMs: null,
+      bodyStatus: null,
+      error: `no answer within ${formatDuration(t.healthTimeout)}`,
+    } as const;
+    return withSignals({
+      status: 'fail',
+      summary: `GET ${path} → no answer in ${formatDuration(t.healthTimeout)}`,
+      details,
+      evidence: [`GET ${path} timed out after ${formatDuration(t.healthTimeout)}`],
+    });
   }
   if (probe.kind === 'refused') {
     const details = { url, outcome: 'refused', httpStatus: null, latencyMs: null, bodyStatus: null, error: probe.message } as const;
@@ -57,7 +69,14 @@ export function evaluateHealth(url: string, probe: HealthProbe, t: Pick<Threshol
   const { status, body, durationMs } = probe.response;
   const parsed = parseHealthBody(body);
   const ok = status >= 200 && status < 300 && parsed.status !== 'unhealthy';
-  const details: Omit<HealthDetails, 'signals'> = { url, outcome: ok ? 'ok' : 'http-error', httpStatus: status, latencyMs: Math.round(durationMs), bodyStatus: parsed.status, error: parsed.error };
+  const details: Omit<HealthDetails, 'signals'> = {
+    url,
+    outcome: ok ? 'ok' : 'http-error',
+    httpStatus: status,
+    latencyMs: Math.round(durationMs),
+    bodyStatus: parsed.status,
+    error: parsed.error,
+  };
   const head = `GET ${path} → ${status} in ${formatDuration(durationMs)}`;
   if (!ok) {
     // Redacted before it is cut: a URL cut before its '@' no longer shows where its password ends.
@@ -66,7 +85,12 @@ export function evaluateHealth(url: string, probe: HealthProbe, t: Pick<Threshol
     return withSignals({ status: 'fail', summary: why ? `${head}: ${clip(why, 120)}` : head, details, evidence: [`${head}${why ? `: ${why}` : ''}`] });
   }
   if (durationMs > t.healthSlow) {
-    return withSignals({ status: 'warn', summary: `${head} (slow: over ${formatDuration(t.healthSlow)})`, details, evidence: [`${head}, slower than ${formatDuration(t.healthSlow)}`] });
+    return withSignals({
+      status: 'warn',
+      summary: `${head} (slow: over ${formatDuration(t.healthSlow)})`,
+      details,
+      evidence: [`${head}, slower than ${formatDuration(t.healthSlow)}`],
+    });
   }
   return withSignals({ status: 'ok', summary: head, details, evidence: [] });
 }

@@ -26,10 +26,7 @@ export interface LogsDetails extends LogCounts {
  */
 export function logsProbeCommand(app: AppTarget, t: Pick<Thresholds, 'logTailLines' | 'logWindow'>): string {
   const mins = Math.max(1, Math.ceil(t.logWindow / 60_000));
-  const parts = [
-    "echo @@now; date '+%Y-%m-%d %H:%M:%S'",
-    `echo @@log; tail -n ${t.logTailLines} -- ${shq(app.logFile)} 2>&1 || echo @@log-failed`,
-  ];
+  const parts = ["echo @@now; date '+%Y-%m-%d %H:%M:%S'", `echo @@log; tail -n ${t.logTailLines} -- ${shq(app.logFile)} 2>&1 || echo @@log-failed`];
   if (app.manager === 'systemd') {
     parts.push(
       `echo @@journal; journalctl -u ${shq(app.service)} --since ${shq(`-${mins}min`)} --no-pager -q -o short-iso 2>/dev/null | tail -n ${t.logTailLines}`,
@@ -64,7 +61,16 @@ export function evaluateLogs(output: string, app: Pick<AppTarget, 'logFile'>, t:
   const oomKills = s.has('kernel') ? countOomKills(s.get('kernel') ?? '') : null;
   const win = formatDuration(t.logWindow);
   const signals = logSignalsIn(sig, oomKills, win);
-  const details: LogsDetails = { ...sig, windowMs: t.logWindow, since, file: app.logFile, fileError, journalEntries: journal ? journal.length : null, oomKills, signals };
+  const details: LogsDetails = {
+    ...sig,
+    windowMs: t.logWindow,
+    since,
+    file: app.logFile,
+    fileError,
+    journalEntries: journal ? journal.length : null,
+    oomKills,
+    signals,
+  };
 
   // The evidence lines are the signals' own: a rule quoting a signal quotes this check.
   const evidence = Object.values(signals).flatMap((x) => (x ? [x.evidence] : []));
@@ -75,7 +81,10 @@ export function evaluateLogs(output: string, app: Pick<AppTarget, 'logFile'>, t:
   if (sig.errors > 0 || sig.queueDepthWarnings > 0 || fileError) status = 'warn';
   if (dbErrors > 0 || (oomKills ?? 0) > 0 || sig.errors >= 10 || sig.maxQueueDepth >= 10) status = 'fail';
 
-  let summary = sig.errors === 0 && sig.queueDepthWarnings === 0 ? `no errors in ${win}` : `${sig.errors} error${sig.errors === 1 ? '' : 's'} in ${win}${top ? `, ${top}` : ''}`;
+  let summary =
+    sig.errors === 0 && sig.queueDepthWarnings === 0
+      ? `no errors in ${win}`
+      : `${sig.errors} error${sig.errors === 1 ? '' : 's'} in ${win}${top ? `, ${top}` : ''}`;
   // An unreadable log never reads as "no errors": say so first, with the fix; the journal's
   // lines, when there are any, follow.
   if (fileError) {

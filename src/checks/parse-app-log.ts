@@ -47,7 +47,13 @@ export function parseAppLog(text: string, since: string): LogEntry[] {
   for (const line of text.split('\n')) {
     const m = ENTRY.exec(line);
     if (m) {
-      current = { at: (m[1] as string).replace('T', ' '), level: normalizeLevel(m[2] as string), message: (m[3] as string).trim(), traceback: false, exception: null };
+      current = {
+        at: (m[1] as string).replace('T', ' '),
+        level: normalizeLevel(m[2] as string),
+        message: (m[3] as string).trim(),
+        traceback: false,
+        exception: null,
+      };
       if (current.at >= since) out.push(current);
       else current = undefined;
     } else if (current && line.startsWith('Traceback (most recent call last)')) {
@@ -73,7 +79,13 @@ export function parseJournal(text: string): LogEntry[] {
     const msg = m[2] as string;
     const inner = ENTRY.exec(msg);
     const level = inner ? normalizeLevel(inner[2] as string) : /\b(error|exception|traceback)\b/i.test(msg) ? 'ERROR' : 'INFO';
-    out.push({ at: (m[1] as string).replace('T', ' '), level, message: inner ? (inner[3] as string) : msg, traceback: msg.startsWith('Traceback'), exception: null });
+    out.push({
+      at: (m[1] as string).replace('T', ' '),
+      level,
+      message: inner ? (inner[3] as string) : msg,
+      traceback: msg.startsWith('Traceback'),
+      exception: null,
+    });
   }
   return out;
 }

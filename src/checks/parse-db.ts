@@ -21,8 +21,7 @@ export interface DbServerState {
 
 // GLOBAL: the app's new connections get the global values; our session's could differ.
 export const DB_VARIABLES_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('wait_timeout','interactive_timeout','max_connections')";
-export const DB_STATUS_SQL =
-  "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected','Max_used_connections','Aborted_clients','Aborted_connects')";
+export const DB_STATUS_SQL = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected','Max_used_connections','Aborted_clients','Aborted_connects')";
 // Needs the PROCESS privilege to see other users' sessions (the app's); without it only our own shows.
 export const DB_PROCESSLIST_SQL = 'SELECT COMMAND, STATE, TIME, USER, DB, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST';
 

@@ -10,7 +10,8 @@ export interface PortDetails {
 }
 
 // ss is in iproute2 on every current distribution; /proc/net/tcp covers minimal images without it.
-export const PORT_COMMAND = 'if command -v ss >/dev/null 2>&1; then echo @@ss; ss -tlnp 2>/dev/null; else echo @@proc; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; fi';
+export const PORT_COMMAND =
+  'if command -v ss >/dev/null 2>&1; then echo @@ss; ss -tlnp 2>/dev/null; else echo @@proc; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; fi';
 
 export const portCheck: Check<'port', PortDetails> = {
   id: 'port',
@@ -31,7 +32,13 @@ export function evaluatePort(port: number, output: string): CheckOutcome<PortDet
   const details: PortDetails = { port, listening: listeners.length > 0, listeners, source };
   // ss and /proc/net/tcp always print a header line: nothing at all means they could not run,
   // which says nothing about the port.
-  if (!text.trim()) return { status: 'unknown', summary: `:${port} cannot list listening sockets (${source === 'ss' ? 'ss -tln' : '/proc/net/tcp'} printed nothing)`, details, evidence: [] };
+  if (!text.trim())
+    return {
+      status: 'unknown',
+      summary: `:${port} cannot list listening sockets (${source === 'ss' ? 'ss -tln' : '/proc/net/tcp'} printed nothing)`,
+      details,
+      evidence: [],
+    };
   if (!details.listening) return { status: 'fail', summary: `:${port} not listening`, details, evidence: [`nothing listens on port ${port} (ss -tln)`] };
   const who = listeners.find((l) => l.process)?.process;
   return { status: 'ok', summary: `:${port} listening${who ? ` (${who.name}, pid ${who.pid})` : ''}`, details, evidence: [] };

@@ -79,12 +79,14 @@ export function evaluateResources(output: string, processMatch: string, logFile:
     evidence.push(line);
     if (to === 'fail' || status === 'ok') status = to;
   };
-  if (memAvailablePercent !== null && memAvailablePercent < t.memAvailablePercent) worse('fail', `only ${memAvailablePercent} % memory available (threshold ${t.memAvailablePercent} %)`);
+  if (memAvailablePercent !== null && memAvailablePercent < t.memAvailablePercent)
+    worse('fail', `only ${memAvailablePercent} % memory available (threshold ${t.memAvailablePercent} %)`);
   if (swapUsedPercent !== null && swapUsedPercent >= t.swapUsedPercent) worse('warn', `swap ${swapUsedPercent} % used`);
   for (const d of disks) {
     if (d.usedPercent >= t.diskUsedPercent) worse('fail', `disk ${d.mount} ${d.usedPercent} % used (threshold ${t.diskUsedPercent} %)`);
   }
-  if (details.loadPerCore !== null && details.loadPerCore >= t.loadPerCore) worse('warn', `load ${load?.[0]} on ${cores} cores (${details.loadPerCore} per core)`);
+  if (details.loadPerCore !== null && details.loadPerCore >= t.loadPerCore)
+    worse('warn', `load ${load?.[0]} on ${cores} cores (${details.loadPerCore} per core)`);
   if (!load && !mem && !dfRows.length && !procs.length) {
     // Nothing could be read at all: the probe did not run as meant, which says nothing about the host.
     return { status: 'unknown', summary: 'cannot read /proc/loadavg, /proc/meminfo, df or ps on the host', details, evidence: [] };

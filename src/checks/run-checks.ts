@@ -38,15 +38,18 @@ async function runOne(check: AnyCheck, ctx: CheckContext, log: RunLog): Promise<
     const e = asOpsError(err);
     // The user sees the short message; the log keeps the cause chain for whoever debugs it.
     log.warn({ code: e.code, err: e.cause instanceof Error ? redact(e.cause.message) : undefined }, redact(e.message));
-    return redactDeep({
-      id: check.id,
-      status: thrownStatus(check.id, e.code),
-      summary: e.toUserText(),
-      durationMs: Math.round(performance.now() - started),
-      details: null,
-      evidence: [e.message],
-      error: { code: e.code, message: e.message },
-    }, redact) as AnyCheckResult;
+    return redactDeep(
+      {
+        id: check.id,
+        status: thrownStatus(check.id, e.code),
+        summary: e.toUserText(),
+        durationMs: Math.round(performance.now() - started),
+        details: null,
+        evidence: [e.message],
+        error: { code: e.code, message: e.message },
+      },
+      redact,
+    ) as AnyCheckResult;
   }
 }
 

@@ -67,15 +67,31 @@ export function evaluateSystemd(service: string, res: Pick<ExecResult, 'stdout' 
   const enteredUs = Number(p.ActiveEnterTimestampMonotonic);
   const uptimeSec = p.ActiveState === 'active' && enteredUs > 0 && bootSec !== null ? Math.max(0, Math.round(bootSec - enteredUs / 1e6)) : null;
   const state: ServiceDetails['state'] =
-    p.LoadState === 'not-found' ? 'not-found'
-    : p.ActiveState === 'active' ? (p.SubState === 'running' || p.SubState === 'exited' ? 'running' : 'starting')
-    : p.ActiveState === 'activating' || p.ActiveState === 'reloading' ? 'starting'
-    : p.ActiveState === 'deactivating' ? 'stopping'
-    : p.ActiveState === 'failed' ? 'failed'
-    : 'stopped';
-  const details: ServiceDetails = { ...base, state, rawState: raw, pid, uptimeSec, restarts, message: p.Result && p.Result !== 'success' ? `result ${p.Result}` : null };
+    p.LoadState === 'not-found'
+      ? 'not-found'
+      : p.ActiveState === 'active'
+        ? p.SubState === 'running' || p.SubState === 'exited'
+          ? 'running'
+          : 'starting'
+        : p.ActiveState === 'activating' || p.ActiveState === 'reloading'
+          ? 'starting'
+          : p.ActiveState === 'deactivating'
+            ? 'stopping'
+            : p.ActiveState === 'failed'
+              ? 'failed'
+              : 'stopped';
+  const details: ServiceDetails = {
+    ...base,
+    state,
+    rawState: raw,
+    pid,
+    uptimeSec,
+    restarts,
+    message: p.Result && p.Result !== 'success' ? `result ${p.Result}` : null,
+  };
   const restartText = restarts === null ? '' : `, ${restarts} restart${restarts === 1 ? '' : 's'}`;
-  if (state === 'not-found') return { status: 'fail', summary: `systemd unit ${service} not found`, details, evidence: [`systemctl show ${service}: LoadState=not-found`] };
+  if (state === 'not-found')
+    return { status: 'fail', summary: `systemd unit ${service} not found`, details, evidence: [`systemctl show ${service}: LoadState=not-found`] };
   if (state === 'running') {
     const up = upFor(uptimeSec);
     return { status: 'ok', summary: `systemd ${service} ${raw}${up}${restartText}`, details, evidence: [] };
@@ -94,18 +110,25 @@ export function evaluateSupervisor(app: AppTarget, res: Pick<ExecResult, 'stdout
     const hint = sudoHint(res.stdout, user, `supervisorctl ${app.supervisorConfig ? `-c ${app.supervisorConfig} ` : ''}status ${app.service}`);
     const notFound = /no such process/i.test(res.stdout);
     const details: ServiceDetails = { ...base, state: notFound ? 'not-found' : 'unknown', rawState: 'unknown', pid: null, uptimeSec: null, message: msg };
-    const noDaemon = /\.sock (no such file|refused connection)/.test(res.stdout) ? ' — supervisord is not running (systemctl start supervisor), or app.supervisorConfig points elsewhere' : '';
+    const noDaemon = /\.sock (no such file|refused connection)/.test(res.stdout)
+      ? ' — supervisord is not running (systemctl start supervisor), or app.supervisorConfig points elsewhere'
+      : '';
     const summary = `supervisor ${app.service}: ${notFound ? msg : `cannot read the state: ${msg}`}${hint ? ` — ${hint}` : noDaemon}`;
     // A program supervisord does not know is a fact (service-down); anything else is unknown.
     return { status: notFound ? 'fail' : 'unknown', summary, details, evidence: [summary] };
   }
   const state: ServiceDetails['state'] =
-    s.state === 'RUNNING' ? 'running'
-    : s.state === 'STARTING' ? 'starting'
-    : s.state === 'STOPPING' ? 'stopping'
-    : s.state === 'FATAL' || s.state === 'BACKOFF' ? 'failed'
-    : s.state === 'UNKNOWN' ? 'unknown'
-    : 'stopped';
+    s.state === 'RUNNING'
+      ? 'running'
+      : s.state === 'STARTING'
+        ? 'starting'
+        : s.state === 'STOPPING'
+          ? 'stopping'
+          : s.state === 'FATAL' || s.state === 'BACKOFF'
+            ? 'failed'
+            : s.state === 'UNKNOWN'
+              ? 'unknown'
+              : 'stopped';
   const details: ServiceDetails = { ...base, state, rawState: s.state, pid: s.pid, uptimeSec: s.uptimeSec, message: s.description || null };
   if (state === 'running') {
     const up = upFor(s.uptimeSec);
@@ -118,8 +141,10 @@ export function evaluateSupervisor(app: AppTarget, res: Pick<ExecResult, 'stdout
 
 /** Why systemctl gave no state, said as the fix. */
 function systemdFix(res: Pick<ExecResult, 'stderr' | 'code'>): string {
-  if (res.code === 127 || /systemctl: (command )?not found/.test(res.stderr)) return ' — systemctl is not installed here; if supervisord runs the app, set app.manager: supervisor';
-  if (/not been booted with systemd/.test(res.stderr)) return ' — systemd is not running on this host; if supervisord runs the app, set app.manager: supervisor';
+  if (res.code === 127 || /systemctl: (command )?not found/.test(res.stderr))
+    return ' — systemctl is not installed here; if supervisord runs the app, set app.manager: supervisor';
+  if (/not been booted with systemd/.test(res.stderr))
+    return ' — systemd is not running on this host; if supervisord runs the app, set app.manager: supervisor';
   return '';
 }
 

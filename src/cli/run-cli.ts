@@ -30,7 +30,9 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, logge
     }
     const hosts = selectHosts(config, args.command.host);
     if (args.command.kind === 'check' && args.command.check === 'db' && hosts.every((h) => !h.mysql)) {
-      throw new OpsError('USAGE', `no mysql section for ${hosts.map((h) => h.name).join(', ')}`, { fix: 'add mysql: { user, passwordEnv } to the host in the config' });
+      throw new OpsError('USAGE', `no mysql section for ${hosts.map((h) => h.name).join(', ')}`, {
+        fix: 'add mysql: { user, passwordEnv } to the host in the config',
+      });
     }
     const ids = args.command.kind === 'check' ? [args.command.check] : CHECK_IDS;
     const reports = await app.checkHosts(config, hosts, ids);

@@ -7,7 +7,13 @@ import type { HostReport } from '../engine/host-report.js';
  * only for the person who asked.
  */
 export type Answer =
-  | { readonly kind: 'reports'; readonly visibility: 'channel'; readonly reports: readonly HostReport[]; readonly detail: boolean; readonly silences?: ReadonlyMap<string, SilenceLine> }
+  | {
+      readonly kind: 'reports';
+      readonly visibility: 'channel';
+      readonly reports: readonly HostReport[];
+      readonly detail: boolean;
+      readonly silences?: ReadonlyMap<string, SilenceLine>;
+    }
   | {
       readonly kind: 'log-lines';
       readonly visibility: 'channel';
@@ -17,7 +23,14 @@ export type Answer =
       /** Set when the log could not be read: shown instead of an empty list, which would read as "no errors". */
       readonly problem: string | undefined;
     }
-  | { readonly kind: 'file'; readonly visibility: 'channel'; readonly filename: string; readonly title: string; readonly content: string; readonly summary: string }
+  | {
+      readonly kind: 'file';
+      readonly visibility: 'channel';
+      readonly filename: string;
+      readonly title: string;
+      readonly content: string;
+      readonly summary: string;
+    }
   | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
   | { readonly kind: 'note'; readonly visibility: 'channel' | 'ephemeral'; readonly text: string }

@@ -6,7 +6,7 @@ const DESCRIPTIONS: Record<Exclude<CheckId, 'logs'>, string> = {
   health: 'GET /health: code, latency, error',
   service: 'systemd / supervisor state, uptime, restarts',
   port: 'is the app port listening',
-  resources: 'load, memory, swap, disk, the app\'s processes',
+  resources: "load, memory, swap, disk, the app's processes",
   db: 'MySQL reachability, wait_timeout vs pool_recycle, connections',
 };
 
@@ -23,7 +23,13 @@ export function areaCommand(id: Exclude<CheckId, 'logs'>): Command {
       if (!Array.isArray(hosts)) return hosts;
       if (id === 'db') {
         hosts = hosts.filter((h) => h.mysql);
-        if (!hosts.length) return { kind: 'error', visibility: 'ephemeral', message: 'no host has a mysql section', fix: 'add mysql: { user, passwordEnv } to the host in the config' };
+        if (!hosts.length)
+          return {
+            kind: 'error',
+            visibility: 'ephemeral',
+            message: 'no host has a mysql section',
+            fix: 'add mysql: { user, passwordEnv } to the host in the config',
+          };
       }
       const chosen = hosts;
       return {

@@ -9,7 +9,8 @@ export function hostsOrError(config: Config, typed: string | undefined): HostCon
   try {
     return selectHosts(config, typed);
   } catch (err) {
-    if (err instanceof OpsError && err.code === 'UNKNOWN_HOST') return { kind: 'error', visibility: 'ephemeral', message: err.message, ...(err.fix ? { fix: err.fix } : {}) };
+    if (err instanceof OpsError && err.code === 'UNKNOWN_HOST')
+      return { kind: 'error', visibility: 'ephemeral', message: err.message, ...(err.fix ? { fix: err.fix } : {}) };
     throw err;
   }
 }

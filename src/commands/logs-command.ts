@@ -18,7 +18,11 @@ export const logsCommand: Command = {
     const hosts = hostsOrError(config, args[0]);
     if (!Array.isArray(hosts)) return hosts;
     if (args[0] === undefined || args[0] === 'all') {
-      return { kind: 'plan', progress: progressFor(hosts, config), run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, ['logs']), detail: true }) };
+      return {
+        kind: 'plan',
+        progress: progressFor(hosts, config),
+        run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, ['logs']), detail: true }),
+      };
     }
     let lines = 10;
     if (args[1] !== undefined) {
@@ -36,7 +40,14 @@ export const logsCommand: Command = {
         const recent = logs?.id === 'logs' && logs.details ? logs.details.lastErrors.slice(-lines).map(redact) : [];
         // No details: the check could not run (a timeout, SSH); fileError: tail could not read the file.
         const unreadable = !!logs && (logs.details === null || (logs.id === 'logs' && logs.details.fileError !== null));
-        return { kind: 'log-lines', visibility: 'channel', host: host.name, lines: recent, report: report!, problem: unreadable && logs ? redact(logs.summary) : undefined };
+        return {
+          kind: 'log-lines',
+          visibility: 'channel',
+          host: host.name,
+          lines: recent,
+          report: report!,
+          problem: unreadable && logs ? redact(logs.summary) : undefined,
+        };
       },
     };
   },

@@ -19,7 +19,13 @@ export const restartCommand: Command = {
       kind: 'plan',
       progress: `preparing a restart request for ${host.name}…`,
       run: async (s, caller) => {
-        if (caller.source !== 'slack' || !s.restarts) return { kind: 'error', visibility: 'ephemeral', message: 'restarts are asked for and confirmed in Slack', fix: 'use /moneymind restart HOST there; an approver confirms it' };
+        if (caller.source !== 'slack' || !s.restarts)
+          return {
+            kind: 'error',
+            visibility: 'ephemeral',
+            message: 'restarts are asked for and confirmed in Slack',
+            fix: 'use /moneymind restart HOST there; an approver confirms it',
+          };
         const req = await s.restarts.request(host, caller.userId);
         if (!req.ok) return { kind: 'error', visibility: 'ephemeral', message: req.why };
         return { kind: 'restart-request', visibility: 'channel', request: req.request };

@@ -35,7 +35,11 @@ export const silenceCommand: Command = {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'silences need the store, which this bot runs without' };
         const by = caller?.source === 'slack' ? `<@${caller.userId}>` : (caller?.userId ?? 'terminal');
         const silence = s.incidents.silence(host, ms, reason, by);
-        return { kind: 'note', visibility: 'channel', text: `🔕 ${host} silenced for ${formatDuration(ms)} by ${by} (${reason}); until ${utcDateTime(silence.until)}. Incidents are still tracked.` };
+        return {
+          kind: 'note',
+          visibility: 'channel',
+          text: `🔕 ${host} silenced for ${formatDuration(ms)} by ${by} (${reason}); until ${utcDateTime(silence.until)}. Incidents are still tracked.`,
+        };
       },
     };
   },
@@ -58,7 +62,9 @@ export const unsilenceCommand: Command = {
       immediate: true,
       run: async (s) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'silences need the store, which this bot runs without' };
-        return s.incidents.unsilence(host) ? { kind: 'note', visibility: 'channel', text: `🔔 ${host} is no longer silenced.` } : { kind: 'error', visibility: 'ephemeral', message: `${host} was not silenced` };
+        return s.incidents.unsilence(host)
+          ? { kind: 'note', visibility: 'channel', text: `🔔 ${host} is no longer silenced.` }
+          : { kind: 'error', visibility: 'ephemeral', message: `${host} was not silenced` };
       },
     };
   },

@@ -16,7 +16,13 @@ export const statusCommand: Command = {
       progress: progressFor(hosts, config),
       // All hosts (no host given, or `all`), when there is more than one: a session on each at once.
       expensive: hosts.length > 1,
-      run: async (s) => ({ kind: 'reports', visibility: 'channel', reports: await s.checkHosts(hosts, CHECK_IDS), detail: false, silences: s.incidents?.silences() }),
+      run: async (s) => ({
+        kind: 'reports',
+        visibility: 'channel',
+        reports: await s.checkHosts(hosts, CHECK_IDS),
+        detail: false,
+        silences: s.incidents?.silences(),
+      }),
     };
   },
 };

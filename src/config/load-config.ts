@@ -37,7 +37,13 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
   return deepFreeze({
     hosts,
     thresholds: parsed.data.thresholds,
-    slack: { alertChannel: slack.alertChannel, commandChannels: slack.commandChannels, approvers: slack.approvers, approverGroups: slack.approverGroups, rateLimit: { max: slack.rateLimit.max, windowMs: slack.rateLimit.window } },
+    slack: {
+      alertChannel: slack.alertChannel,
+      commandChannels: slack.commandChannels,
+      approvers: slack.approvers,
+      approverGroups: slack.approverGroups,
+      rateLimit: { max: slack.rateLimit.max, windowMs: slack.rateLimit.window },
+    },
     watch: parsed.data.watch,
     restart: parsed.data.restart,
     source,
@@ -87,18 +93,36 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
       try {
         privateKey = new Secret(readFileSync(privateKeyPath, 'utf8'));
       } catch (err) {
-        problems.push(`${at}.ssh.privateKeyPath: cannot read ${privateKeyPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check the path and that the bot's user may read it`);
+        problems.push(
+          `${at}.ssh.privateKeyPath: cannot read ${privateKeyPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check the path and that the bot's user may read it`,
+        );
       }
     }
     // Parse the key now so a wrong file is a start-up error naming the field, not a failed check later.
     const parsed = privateKey.reveal() ? ssh2.utils.parseKey(privateKey.reveal()) : undefined;
-    if (parsed instanceof Error) problems.push(`${at}.ssh.${privateKeyEnv ? 'privateKeyEnv' : 'privateKeyPath'}: not a private key the bot can use (${parsed.message}) — give an unencrypted OpenSSH or PEM key`);
+    if (parsed instanceof Error)
+      problems.push(
+        `${at}.ssh.${privateKeyEnv ? 'privateKeyEnv' : 'privateKeyPath'}: not a private key the bot can use (${parsed.message}) — give an unencrypted OpenSSH or PEM key`,
+      );
     ssh = { ...rest, privateKey };
   }
   const mysql = h.mysql
-    ? { host: h.mysql.host, port: h.mysql.port, user: h.mysql.user, connectTimeout: h.mysql.connectTimeout, password: secretFrom('mysql.passwordEnv', h.mysql.passwordEnv) }
+    ? {
+        host: h.mysql.host,
+        port: h.mysql.port,
+        user: h.mysql.user,
+        connectTimeout: h.mysql.connectTimeout,
+        password: secretFrom('mysql.passwordEnv', h.mysql.passwordEnv),
+      }
     : undefined;
-  return { name: h.name, transport: h.transport, ssh, app: { ...h.app, supervisorConfig: h.app.supervisorConfig }, mysql, dbName: h.mysql ? (h.mysql.name ?? h.name) : undefined };
+  return {
+    name: h.name,
+    transport: h.transport,
+    ssh,
+    app: { ...h.app, supervisorConfig: h.app.supervisorConfig },
+    mysql,
+    dbName: h.mysql ? (h.mysql.name ?? h.name) : undefined,
+  };
 }
 
 function configError(source: string, problems: string[]): OpsError {

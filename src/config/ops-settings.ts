@@ -26,11 +26,18 @@ export function loadOpsSettings(env: Env, mode: Exclude<SlackSettings['mode'], '
   const port = Number(env.METRICS_PORT ?? 9102);
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`METRICS_PORT=${env.METRICS_PORT} is not a port number — export METRICS_PORT=9102`);
   const host = env.METRICS_HOST || '127.0.0.1';
-  if (env.METRICS_HOST && mode === 'http') problems.push('METRICS_HOST is set, but in HTTP mode /healthz and /metrics are served on PORT beside /slack/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect /metrics');
-  else if (!isIP(host) && !HOSTNAME.test(host)) problems.push(`METRICS_HOST=${host.slice(0, 60)} is not an address to listen on — export METRICS_HOST=127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`);
+  if (env.METRICS_HOST && mode === 'http')
+    problems.push(
+      'METRICS_HOST is set, but in HTTP mode /healthz and /metrics are served on PORT beside /slack/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect /metrics',
+    );
+  else if (!isIP(host) && !HOSTNAME.test(host))
+    problems.push(
+      `METRICS_HOST=${host.slice(0, 60)} is not an address to listen on — export METRICS_HOST=127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
+    );
   const token = env.METRICS_TOKEN;
   // Length and characters only; the value is never echoed.
-  if (token !== undefined && !TOKEN.test(token)) problems.push('METRICS_TOKEN must be 16 to 512 printable characters without spaces — export METRICS_TOKEN="$(openssl rand -hex 32)"');
+  if (token !== undefined && !TOKEN.test(token))
+    problems.push('METRICS_TOKEN must be 16 to 512 printable characters without spaces — export METRICS_TOKEN="$(openssl rand -hex 32)"');
   if (problems.length === 1) throw new OpsError('CONFIG', problems[0]!);
   if (problems.length) throw new OpsError('CONFIG', `the environment has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return { host, port, metricsToken: token === undefined ? undefined : new Secret(token) };

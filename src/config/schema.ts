@@ -36,7 +36,8 @@ const retryInterval = z.string().transform((text, ctx) => {
 // Quoting does not stop a leading "-": `systemctl restart '--help'` still reads it as an option.
 // processMatch is only matched inside the bot (parse-ps.ts) today, but it names a process the same
 // way and would become an option the day it is handed to pgrep, so it obeys the same rule.
-const noLeadingDash = (what: string) => [(s: string) => !s.startsWith('-'), `may not start with "-" (a command would read it as an option) — give ${what}, e.g. moneymind`] as const;
+const noLeadingDash = (what: string) =>
+  [(s: string) => !s.startsWith('-'), `may not start with "-" (a command would read it as an option) — give ${what}, e.g. moneymind`] as const;
 const serviceName = z
   .string()
   .regex(/^[A-Za-z0-9@._:-]{1,128}$/, 'letters, digits and @ . _ : - only')
@@ -44,9 +45,7 @@ const serviceName = z
 const absPath = z.string().regex(/^\/[A-Za-z0-9._/@+=,-]{0,1023}$/, 'an absolute path without spaces or shell characters');
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like MONEYMIND_PROD1_MYSQL_PASSWORD');
 const port = z.number().int().min(1).max(65535);
-const fingerprint = z
-  .string()
-  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256: then 43 characters)');
+const fingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a SHA256 fingerprint as `ssh-keygen -lf` prints it (SHA256: then 43 characters)');
 
 const sshSchema = z.strictObject({
   host: z.string().min(1),
@@ -68,7 +67,12 @@ const appSchema = z.strictObject({
   /** supervisorctl -c PATH, when supervisord's config is not the default one. */
   supervisorConfig: absPath.optional(),
   logFile: absPath.default('/var/log/moneymind.log'),
-  processMatch: z.string().min(1).max(200).refine(...noLeadingDash("a plain substring of the app's command line")).default('moneymind'),
+  processMatch: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(...noLeadingDash("a plain substring of the app's command line"))
+    .default('moneymind'),
   poolRecycle: z.number().int().min(1).default(3600),
 });
 
@@ -82,7 +86,10 @@ const mysqlSchema = z.strictObject({
    * Names the database server; hosts giving the same name share it, so its outage is one incident
    * (one alert thread) instead of one per host. Default: the host's own name.
    */
-  name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only').optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only')
+    .optional(),
 });
 
 export const hostSchema = z.strictObject({
@@ -104,7 +111,11 @@ const thresholdsSchema = z.strictObject({
   commandTimeout: duration.prefault('10s'),
   logWindow: duration.prefault('15m'),
   logTailLines: z.number().int().min(100).max(100_000).default(5000),
-  maxOutputBytes: z.number().int().min(4096).default(4 * 1024 * 1024),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .default(4 * 1024 * 1024),
   memoryGrowthMbPerHour: z.number().positive().default(50),
   memoryGrowthWindow: duration.prefault('30m'),
 });
@@ -173,7 +184,8 @@ export const fileSchema = z
     restart: restartSchema.default(restartSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
-    if (cfg.watch.flapLow >= cfg.watch.flapHigh) ctx.addIssue({ code: 'custom', path: ['watch', 'flapLow'], message: `must be below flapHigh (${cfg.watch.flapHigh})` });
+    if (cfg.watch.flapLow >= cfg.watch.flapHigh)
+      ctx.addIssue({ code: 'custom', path: ['watch', 'flapLow'], message: `must be below flapHigh (${cfg.watch.flapHigh})` });
     const seen = new Set<string>();
     cfg.hosts.forEach((h, i) => {
       if (seen.has(h.name)) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `"${h.name}" is used twice — host names must be unique` });

@@ -31,7 +31,9 @@ export const serviceDown: Rule = ({ checks }) => {
   return {
     id: 'service-down',
     severity: 'critical',
-    title: notFound ? `The ${d.manager} service ${d.service} does not exist on this host.` : `The ${d.manager} service ${d.service} is not running (${d.rawState}).`,
+    title: notFound
+      ? `The ${d.manager} service ${d.service} does not exist on this host.`
+      : `The ${d.manager} service ${d.service} is not running (${d.rawState}).`,
     evidence: [s.summary],
     quotes: ['service'],
     advice: notFound
@@ -83,7 +85,8 @@ export const appUnresponsive: Rule = ({ checks }) => {
     title: `Port ${p.details.port} is open but ${h.details.url} does not answer.`,
     evidence: [h.summary, p.summary],
     quotes: ['health', 'port'],
-    advice: 'All Waitress threads are likely stuck (slow queries, dead DB connections). Check the log for "Task queue depth" and the DB processlist before restarting.',
+    advice:
+      'All Waitress threads are likely stuck (slow queries, dead DB connections). Check the log for "Task queue depth" and the DB processlist before restarting.',
     restartHelps: true,
   };
 };
@@ -103,7 +106,8 @@ export const workersSaturated: Rule = ({ checks }) => {
     severity: slow ? 'critical' : 'warning',
     title: `Waitress is queueing requests (task queue depth up to ${l.details.maxQueueDepth}).`,
     evidence: evidence.lines,
-    advice: 'Raise Waitress capacity: serve(app, threads=8, connection_limit=1000, cleanup_interval=30, channel_timeout=120), and look for slow requests holding threads.',
+    advice:
+      'Raise Waitress capacity: serve(app, threads=8, connection_limit=1000, cleanup_interval=30, channel_timeout=120), and look for slow requests holding threads.',
     restartHelps: true,
     quotes: evidence.quotes,
   };

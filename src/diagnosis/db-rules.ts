@@ -89,7 +89,10 @@ export const dbConnectionsExhausted: Rule = ({ checks, thresholds }) => {
   const d = db?.details;
   const pct = d && d.threadsConnected !== null && d.maxConnections ? (d.threadsConnected / d.maxConnections) * 100 : 0;
   // Written here from the numbers, with the sleeping connections the check's line leaves out.
-  if (d && pct >= thresholds.dbConnectionsPercent) evidence.own(`${d.threadsConnected}/${d.maxConnections} connections in use, ${d.processlist.sleeping} sleeping (longest idle ${d.processlist.longestSleepSec} s)`);
+  if (d && pct >= thresholds.dbConnectionsPercent)
+    evidence.own(
+      `${d.threadsConnected}/${d.maxConnections} connections in use, ${d.processlist.sleeping} sleeping (longest idle ${d.processlist.longestSleepSec} s)`,
+    );
   const logged = logs?.details?.signals['too-many-connections'];
   if (logged) evidence.quote('logs', logged.evidence);
   if (!evidence.lines.length) return null;
@@ -101,7 +104,8 @@ export const dbConnectionsExhausted: Rule = ({ checks, thresholds }) => {
     severity: full ? 'critical' : 'warning',
     title: 'MySQL is running out of connection slots.',
     evidence: evidence.lines,
-    advice: 'Keep pool_size + max_overflow (10 + 20) per app process well under max_connections, close sessions (db.session.close()), and look at who holds the sleeping connections (SHOW PROCESSLIST).',
+    advice:
+      'Keep pool_size + max_overflow (10 + 20) per app process well under max_connections, close sessions (db.session.close()), and look at who holds the sleeping connections (SHOW PROCESSLIST).',
     restartHelps: false,
     quotes: evidence.quotes,
   };

@@ -36,7 +36,10 @@ export function diagnose(input: DiagnosisInput): Cause[] {
   // When /health fails with an error no rule explains, that leads (app-unhealthy) and what the
   // log said earlier stays as it is; otherwise a failing check must have an alerting cause.
   const promoted = unexplainedHealthError(input.checks, found) ? found : promoteExplainers(found, input.checks);
-  const ranked = promoted.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
+  const ranked = promoted
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map(({ c }) => c);
   const generic = appUnhealthy(input.checks, ranked);
   const causes = ranked.map(asCause);
   return withHealthFirst(generic ? [generic, ...causes] : causes, input.checks);

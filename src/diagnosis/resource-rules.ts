@@ -12,7 +12,8 @@ export const memoryPressure: Rule = ({ checks, thresholds }) => {
   const lowMemory = d?.memAvailablePercent !== null && d?.memAvailablePercent !== undefined && d.memAvailablePercent < thresholds.memAvailablePercent;
   if (lowMemory) evidence.own(`${d.memAvailablePercent} % memory available`);
   // Word for word the resources check's own swap line (the same threshold decides both).
-  if (d?.swapUsedPercent !== null && d?.swapUsedPercent !== undefined && d.swapUsedPercent >= thresholds.swapUsedPercent) evidence.quote('resources', `swap ${d.swapUsedPercent} % used`);
+  if (d?.swapUsedPercent !== null && d?.swapUsedPercent !== undefined && d.swapUsedPercent >= thresholds.swapUsedPercent)
+    evidence.quote('resources', `swap ${d.swapUsedPercent} % used`);
   const oomKills = logs?.details?.oomKills;
   if (oomKills) evidence.own(`${oomKills} OOM kill(s) in the kernel log`);
   if (!evidence.lines.length) return null;

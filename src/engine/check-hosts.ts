@@ -32,7 +32,12 @@ export async function checkHosts(
     while (next < hosts.length) {
       const i = next++;
       const host = hosts[i] as HostConfig;
-      results[i] = await checkHost(host, transportFor(host), thresholds, { ids: opts.ids, now: opts.now(), log: opts.log, rssHistory: opts.rssHistory?.(host.name) ?? [] });
+      results[i] = await checkHost(host, transportFor(host), thresholds, {
+        ids: opts.ids,
+        now: opts.now(),
+        log: opts.log,
+        rssHistory: opts.rssHistory?.(host.name) ?? [],
+      });
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency ?? 16, hosts.length));

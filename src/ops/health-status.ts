@@ -19,6 +19,13 @@ export function healthStatus(h: HealthInput): { code: 200 | 503; body: Record<st
   if (h.slack === 'disconnected') problems.push(`Slack socket disconnected, reconnecting${why}`);
   return {
     code: problems.length ? 503 : 200,
-    body: { status: problems.length ? 'unhealthy' : 'ok', problems, uptimeS: Math.round((h.now - h.startedAt) / 1000), lastCycleAgeS, slack: h.slack, watcher: h.watch ? 'on' : 'off' },
+    body: {
+      status: problems.length ? 'unhealthy' : 'ok',
+      problems,
+      uptimeS: Math.round((h.now - h.startedAt) / 1000),
+      lastCycleAgeS,
+      slack: h.slack,
+      watcher: h.watch ? 'on' : 'off',
+    },
   };
 }

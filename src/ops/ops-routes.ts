@@ -15,7 +15,11 @@ export interface OpsRoutes {
  * (Prometheus: `authorization: { credentials_file: … }`). /healthz stays open: Docker's
  * HEALTHCHECK and load balancers call it without credentials, and it tells only up or down, and why.
  */
-export function opsRoutes(telemetry: PromTelemetry, state: () => Omit<HealthInput, 'now'>, opts: { clock?: () => number; metricsToken?: Secret | undefined } = {}): OpsRoutes {
+export function opsRoutes(
+  telemetry: PromTelemetry,
+  state: () => Omit<HealthInput, 'now'>,
+  opts: { clock?: () => number; metricsToken?: Secret | undefined } = {},
+): OpsRoutes {
   const { clock = Date.now, metricsToken } = opts;
   return {
     healthz(_req, res) {
@@ -24,7 +28,9 @@ export function opsRoutes(telemetry: PromTelemetry, state: () => Omit<HealthInpu
     },
     metrics(req, res) {
       if (metricsToken && !hasBearer(req, metricsToken)) {
-        res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="moneymind metrics"' }).end('401: /metrics needs Authorization: Bearer METRICS_TOKEN\n');
+        res
+          .writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="moneymind metrics"' })
+          .end('401: /metrics needs Authorization: Bearer METRICS_TOKEN\n');
         return;
       }
       telemetry.registry

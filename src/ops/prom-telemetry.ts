@@ -7,16 +7,56 @@ export class PromTelemetry implements Telemetry {
   readonly registry = new Registry();
   /** Epoch ms of the last finished watch cycle; /healthz reads it. */
   lastCycleAt: number | undefined;
-  private readonly up = new Gauge({ name: 'moneymind_host_up', help: 'The host\'s last full check: 1 healthy or degraded, 0 failing', labelNames: ['host'], registers: [this.registry] });
-  private readonly healthLatency = new Gauge({ name: 'moneymind_health_latency_seconds', help: 'Latency of the last GET /health', labelNames: ['host'], registers: [this.registry] });
-  private readonly checkDuration = new Histogram({ name: 'moneymind_check_duration_seconds', help: 'Duration of each check run', labelNames: ['check'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  private readonly up = new Gauge({
+    name: 'moneymind_host_up',
+    help: "The host's last full check: 1 healthy or degraded, 0 failing",
+    labelNames: ['host'],
+    registers: [this.registry],
+  });
+  private readonly healthLatency = new Gauge({
+    name: 'moneymind_health_latency_seconds',
+    help: 'Latency of the last GET /health',
+    labelNames: ['host'],
+    registers: [this.registry],
+  });
+  private readonly checkDuration = new Histogram({
+    name: 'moneymind_check_duration_seconds',
+    help: 'Duration of each check run',
+    labelNames: ['check'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   private readonly openIncidents = new Gauge({ name: 'moneymind_open_incidents', help: 'Incidents firing now', registers: [this.registry] });
-  private readonly cycles = new Histogram({ name: 'moneymind_watch_cycle_seconds', help: 'Duration of watch cycles', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
-  private readonly lastCycle = new Gauge({ name: 'moneymind_watch_last_cycle_timestamp_seconds', help: 'When the last watch cycle finished', registers: [this.registry] });
-  private readonly alerts = new Counter({ name: 'moneymind_alerts_posted_total', help: 'Alert messages Slack accepted', labelNames: ['kind'], registers: [this.registry] });
-  private readonly slackErrors = new Counter({ name: 'moneymind_slack_api_errors_total', help: 'Slack API calls that failed', labelNames: ['where', 'reason'], registers: [this.registry] });
+  private readonly cycles = new Histogram({
+    name: 'moneymind_watch_cycle_seconds',
+    help: 'Duration of watch cycles',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly lastCycle = new Gauge({
+    name: 'moneymind_watch_last_cycle_timestamp_seconds',
+    help: 'When the last watch cycle finished',
+    registers: [this.registry],
+  });
+  private readonly alerts = new Counter({
+    name: 'moneymind_alerts_posted_total',
+    help: 'Alert messages Slack accepted',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly slackErrors = new Counter({
+    name: 'moneymind_slack_api_errors_total',
+    help: 'Slack API calls that failed',
+    labelNames: ['where', 'reason'],
+    registers: [this.registry],
+  });
   private readonly restarts = new Counter({ name: 'moneymind_restarts_total', help: 'Restarts by result', labelNames: ['result'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'moneymind_errors_total', help: 'Errors the bot survived, by where they happened', labelNames: ['where'], registers: [this.registry] });
+  private readonly errors = new Counter({
+    name: 'moneymind_errors_total',
+    help: 'Errors the bot survived, by where they happened',
+    labelNames: ['where'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moneymind_' });

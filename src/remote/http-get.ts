@@ -30,10 +30,7 @@ export function httpGetOver(open: StreamOpener, url: string, opts: HttpOptions):
       if (err) reject(err);
       else resolve(res as HttpResponse);
     };
-    const timer = setTimeout(
-      () => finish(new OpsError('HTTP_TIMEOUT', `no answer from ${url} within ${opts.timeoutMs} ms`)),
-      opts.timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new OpsError('HTTP_TIMEOUT', `no answer from ${url} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
 
     open(host, port).then(
       (raw) => {

@@ -8,12 +8,7 @@ import type { SqlSession } from './host-transport.js';
  * One short MySQL session over a stream we opened (mysql2 accepts `stream`), so MySQL is reached
  * through the SSH connection on the host's loopback and the host needs no mysql client.
  */
-export async function withMysqlOver<T>(
-  stream: Duplex,
-  target: MysqlTarget,
-  queryTimeoutMs: number,
-  fn: (db: SqlSession) => Promise<T>,
-): Promise<T> {
+export async function withMysqlOver<T>(stream: Duplex, target: MysqlTarget, queryTimeoutMs: number, fn: (db: SqlSession) => Promise<T>): Promise<T> {
   let conn: mysql.Connection;
   try {
     conn = await mysql.createConnection({

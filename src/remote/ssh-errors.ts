@@ -5,10 +5,14 @@ import { OpsError } from '../errors.js';
 export function translateSshError(err: Error & { level?: string; code?: string }, t: SshTarget, received: { fp: string; type: string } | undefined): OpsError {
   const where = `${t.username}@${t.host}:${t.port}`;
   if (received && received.fp !== t.hostKey) {
-    return new OpsError('SSH_HOSTKEY_MISMATCH', `host key of ${t.host}:${t.port} does not match the pinned one: expected ${t.hostKey}, received ${received.fp} (${received.type})`, {
-      fix: 'if the host was really re-installed, check the new key on the host with ssh-keygen -lf and update ssh.hostKey; otherwise treat it as an attack',
-      cause: err,
-    });
+    return new OpsError(
+      'SSH_HOSTKEY_MISMATCH',
+      `host key of ${t.host}:${t.port} does not match the pinned one: expected ${t.hostKey}, received ${received.fp} (${received.type})`,
+      {
+        fix: 'if the host was really re-installed, check the new key on the host with ssh-keygen -lf and update ssh.hostKey; otherwise treat it as an attack',
+        cause: err,
+      },
+    );
   }
   if (err.level === 'client-authentication') {
     return new OpsError('SSH_AUTH', `${where} refused the bot's key`, {

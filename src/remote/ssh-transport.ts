@@ -120,7 +120,12 @@ export class SshTransport implements HostTransport {
   #unlessLost<T>(client: Client, work: Promise<T>): Promise<T> {
     let onClose: (() => void) | undefined;
     const lost = new Promise<never>((_, reject) => {
-      onClose = () => reject(new OpsError('SSH_CONNECT', `connection to ${this.#target.host}:${this.#target.port} was lost during the command`, { fix: 'check the host is up; the bot reconnects on the next call' }));
+      onClose = () =>
+        reject(
+          new OpsError('SSH_CONNECT', `connection to ${this.#target.host}:${this.#target.port} was lost during the command`, {
+            fix: 'check the host is up; the bot reconnects on the next call',
+          }),
+        );
       client.once('close', onClose);
     });
     return Promise.race([work, lost]).finally(() => {

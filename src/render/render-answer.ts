@@ -22,19 +22,31 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.text;
     case 'history':
       return a.incidents.length
-        ? a.incidents.map((i) => `${utcDateTime(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`).join('\n')
+        ? a.incidents
+            .map(
+              (i) =>
+                `${utcDateTime(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`,
+            )
+            .join('\n')
         : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;
     case 'log-lines':
       return [
         ...(a.problem ? [`${a.host}: ${a.problem}`] : []),
-        ...(a.lines.length ? [`last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'} on ${a.host}:`, ...a.lines.map((l) => `  ${l}`)] : a.problem ? [] : [`no error lines on ${a.host} in the window (${a.report.checks[0]?.summary ?? 'logs not read'})`]),
+        ...(a.lines.length
+          ? [`last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'} on ${a.host}:`, ...a.lines.map((l) => `  ${l}`)]
+          : a.problem
+            ? []
+            : [`no error lines on ${a.host} in the window (${a.report.checks[0]?.summary ?? 'logs not read'})`]),
       ].join('\n');
     case 'file':
       // The terminal adapter saves the content; this is the line that goes with it.
       return a.summary;
     case 'hosts':
       return a.hosts
-        .map((h) => `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`)
+        .map(
+          (h) =>
+            `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`,
+        )
         .join('\n');
     case 'help':
       return [...(a.intro ? [`${a.intro}.`] : []), 'commands:', ...a.commands.map((c) => `  ${c.usage.padEnd(24)} ${c.description}`)].join('\n');

@@ -46,7 +46,14 @@ export function renderHosts(config: Config): string {
     h.mysql ? `mysql ${h.mysql.host}:${h.mysql.port}` : 'no mysql',
   ]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function oneLine(text: string): string {

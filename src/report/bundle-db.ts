@@ -19,7 +19,15 @@ export const BUNDLE_DB_VARIABLES = [
   'thread_cache_size',
   'innodb_buffer_pool_size',
 ] as const;
-export const BUNDLE_DB_STATUS = ['Uptime', 'Threads_connected', 'Threads_running', 'Max_used_connections', 'Aborted_clients', 'Aborted_connects', 'Connection_errors_max_connections'] as const;
+export const BUNDLE_DB_STATUS = [
+  'Uptime',
+  'Threads_connected',
+  'Threads_running',
+  'Max_used_connections',
+  'Aborted_clients',
+  'Aborted_connects',
+  'Connection_errors_max_connections',
+] as const;
 
 const inList = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(',');
 export const BUNDLE_VARIABLES_SQL = `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${inList(BUNDLE_DB_VARIABLES)})`;

@@ -41,7 +41,15 @@ function serviceStateCommand(app: AppTarget): string {
  */
 function serviceConfigCommand(app: AppTarget): string {
   if (app.manager === 'systemd') return `systemctl cat ${shq(app.service)} --no-pager 2>&1`;
-  const files = [app.supervisorConfig ? shq(app.supervisorConfig) : '', '/etc/supervisor/supervisord.conf', '/etc/supervisor/conf.d/*.conf', '/etc/supervisord.conf', '/etc/supervisord.d/*.ini'].filter(Boolean).join(' ');
+  const files = [
+    app.supervisorConfig ? shq(app.supervisorConfig) : '',
+    '/etc/supervisor/supervisord.conf',
+    '/etc/supervisor/conf.d/*.conf',
+    '/etc/supervisord.conf',
+    '/etc/supervisord.d/*.ini',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const section = shq(`[program:${app.service}]`);
   // sudo is not needed: program sections are world-readable on Debian; the socket is not.
   return `found=; for f in ${files}; do [ -r "$f" ] || continue; out=$(awk -v s=${section} '$0==s{p=1} /^\\[/&&$0!=s{p=0} p' "$f"); [ -n "$out" ] && { echo "# $f"; echo "$out"; found=1; }; done; [ -n "$found" ] || echo ${shq(`no readable [program:${app.service}] section in ${files}`)}`;

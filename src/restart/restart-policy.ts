@@ -21,8 +21,10 @@ export type Decision = { readonly ok: true } | { readonly ok: false; readonly wh
 
 /** Pure: may this person confirm this request? `inApproverGroup`: a member of slack.approverGroups. */
 export function mayConfirm(row: RestartRow, userId: string, config: Pick<Config, 'slack' | 'restart'>, inApproverGroup = false): Decision {
-  if (!config.slack.approvers.includes(userId) && !inApproverGroup) return { ok: false, why: 'only approvers (slack.approvers or slack.approverGroups) may confirm a restart' };
-  if (config.restart.requireSecondPerson && userId === row.requested_by) return { ok: false, why: 'two-person rule: someone other than the requester must confirm' };
+  if (!config.slack.approvers.includes(userId) && !inApproverGroup)
+    return { ok: false, why: 'only approvers (slack.approvers or slack.approverGroups) may confirm a restart' };
+  if (config.restart.requireSecondPerson && userId === row.requested_by)
+    return { ok: false, why: 'two-person rule: someone other than the requester must confirm' };
   return { ok: true };
 }
 

@@ -66,9 +66,19 @@ export class RestartService {
       return { ok: false, why };
     }
     const [report] = await this.d.checkHosts([host], CHECK_IDS);
-    const row = this.d.ledger.create({ id: randomBytes(12).toString('base64url'), host: host.name, command: restartShellCommandText(host.app), requestedBy: by, now: this.d.clock(), expiresAt: this.d.clock() + r.confirmTimeout });
+    const row = this.d.ledger.create({
+      id: randomBytes(12).toString('base64url'),
+      host: host.name,
+      command: restartShellCommandText(host.app),
+      requestedBy: by,
+      now: this.d.clock(),
+      expiresAt: this.d.clock() + r.confirmTimeout,
+    });
     this.audit(row, by, 'requested', { command: row.command, dryRun: r.dryRun });
-    return { ok: true, request: { row, host, address: hostAddress(host), commandText: row.command, report, warnings: restartWarnings(report), dryRun: r.dryRun } };
+    return {
+      ok: true,
+      request: { row, host, address: hostAddress(host), commandText: row.command, report, warnings: restartWarnings(report), dryRun: r.dryRun },
+    };
   }
 
   /** Where the confirmation message went, so expiry and the outcome can edit it and reply to it. */
@@ -93,10 +103,13 @@ export class RestartService {
       return begun;
     }
     const why =
-      begun.why === 'expired' ? `this request has expired; ask again with /moneymind restart ${row.host}`
-      : begun.why === 'busy' ? `a restart of ${row.host} is already running`
-      : begun.why === 'limit' ? `${row.host} reached restart.maxPerHour; try again after ${utcClock(begun.retryAt ?? 0)}`
-      : `this request is already ${begun.row?.state ?? 'gone'}${begun.row?.decided_by ? ` (by ${begun.row.decided_by})` : ''}`;
+      begun.why === 'expired'
+        ? `this request has expired; ask again with /moneymind restart ${row.host}`
+        : begun.why === 'busy'
+          ? `a restart of ${row.host} is already running`
+          : begun.why === 'limit'
+            ? `${row.host} reached restart.maxPerHour; try again after ${utcClock(begun.retryAt ?? 0)}`
+            : `this request is already ${begun.row?.state ?? 'gone'}${begun.row?.decided_by ? ` (by ${begun.row.decided_by})` : ''}`;
     return this.refuse(row, by, why);
   }
 
@@ -133,7 +146,13 @@ export class RestartService {
         if (res.code !== 0) {
           const out = `${res.stdout}${res.stderr}`.trim();
           const hint = sudoHint(out, host.ssh?.username ?? 'the bot user', row.command.replace(/^sudo -n /, ''));
-          return this.done(row, exitCode, 'failed', `❌ the restart command failed (exit ${res.code}): ${hint ?? (out.split('\n')[0] || 'no output')}`, undefined);
+          return this.done(
+            row,
+            exitCode,
+            'failed',
+            `❌ the restart command failed (exit ${res.code}): ${hint ?? (out.split('\n')[0] || 'no output')}`,
+            undefined,
+          );
         }
       } catch (err) {
         const e = err instanceof OpsError ? err : undefined;
@@ -151,10 +170,19 @@ export class RestartService {
     let last = 'no answer';
     for (let i = 0; i < 10_000 && this.d.clock() < deadline; i++) {
       try {
-        const res = await transport.httpGet(host.app.healthUrl, { timeoutMs: Math.min(t.healthTimeout, Math.max(500, deadline - this.d.clock())), maxBytes: 64 * 1024 });
+        const res = await transport.httpGet(host.app.healthUrl, {
+          timeoutMs: Math.min(t.healthTimeout, Math.max(500, deadline - this.d.clock())),
+          maxBytes: 64 * 1024,
+        });
         if (res.status === 200) {
           const secs = formatDuration(this.d.clock() - started);
-          return this.done(row, exitCode, r.dryRun ? 'dry-run' : 'healthy', `✅ ${r.dryRun ? '(dry run: nothing was restarted) ' : ''}healthy ${r.dryRun ? 'now' : `again ${secs} after restart`}`, undefined);
+          return this.done(
+            row,
+            exitCode,
+            r.dryRun ? 'dry-run' : 'healthy',
+            `✅ ${r.dryRun ? '(dry run: nothing was restarted) ' : ''}healthy ${r.dryRun ? 'now' : `again ${secs} after restart`}`,
+            undefined,
+          );
         }
         last = `GET /health → ${res.status}`;
       } catch (err) {
@@ -164,7 +192,13 @@ export class RestartService {
     }
     const [report] = await this.d.checkHosts([host], CHECK_IDS);
     const cause = report?.causes[0];
-    return this.done(row, exitCode, 'still-failing', `❌ still failing ${formatDuration(r.verifyTimeout)} after ${r.dryRun ? 'the (dry-run) restart' : 'restart'}: ${last}${cause ? ` — likely ${cause.id}: ${cause.title}` : ''}`, report);
+    return this.done(
+      row,
+      exitCode,
+      'still-failing',
+      `❌ still failing ${formatDuration(r.verifyTimeout)} after ${r.dryRun ? 'the (dry-run) restart' : 'restart'}: ${last}${cause ? ` — likely ${cause.id}: ${cause.title}` : ''}`,
+      report,
+    );
   }
 
   private done(row: RestartRow, exitCode: number | null, outcome: string, summary: string, report: HostReport | undefined): Outcome {

@@ -21,9 +21,17 @@ export type PlainTextElement = types.PlainTextElement;
  */
 
 /** verbatim: Slack does not auto-link bare URLs or #names in it; the bot's explicit <@U…> still works. */
-export const md = (text: string, max: number = LIMITS.textObject): MrkdwnElement => ({ type: 'mrkdwn', text: clipMrkdwn(wellFormed(text) || ' ', max), verbatim: true });
+export const md = (text: string, max: number = LIMITS.textObject): MrkdwnElement => ({
+  type: 'mrkdwn',
+  text: clipMrkdwn(wellFormed(text) || ' ', max),
+  verbatim: true,
+});
 
-export const plain = (text: string, max: number = LIMITS.textObject): PlainTextElement => ({ type: 'plain_text', text: clip(wellFormed(text) || ' ', max), emoji: true });
+export const plain = (text: string, max: number = LIMITS.textObject): PlainTextElement => ({
+  type: 'plain_text',
+  text: clip(wellFormed(text) || ' ', max),
+  emoji: true,
+});
 
 export const section = (text: string): SectionBlock => ({ type: 'section', text: md(text, LIMITS.sectionText) });
 
@@ -41,7 +49,14 @@ export const actions = (buttons: readonly Button[]): ActionsBlock => ({ type: 'a
 
 /** `value` is an id or a host name the bot chose (at most 2000 characters by construction, never clipped: a cut id is a wrong one). */
 export function button(actionId: string, label: string, value: string, opts: { style?: 'danger' | 'primary'; confirm?: ConfirmationDialog } = {}): Button {
-  return { type: 'button', action_id: actionId, text: plain(label, LIMITS.buttonText), value, ...(opts.style ? { style: opts.style } : {}), ...(opts.confirm ? { confirm: opts.confirm } : {}) };
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: plain(label, LIMITS.buttonText),
+    value,
+    ...(opts.style ? { style: opts.style } : {}),
+    ...(opts.confirm ? { confirm: opts.confirm } : {}),
+  };
 }
 
 /** Slack's dialog documents plain_text for every part; the full command stays in the message itself. */

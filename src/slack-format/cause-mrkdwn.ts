@@ -17,7 +17,10 @@ export interface CauseLayout {
  * clips host text (each message counts or redacts in its own way); the head is the caller's mrkdwn.
  */
 export function causeMrkdwn(c: Cause, l: CauseLayout, quote: (text: string, max: number) => string): string {
-  const evidence = c.evidence.slice(0, l.evidence).map((e) => `• ${quote(e, l.max.evidence)}`).join('\n');
+  const evidence = c.evidence
+    .slice(0, l.evidence)
+    .map((e) => `• ${quote(e, l.max.evidence)}`)
+    .join('\n');
   const restart = l.restart ? ` ${l.restart}` : '';
   return `${l.head} — ${quote(c.title, l.max.title)}\n${evidence}\n_${quote(c.advice, l.max.advice)}${restart}_`;
 }

@@ -24,7 +24,8 @@ export function checkSlackBody(body: unknown, accepted: AcceptedRequests): strin
   if (!isRecord(body)) return `the body is ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}, not an object`;
   // Slack's own probes; Bolt answers them without calling a listener.
   if (body.ssl_check === '1') return undefined;
-  if (body.type === 'url_verification') return typeof body.challenge === 'string' && body.challenge.length <= MAX_ACTION_ID ? undefined : 'url_verification without a challenge';
+  if (body.type === 'url_verification')
+    return typeof body.challenge === 'string' && body.challenge.length <= MAX_ACTION_ID ? undefined : 'url_verification without a challenge';
   if (body.command !== undefined) return commandProblem(body, accepted);
   if (body.type === 'block_actions') return actionsProblem(body, accepted);
   return `unsupported request (type ${short(body.type)})`;
@@ -51,7 +52,8 @@ function actionsProblem(body: Record<string, unknown>, accepted: AcceptedRequest
     if (!isRecord(a) || typeof a.action_id !== 'string' || a.action_id.length > MAX_ACTION_ID) return 'an action without a valid action_id';
     if (!accepted.actions.has(a.action_id)) return `unknown action_id ${short(a.action_id)}`;
     if (a.type !== 'button') return `action ${a.action_id} is not a button`;
-    if (a.value !== undefined && (typeof a.value !== 'string' || a.value.length > MAX_VALUE)) return `action ${a.action_id}: value is not a string of at most ${MAX_VALUE} characters`;
+    if (a.value !== undefined && (typeof a.value !== 'string' || a.value.length > MAX_VALUE))
+      return `action ${a.action_id}: value is not a string of at most ${MAX_VALUE} characters`;
   }
   return undefined;
 }

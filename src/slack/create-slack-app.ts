@@ -45,7 +45,12 @@ const COMMAND = '/moneymind';
  * the router, render with the pure Block Kit builders. Nothing here waits for Slack: requests are
  * served (HTTP) and the watcher runs while SlackLink keeps trying to reach it.
  */
-export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }>, services: CommandServices & { readonly restartService?: RestartService | undefined }, log: Logger, extras: SlackExtras = {}): SlackRunner {
+export function createSlackApp(
+  settings: Exclude<SlackSettings, { mode: 'none' }>,
+  services: CommandServices & { readonly restartService?: RestartService | undefined },
+  log: Logger,
+  extras: SlackExtras = {},
+): SlackRunner {
   const telemetry = extras.telemetry ?? noTelemetry;
   const token = settings.botToken.reveal();
   const logger = boltLogger(log);
@@ -53,7 +58,15 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
   // The Web API client's default retry policy can stall for half an hour; answers are retried
   // by the caller where it matters.
   const clientOptions = { ...apiUrl, logger, retryConfig: { retries: 2, maxTimeout: 2000 } };
-  const flow = services.restartService ? new RestartFlow(services.restartService, new webApi.WebClient(token, clientOptions), (h) => services.incidents?.openThread(h), log.child({ component: 'restart' }), services.config.slack.approverGroups) : undefined;
+  const flow = services.restartService
+    ? new RestartFlow(
+        services.restartService,
+        new webApi.WebClient(token, clientOptions),
+        (h) => services.incidents?.openThread(h),
+        log.child({ component: 'restart' }),
+        services.config.slack.approverGroups,
+      )
+    : undefined;
   const buttons: Record<string, ButtonListener> = {
     refresh: reportButton('refresh', services, log),
     logs: reportButton('logs', services, log),
@@ -78,7 +91,12 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
   };
   // HTTP mode holds nothing open: once auth.test has answered, Slack is reached.
   const httpAttempt: LinkAttempt = { upState: 'http', connect: checkToken, lost: () => new Promise<void>(() => undefined), abort: async () => undefined };
-  const customRoutes = extras.ops ? [{ path: '/healthz', method: ['GET'], handler: extras.ops.healthz }, { path: '/metrics', method: ['GET'], handler: extras.ops.metrics }] : [];
+  const customRoutes = extras.ops
+    ? [
+        { path: '/healthz', method: ['GET'], handler: extras.ops.healthz },
+        { path: '/metrics', method: ['GET'], handler: extras.ops.metrics },
+      ]
+    : [];
   const { receiver, attempt } =
     settings.mode === 'socket'
       ? socketModeLink(settings.appToken.reveal(), settings.apiUrl, log, telemetry, checkToken)
@@ -96,7 +114,11 @@ export function createSlackApp(settings: Exclude<SlackSettings, { mode: 'none' }
   app.use(rejectMalformed(accepted, log, telemetry));
   // One person repeating report or status of all hosts must not take the watcher's SSH channels.
   const limiter = new RateLimiter(services.config.slack.rateLimit, extras.clock ?? Date.now);
-  app.command(COMMAND, commandRateLimit(services.config, limiter, log), moneymindCommand(services, log, () => flow));
+  app.command(
+    COMMAND,
+    commandRateLimit(services.config, limiter, log),
+    moneymindCommand(services, log, () => flow),
+  );
   // A guard goes in the same registration as its listener: Bolt runs every listener that matches.
   const guards: Partial<Record<string, ButtonListener>> = { refresh: refreshRateLimit(services.config, limiter, log) };
   for (const [id, listener] of Object.entries(buttons)) {

@@ -41,7 +41,12 @@ export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> 
   // Only a channel answer is attached: a file would show an ephemeral one to everyone. Uploaded
   // first, so the one answer says whether it worked (a click's response_url is used once).
   if (msg.overflow && answer.kind !== 'file' && msg.response_type === 'in_channel') {
-    const failed = await upload(d, { filename: `moneymind-${answer.kind}.txt`, title: clip(msg.text, 200), content: redact(renderAnswer(answer, { color: false })), comment: 'the full answer' });
+    const failed = await upload(d, {
+      filename: `moneymind-${answer.kind}.txt`,
+      title: clip(msg.text, 200),
+      content: redact(renderAnswer(answer, { color: false })),
+      comment: 'the full answer',
+    });
     if (failed) blocks = withNotice(blocks, `:warning: the full answer could not be attached: ${failed}`);
   }
   await withRetry(() => d.respond(payload({ ...msg, blocks }, d.replaceOriginal)), d.log);
@@ -53,10 +58,22 @@ async function deliverRestartRequest(answer: Extract<Answer, { kind: 'restart-re
   try {
     if (!d.restartFlow) throw new Error('no restart flow');
     const where = await d.restartFlow.post(answer.request, d.channelId);
-    await withRetry(() => d.respond({ response_type: 'in_channel', replace_original: d.replaceOriginal, text: `🔄 restart request for ${host} posted ${where}; an approver confirms it.` }), d.log);
+    await withRetry(
+      () =>
+        d.respond({
+          response_type: 'in_channel',
+          replace_original: d.replaceOriginal,
+          text: `🔄 restart request for ${host} posted ${where}; an approver confirms it.`,
+        }),
+      d.log,
+    );
   } catch (err) {
     d.log.error({ err, host }, 'could not post the restart confirmation');
-    await d.respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: I could not post the restart confirmation here: invite me to this channel (/invite @moneymind) and ask again. Nothing was restarted.' });
+    await d.respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: ':warning: I could not post the restart confirmation here: invite me to this channel (/invite @moneymind) and ask again. Nothing was restarted.',
+    });
   }
 }
 
@@ -67,14 +84,21 @@ function payload(msg: AnswerMessage, replace: boolean): RespondArguments {
 /** files.uploadV2 (getUploadURLExternal → upload → completeUploadExternal). Returns what went wrong, for the person. */
 async function upload(d: Delivery, f: { filename: string; title: string; content: string; comment: string }): Promise<string | undefined> {
   try {
-    await d.client.files.uploadV2({ channel_id: d.channelId, file: Buffer.from(f.content, 'utf8'), filename: f.filename, title: f.title, initial_comment: f.comment });
+    await d.client.files.uploadV2({
+      channel_id: d.channelId,
+      file: Buffer.from(f.content, 'utf8'),
+      filename: f.filename,
+      title: f.title,
+      initial_comment: f.comment,
+    });
     return undefined;
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;
     d.log.error({ err, slackError: code, filename: f.filename }, 'file upload failed');
-    if (code === 'not_in_channel' || code === 'channel_not_found') return 'I cannot post files here: invite me to this channel (/invite @moneymind) and try again.';
+    if (code === 'not_in_channel' || code === 'channel_not_found')
+      return 'I cannot post files here: invite me to this channel (/invite @moneymind) and try again.';
     if (code === 'missing_scope') return 'the Slack app lacks the files:write scope: reinstall it from manifest.yml.';
-    return 'Slack refused the file upload; the details are in the bot\'s logs. Try again in a minute.';
+    return "Slack refused the file upload; the details are in the bot's logs. Try again in a minute.";
   }
 }
 

@@ -69,7 +69,9 @@ export function guardedHttpReceiver(o: GuardOptions): HTTPReceiver {
       // Bolt reuses req.rawBody when it is set, so the body is read once.
       buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT);
     } catch (err) {
-      return HTTPModuleFunctions.isRawBodyError(err) && err.statusCode === 413 ? reject(res, 413, `body over ${BODY_LIMIT} bytes`, true) : reject(res, 400, 'unreadable body', true);
+      return HTTPModuleFunctions.isRawBodyError(err) && err.statusCode === 413
+        ? reject(res, 413, `body over ${BODY_LIMIT} bytes`, true)
+        : reject(res, 400, 'unreadable body', true);
     }
     if (!signed(req, buffered.rawBody.toString(), o.signingSecret)) return true;
     let body: unknown;

@@ -28,7 +28,12 @@ export class RestartFlow {
   async post(req: RestartRequest, channel: string): Promise<string> {
     const thread = this.threadFor(req.host.name);
     const msg = restartConfirmation(req);
-    const res = await this.client.chat.postMessage({ channel: thread?.channel ?? channel, text: msg.text, blocks: msg.blocks, ...(thread ? { thread_ts: thread.ts } : {}) });
+    const res = await this.client.chat.postMessage({
+      channel: thread?.channel ?? channel,
+      text: msg.text,
+      blocks: msg.blocks,
+      ...(thread ? { thread_ts: thread.ts } : {}),
+    });
     const row = this.service.attachMessage(req.row.id, res.channel ?? thread?.channel ?? channel, String(res.ts), thread?.ts);
     if (row) this.expireAt(row);
     return thread ? 'in the incident thread' : 'below';
@@ -124,21 +129,28 @@ export class RestartFlow {
   }
 
   private expireAt(row: RestartRow): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      void this.expireDue().catch((err: unknown) => this.log.error({ err }, 'could not expire restart requests'));
-    }, Math.max(0, row.expires_at - this.clock()) + 50);
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        void this.expireDue().catch((err: unknown) => this.log.error({ err }, 'could not expire restart requests'));
+      },
+      Math.max(0, row.expires_at - this.clock()) + 50,
+    );
     t.unref();
     this.timers.add(t);
   }
 
   private async edit(row: RestartRow, msg: SlackMessage): Promise<void> {
     if (!row.channel || !row.message_ts) return;
-    await this.client.chat.update({ channel: row.channel, ts: row.message_ts, text: msg.text, blocks: msg.blocks }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not edit the restart message'));
+    await this.client.chat
+      .update({ channel: row.channel, ts: row.message_ts, text: msg.text, blocks: msg.blocks })
+      .catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not edit the restart message'));
   }
 
   private async reply(row: RestartRow, msg: SlackMessage): Promise<void> {
     if (!row.channel || !row.message_ts) return;
-    await this.client.chat.postMessage({ channel: row.channel, thread_ts: row.thread_ts ?? row.message_ts, text: msg.text, blocks: msg.blocks }).catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not post the restart outcome'));
+    await this.client.chat
+      .postMessage({ channel: row.channel, thread_ts: row.thread_ts ?? row.message_ts, text: msg.text, blocks: msg.blocks })
+      .catch((err: unknown) => this.log.error({ err, restart: row.id }, 'could not post the restart outcome'));
   }
 }

@@ -11,7 +11,13 @@ import { type LinkAttempt, LinkStepError } from './slack-link.js';
  * became an unhandled rejection and the client stopped trying. Here one attempt is one try, and
  * SlackLink does the retrying (capped, logged, counted) from start to shutdown.
  */
-export function socketModeLink(appToken: string, apiUrl: string | undefined, log: Logger, telemetry: Telemetry, checkToken: () => Promise<void>): { receiver: SocketModeReceiver; attempt: LinkAttempt } {
+export function socketModeLink(
+  appToken: string,
+  apiUrl: string | undefined,
+  log: Logger,
+  telemetry: Telemetry,
+  checkToken: () => Promise<void>,
+): { receiver: SocketModeReceiver; attempt: LinkAttempt } {
   const receiver = new SocketModeReceiver({
     appToken,
     logger: boltLogger(log),

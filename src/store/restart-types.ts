@@ -31,7 +31,12 @@ export interface AuditEntry {
 
 export type BeginResult =
   | { readonly ok: true; readonly row: RestartRow }
-  | { readonly ok: false; readonly why: 'not-found' | 'expired' | 'busy' | 'limit' | 'not-pending'; readonly row: RestartRow | undefined; readonly retryAt?: number };
+  | {
+      readonly ok: false;
+      readonly why: 'not-found' | 'expired' | 'busy' | 'limit' | 'not-pending';
+      readonly row: RestartRow | undefined;
+      readonly retryAt?: number;
+    };
 
 /** The restart requests and the audit trail; every transition is one conditional UPDATE. */
 export interface RestartLedger {

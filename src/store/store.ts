@@ -26,7 +26,11 @@ export class Store implements BotStore {
   constructor(path: string, opts: StoreOptions = {}) {
     try {
       for (const t of privateStoreFiles(path)) {
-        if (t.error) opts.warn?.(`the store file ${t.file} is readable by other users (mode ${t.was}) and could not be made 0600 (${t.error}) — run chmod 600 ${t.file} as its owner`, { file: t.file, mode: t.was });
+        if (t.error)
+          opts.warn?.(
+            `the store file ${t.file} is readable by other users (mode ${t.was}) and could not be made 0600 (${t.error}) — run chmod 600 ${t.file} as its owner`,
+            { file: t.file, mode: t.was },
+          );
         else opts.warn?.(`the store file ${t.file} was readable by other users (mode ${t.was}); made it 0600`, { file: t.file, mode: t.was });
       }
       this.db = new Database(path);
@@ -40,7 +44,10 @@ export class Store implements BotStore {
       this.db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v').run('schema', String(SCHEMA_VERSION));
       this.restarts = new SqliteRestartLedger(this.db);
     } catch (err) {
-      throw new OpsError('CONFIG', `cannot open the store ${path}: ${(err as Error).message}`, { fix: 'set watch.store to a writable file path (default ./data/moneymind.db)', cause: err });
+      throw new OpsError('CONFIG', `cannot open the store ${path}: ${(err as Error).message}`, {
+        fix: 'set watch.store to a writable file path (default ./data/moneymind.db)',
+        cause: err,
+      });
     }
   }
 
@@ -55,7 +62,10 @@ export class Store implements BotStore {
       const put = this.db.prepare('INSERT INTO trackers (key, json) VALUES (?, ?)');
       for (const t of c.trackers) put.run(t.key, JSON.stringify(t));
       for (const o of c.opened) {
-        if (!this.openIncident(o.key)) this.db.prepare('INSERT INTO incidents (key, subject, cause, hosts, title, opened_at) VALUES (?, ?, ?, ?, ?, ?)').run(o.key, o.subject, o.cause, JSON.stringify(o.hosts), o.title, o.at);
+        if (!this.openIncident(o.key))
+          this.db
+            .prepare('INSERT INTO incidents (key, subject, cause, hosts, title, opened_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(o.key, o.subject, o.cause, JSON.stringify(o.hosts), o.title, o.at);
       }
       const enqueue = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
       for (const p of c.posts) {
@@ -79,7 +89,9 @@ export class Store implements BotStore {
   }
 
   rssHistory(host: string, since: number): RssSample[] {
-    return (this.db.prepare('SELECT at, rss_kb FROM rss_samples WHERE host = ? AND at >= ? ORDER BY at').all(host, since) as { at: number; rss_kb: number }[]).map((r) => ({ at: r.at, rssKb: r.rss_kb }));
+    return (
+      this.db.prepare('SELECT at, rss_kb FROM rss_samples WHERE host = ? AND at >= ? ORDER BY at').all(host, since) as { at: number; rss_kb: number }[]
+    ).map((r) => ({ at: r.at, rssKb: r.rss_kb }));
   }
 
   /** Due posts in order; a thread's replies wait until its parent is out. */
@@ -104,7 +116,8 @@ export class Store implements BotStore {
 
   posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void {
     this.db.transaction(() => {
-      if (row.kind === 'post-parent' && result) this.db.prepare('UPDATE incidents SET channel = ?, thread_ts = ? WHERE id = ?').run(result.channel, result.ts, row.incident_id);
+      if (row.kind === 'post-parent' && result)
+        this.db.prepare('UPDATE incidents SET channel = ?, thread_ts = ? WHERE id = ?').run(result.channel, result.ts, row.incident_id);
       this.db.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
     })();
   }
@@ -118,7 +131,11 @@ export class Store implements BotStore {
   }
 
   setSilence(s: Silence): void {
-    this.db.prepare('INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at').run(s.host, s.until, s.reason, s.by, s.createdAt);
+    this.db
+      .prepare(
+        'INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at',
+      )
+      .run(s.host, s.until, s.reason, s.by, s.createdAt);
   }
 
   removeSilence(host: string): boolean {
@@ -126,11 +143,21 @@ export class Store implements BotStore {
   }
 
   activeSilences(now: number): Silence[] {
-    return (this.db.prepare('SELECT host, until, reason, by, created_at FROM silences WHERE until > ?').all(now) as { host: string; until: number; reason: string; by: string; created_at: number }[]).map((r) => ({ host: r.host, until: r.until, reason: r.reason, by: r.by, createdAt: r.created_at }));
+    return (
+      this.db.prepare('SELECT host, until, reason, by, created_at FROM silences WHERE until > ?').all(now) as {
+        host: string;
+        until: number;
+        reason: string;
+        by: string;
+        created_at: number;
+      }[]
+    ).map((r) => ({ host: r.host, until: r.until, reason: r.reason, by: r.by, createdAt: r.created_at }));
   }
 
   openThreadFor(host: string): { channel: string; ts: string } | undefined {
-    const rows = this.db.prepare('SELECT hosts, channel, thread_ts FROM incidents WHERE resolved_at IS NULL AND thread_ts IS NOT NULL ORDER BY id DESC').all() as { hosts: string; channel: string; thread_ts: string }[];
+    const rows = this.db
+      .prepare('SELECT hosts, channel, thread_ts FROM incidents WHERE resolved_at IS NULL AND thread_ts IS NOT NULL ORDER BY id DESC')
+      .all() as { hosts: string; channel: string; thread_ts: string }[];
     const hit = rows.find((r) => (JSON.parse(r.hosts) as string[]).includes(host));
     return hit ? { channel: hit.channel, ts: hit.thread_ts } : undefined;
   }

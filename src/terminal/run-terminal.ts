@@ -12,7 +12,12 @@ import { renderAnswer } from '../render/render-answer.js';
  * Terminal mode: a prompt where the Slack subcommands work (`status`, `logs prod-1`, …), one line
  * at a time, answered as text. Ends on `quit`, `exit` or end of input.
  */
-export async function runTerminal(input: Readable, output: Writable, services: CommandServices, opts: { color: boolean; prompt: boolean; saveDir?: string }): Promise<void> {
+export async function runTerminal(
+  input: Readable,
+  output: Writable,
+  services: CommandServices,
+  opts: { color: boolean; prompt: boolean; saveDir?: string },
+): Promise<void> {
   const caller: Caller = { userId: 'terminal', source: 'terminal' };
   const rl = createInterface({ input, terminal: false });
   const say = (text: string): void => {
@@ -21,7 +26,9 @@ export async function runTerminal(input: Readable, output: Writable, services: C
   const prompt = (): void => {
     if (opts.prompt) output.write('moneymind> ');
   };
-  say(`MoneyMind ops bot — terminal mode (${services.config.hosts.length} host${services.config.hosts.length === 1 ? '' : 's'} from ${services.config.source}). Type help.`);
+  say(
+    `MoneyMind ops bot — terminal mode (${services.config.hosts.length} host${services.config.hosts.length === 1 ? '' : 's'} from ${services.config.source}). Type help.`,
+  );
   prompt();
   for await (const line of rl) {
     const text = line.trim();

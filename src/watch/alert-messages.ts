@@ -39,7 +39,13 @@ export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
     case 'update':
       return [{ key, kind: 'reply', message: reply(`🔁 Changed — ${quote(intent.what, 1000)}`) }];
     case 'remind':
-      return [{ key, kind: 'reply', message: reply(`⏰ Still failing after ${formatDuration(intent.firingMs)}: ${t.cause}${t.detail ? ` — ${quote(t.detail.title, 300)}` : ''}`) }];
+      return [
+        {
+          key,
+          kind: 'reply',
+          message: reply(`⏰ Still failing after ${formatDuration(intent.firingMs)}: ${t.cause}${t.detail ? ` — ${quote(t.detail.title, 300)}` : ''}`),
+        },
+      ];
     case 'flapping':
       return [{ key, kind: 'reply', message: reply(`🟠 Flapping: ${t.cause} keeps failing and recovering; no more open/close messages until it settles.`) }];
     case 'resolve': {
@@ -79,15 +85,32 @@ function resolvedParent(t: Tracker, since: number, now: number): SlackMessage {
   const subject = mrkdwn(t.subject);
   const took = formatDuration(now - since);
   // No buttons: a resolved incident offers nothing stale to click.
-  return { text: fallback(`✅ resolved: ${subject} ${t.cause} after ${took}`), blocks: [section(`✅ *${subject}*: ${t.cause} — resolved after ${took}\n~${quote(t.detail?.title ?? '', 300)}~\n${when(since)} → ${when(now)}`)] };
+  return {
+    text: fallback(`✅ resolved: ${subject} ${t.cause} after ${took}`),
+    blocks: [section(`✅ *${subject}*: ${t.cause} — resolved after ${took}\n~${quote(t.detail?.title ?? '', 300)}~\n${when(since)} → ${when(now)}`)],
+  };
 }
 
 /** The diagnosis in the thread: evidence and advice, then the hosts a database outage takes down (a section of its own). */
 function diagnosis(c: Cause | undefined, affected: readonly string[]): SlackMessage {
   if (!c) return reply('No diagnosis yet.');
-  const layout = { head: `*${c.id}* (${c.severity})`, evidence: 5, max: { title: 300, evidence: 300, advice: 800 }, restart: restartNote(c.restartHelps, 'always') };
+  const layout = {
+    head: `*${c.id}* (${c.severity})`,
+    evidence: 5,
+    max: { title: 300, evidence: 300, advice: 800 },
+    restart: restartNote(c.restartHelps, 'always'),
+  };
   const main = section(causeMrkdwn(c, layout, quote));
-  const also = affected.length ? [section(`*Affected:*\n${affected.slice(0, 10).map((a) => `• ${quote(a, 180)}`).join('\n')}${affected.length > 10 ? `\n…and ${affected.length - 10} more` : ''}`)] : [];
+  const also = affected.length
+    ? [
+        section(
+          `*Affected:*\n${affected
+            .slice(0, 10)
+            .map((a) => `• ${quote(a, 180)}`)
+            .join('\n')}${affected.length > 10 ? `\n…and ${affected.length - 10} more` : ''}`,
+        ),
+      ]
+    : [];
   return { text: fallback(`${c.id}: ${quote(c.title, 300)}`), blocks: [main, ...also] };
 }
 

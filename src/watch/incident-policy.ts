@@ -131,7 +131,23 @@ export function step(previous: readonly Tracker[], observations: readonly Observ
 }
 
 function fresh(o: Observation): Tracker {
-  return { key: o.key, subject: o.subject, cause: o.cause, hosts: o.hosts, phase: 'ok', fails: 0, oks: 0, history: [], flapping: false, since: undefined, posted: false, lastReminder: undefined, signature: undefined, detail: undefined, affected: [] };
+  return {
+    key: o.key,
+    subject: o.subject,
+    cause: o.cause,
+    hosts: o.hosts,
+    phase: 'ok',
+    fails: 0,
+    oks: 0,
+    history: [],
+    flapping: false,
+    since: undefined,
+    posted: false,
+    lastReminder: undefined,
+    signature: undefined,
+    detail: undefined,
+    affected: [],
+  };
 }
 
 /** Severity plus the title with its numbers blanked: "42 errors" → "# errors" does not re-alert. */

@@ -36,7 +36,12 @@ export const dbKey = (db: string): IncidentKey => incidentKey({ kind: 'db', name
  * applied. `known` are keys already tracked: those not failing now become 'ok' (or 'unknown' when
  * the host's state cannot be seen) so incidents can resolve.
  */
-export function observe(reports: readonly HostReport[], hosts: readonly HostConfig[], known: readonly IncidentKey[], w: Pick<WatchSettings, 'alertWarnings'>): Observation[] {
+export function observe(
+  reports: readonly HostReport[],
+  hosts: readonly HostConfig[],
+  known: readonly IncidentKey[],
+  w: Pick<WatchSettings, 'alertWarnings'>,
+): Observation[] {
   const out = new Map<IncidentKey, Observation>();
   const unknownHosts = new Set<string>();
   const checkedHosts = new Set<string>();
@@ -80,8 +85,19 @@ export function observe(reports: readonly HostReport[], hosts: readonly HostConf
     if (out.has(key)) continue;
     const parsed = parseIncidentKey(key);
     if (!parsed) continue;
-    const seen = parsed.kind === 'host' ? checkedHosts.has(parsed.name) && (!unknownHosts.has(parsed.name) || parsed.cause === 'host-unreachable') : checkedDbs.has(parsed.name);
-    out.set(key, { key, verdict: seen ? 'ok' : 'unknown', subject: parsed.kind === 'host' ? parsed.name : `db ${parsed.name}`, hosts: parsed.kind === 'host' ? [parsed.name] : [], cause: parsed.cause, detail: undefined, affected: [] });
+    const seen =
+      parsed.kind === 'host'
+        ? checkedHosts.has(parsed.name) && (!unknownHosts.has(parsed.name) || parsed.cause === 'host-unreachable')
+        : checkedDbs.has(parsed.name);
+    out.set(key, {
+      key,
+      verdict: seen ? 'ok' : 'unknown',
+      subject: parsed.kind === 'host' ? parsed.name : `db ${parsed.name}`,
+      hosts: parsed.kind === 'host' ? [parsed.name] : [],
+      cause: parsed.cause,
+      detail: undefined,
+      affected: [],
+    });
   }
   return [...out.values()];
 }

@@ -108,7 +108,10 @@ export class OutboxPoster {
         const delay = Math.max(f.retryAfterMs ?? 0, backoff);
         this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err));
         this.opts.telemetry?.slackError('alert', f.reason ?? 'error');
-        this.log.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: delay, reason: f.reason ?? String(err) }, 'alert post refused; kept for later');
+        this.log.warn(
+          { outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: delay, reason: f.reason ?? String(err) },
+          'alert post refused; kept for later',
+        );
       }
     }
   }

@@ -69,7 +69,12 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   const now = d.clock();
   const before = d.store.loadTrackers();
   const silenced = new Set(d.store.activeSilences(now).map((s) => s.host));
-  const observations = observe(reports, d.config.hosts, before.map((x) => x.key), w);
+  const observations = observe(
+    reports,
+    d.config.hosts,
+    before.map((x) => x.key),
+    w,
+  );
   const result = step(before, observations, { now, settings: w, silenced });
   const after = new Map(result.trackers.map((x) => [x.key, x]));
   const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
@@ -95,6 +100,9 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   if (!scope.retry) d.telemetry?.cycle(durationMs, result.trackers.filter((x) => x.phase === 'firing').length, d.clock());
   const retry = retryHosts(observations, result.trackers);
   const retried = scope.retry ? { retry: hosts.map((h) => h.name) } : {};
-  d.log.info({ hosts: hosts.length, ...retried, fullChecks: wrong.length, intents: result.intents.map((i) => `${i.kind} ${i.key}`), durationMs }, scope.retry ? 'watch retry' : 'watch cycle');
+  d.log.info(
+    { hosts: hosts.length, ...retried, fullChecks: wrong.length, intents: result.intents.map((i) => `${i.kind} ${i.key}`), durationMs },
+    scope.retry ? 'watch retry' : 'watch cycle',
+  );
   return { reports, intents: result.intents, fullChecks: wrong.length, durationMs, retryHosts: retry };
 }

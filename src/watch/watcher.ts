@@ -90,7 +90,12 @@ export function startWatcher(d: WatchDeps, cycle: CycleRunner = runCycle): Watch
   };
   // noOverlap makes node-cron skip a tick itself; `once` guards runNow() racing a tick too.
   // node-cron's own messages go to our log, not to the console.
-  const logger = { info: (m: string) => d.log.debug({ cron: true }, m), warn: (m: string) => d.log.debug({ cron: true }, m), error: (m: string | Error) => d.log.error({ cron: true, err: m }, 'node-cron error'), debug: (m: string | Error) => d.log.debug({ cron: true }, String(m)) };
+  const logger = {
+    info: (m: string) => d.log.debug({ cron: true }, m),
+    warn: (m: string) => d.log.debug({ cron: true }, m),
+    error: (m: string | Error) => d.log.error({ cron: true, err: m }, 'node-cron error'),
+    debug: (m: string | Error) => d.log.debug({ cron: true }, String(m)),
+  };
   const task = cron.createTask(d.config.watch.schedule, () => once(), { name: 'moneymind-watch', noOverlap: true, logger });
   task.on('execution:overlap', () => {
     stats.overlaps++;

@@ -46,10 +46,30 @@ export function fakeHost(h: HostText): HostTransport {
     description: 'fake host',
     async exec(command) {
       if (command.includes('@@os')) {
-        const sections = { os: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', kernel: 'Linux 6.1.0-18-amd64', uptime: ' 10:25:00 up 3 days', python: 'Python 3.11.2', service: `● moneymind.service\n   Active: failed`, 'service-config': h.unitFile, memory: fixture('free.txt'), load: '0.10 0.10 0.10 1/300 9\n2', disk: fixture('df-P.txt'), processes: ps, listeners: fixture('ss-tlnp-listening.txt'), log };
-        return ok(Object.entries(sections).map(([k, v]) => `@@${k}\n${v}`).join('\n'));
+        const sections = {
+          os: 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"',
+          kernel: 'Linux 6.1.0-18-amd64',
+          uptime: ' 10:25:00 up 3 days',
+          python: 'Python 3.11.2',
+          service: `● moneymind.service\n   Active: failed`,
+          'service-config': h.unitFile,
+          memory: fixture('free.txt'),
+          load: '0.10 0.10 0.10 1/300 9\n2',
+          disk: fixture('df-P.txt'),
+          processes: ps,
+          listeners: fixture('ss-tlnp-listening.txt'),
+          log,
+        };
+        return ok(
+          Object.entries(sections)
+            .map(([k, v]) => `@@${k}\n${v}`)
+            .join('\n'),
+        );
       }
-      if (command.includes('@@loadavg')) return ok(['@@loadavg', '0.10 0.10 0.10 1/300 9', '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', fixture('df-P.txt'), '@@ps', ps].join('\n'));
+      if (command.includes('@@loadavg'))
+        return ok(
+          ['@@loadavg', '0.10 0.10 0.10 1/300 9', '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', fixture('df-P.txt'), '@@ps', ps].join('\n'),
+        );
       if (command.includes('systemctl show')) return ok('', `${h.serviceError}\n`, 1);
       if (command.includes('@@log')) return ok(`@@now\n${NOW}\n@@log\n${log}\n@@journal\n@@kernel\n`);
       if (command.includes('ss -tlnp')) throw new OpsError('EXEC_FAILED', `ss failed: ${h.portError}`);

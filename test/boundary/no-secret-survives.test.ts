@@ -51,7 +51,15 @@ const config: Config = testConfig(
       {
         name: 'prod-1',
         transport: 'local',
-        app: { healthUrl: 'http://127.0.0.1:5070/health', port: 5070, service: 'moneymind', manager: 'systemd', logFile: '/opt/moneymind/logs/moneymind.log', processMatch: 'moneymind', poolRecycle: 3600 },
+        app: {
+          healthUrl: 'http://127.0.0.1:5070/health',
+          port: 5070,
+          service: 'moneymind',
+          manager: 'systemd',
+          logFile: '/opt/moneymind/logs/moneymind.log',
+          processMatch: 'moneymind',
+          poolRecycle: 3600,
+        },
         mysql: { host: '127.0.0.1', port: 3306, user: 'monitor', passwordEnv: 'MM_TEST_SECRET_MYSQL_PASSWORD' },
       },
     ],
@@ -82,7 +90,9 @@ function hostText(rnd: () => number, withOwn: boolean): { text: HostText; plante
     portError: line(),
     dbError: line(),
     processArgs: line(),
-    unitFile: ['[Service]', `Environment=${line()}`, `ExecStart=/opt/venv/bin/waitress-serve ${line()} app:app`, `# deploy key\n${key.text}`, line()].join('\n'),
+    unitFile: ['[Service]', `Environment=${line()}`, `ExecStart=/opt/venv/bin/waitress-serve ${line()} app:app`, `# deploy key\n${key.text}`, line()].join(
+      '\n',
+    ),
   };
   if (withOwn) planted.push(...OWN);
   return { text, planted };
@@ -108,13 +118,42 @@ async function everyOutput(transport: HostTransport, logs: () => string, log: Re
       unsilence: () => true,
       silences: () => new Map(),
       // The store keeps cause titles: what the watcher saw, written there before any answer.
-      history: () => [...reports.values()].flatMap((r) => r.causes.map((c, i): IncidentRow => ({ id: i, key: `host:${r.name}|${c.id}`, subject: r.name, cause: c.id, hosts: JSON.stringify([r.name]), title: c.title, opened_at: NOW - 60_000, resolved_at: null, channel: null, thread_ts: null }))),
+      history: () =>
+        [...reports.values()].flatMap((r) =>
+          r.causes.map(
+            (c, i): IncidentRow => ({
+              id: i,
+              key: `host:${r.name}|${c.id}`,
+              subject: r.name,
+              cause: c.id,
+              hosts: JSON.stringify([r.name]),
+              title: c.title,
+              opened_at: NOW - 60_000,
+              resolved_at: null,
+              channel: null,
+              thread_ts: null,
+            }),
+          ),
+        ),
       restarts: () => [],
       openThread: () => undefined,
     },
   };
   const answers: Answer[] = [];
-  for (const text of ['status prod-1', 'status', 'health prod-1', 'service prod-1', 'port prod-1', 'resources prod-1', 'db prod-1', 'logs', 'logs prod-1 50', 'report prod-1', 'hosts', 'history prod-1']) {
+  for (const text of [
+    'status prod-1',
+    'status',
+    'health prod-1',
+    'service prod-1',
+    'port prod-1',
+    'resources prod-1',
+    'db prod-1',
+    'logs',
+    'logs prod-1 50',
+    'report prod-1',
+    'hosts',
+    'history prod-1',
+  ]) {
     answers.push(await runCommand(text, caller, services));
   }
   const report = reports.get('prod-1')!;
@@ -131,7 +170,23 @@ async function everyOutput(transport: HostTransport, logs: () => string, log: Re
       kind: 'restart-request',
       visibility: 'channel',
       request: {
-        row: { id: 'r1', host: host.name, command: 'sudo -n systemctl restart moneymind', requested_by: 'U0OPS', requested_at: NOW, expires_at: NOW + 300_000, state: 'pending', decided_by: null, channel: null, message_ts: null, thread_ts: null, started_at: null, finished_at: null, exit_code: null, outcome: null },
+        row: {
+          id: 'r1',
+          host: host.name,
+          command: 'sudo -n systemctl restart moneymind',
+          requested_by: 'U0OPS',
+          requested_at: NOW,
+          expires_at: NOW + 300_000,
+          state: 'pending',
+          decided_by: null,
+          channel: null,
+          message_ts: null,
+          thread_ts: null,
+          started_at: null,
+          finished_at: null,
+          exit_code: null,
+          outcome: null,
+        },
         host,
         address: 'local',
         commandText: 'sudo -n systemctl restart moneymind',
@@ -156,7 +211,23 @@ async function everyOutput(transport: HostTransport, logs: () => string, log: Re
   }
   // The watcher's alert thread for each cause: parent, diagnosis, changes, reminders, resolution.
   for (const c of report.causes) {
-    const t: Tracker = { key: `host:prod-1|${c.id}`, subject: 'prod-1', cause: c.id, hosts: ['prod-1'], phase: 'firing', fails: 2, oks: 0, history: [], flapping: false, since: NOW - 120_000, posted: true, lastReminder: undefined, signature: undefined, detail: c, affected: report.checks.filter((k) => k.status === 'fail').map((k) => `${k.id}: ${k.summary}`) };
+    const t: Tracker = {
+      key: `host:prod-1|${c.id}`,
+      subject: 'prod-1',
+      cause: c.id,
+      hosts: ['prod-1'],
+      phase: 'firing',
+      fails: 2,
+      oks: 0,
+      history: [],
+      flapping: false,
+      since: NOW - 120_000,
+      posted: true,
+      lastReminder: undefined,
+      signature: undefined,
+      detail: c,
+      affected: report.checks.filter((k) => k.status === 'fail').map((k) => `${k.id}: ${k.summary}`),
+    };
     const intents: Intent[] = [
       { kind: 'open', key: t.key, flapping: false },
       { kind: 'update', key: t.key, what: `now ${c.title}` },

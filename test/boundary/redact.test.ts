@@ -12,9 +12,17 @@ type Row = readonly [line: string, gone: readonly string[], kept: readonly strin
 
 const SECRETS: readonly Row[] = [
   // URLs: the password runs to the last '@', whatever it holds.
-  ['2024-01-15 10:23:45,120 ERROR: cannot connect url=mysql+pymysql://moneymind:Tr0ub4dor&3@db.internal:3306/moneymind', ['Tr0ub4dor&3'], ['mysql+pymysql://moneymind:***@db.internal:3306/moneymind', 'ERROR: cannot connect']],
+  [
+    '2024-01-15 10:23:45,120 ERROR: cannot connect url=mysql+pymysql://moneymind:Tr0ub4dor&3@db.internal:3306/moneymind',
+    ['Tr0ub4dor&3'],
+    ['mysql+pymysql://moneymind:***@db.internal:3306/moneymind', 'ERROR: cannot connect'],
+  ],
   ['Environment=DATABASE_URL=mysql://app:hunter2@db.internal/moneymind', ['hunter2'], ['Environment=DATABASE_URL=mysql://app:***@db.internal/moneymind']],
-  ['environment=MM_PORT="5070",MM_DB_URL="mysql+pymysql://moneymind:s3cr%40t@127.0.0.1:3306/moneymind"', ['s3cr%40t'], ['MM_PORT="5070"', '@127.0.0.1:3306/moneymind"']],
+  [
+    'environment=MM_PORT="5070",MM_DB_URL="mysql+pymysql://moneymind:s3cr%40t@127.0.0.1:3306/moneymind"',
+    ['s3cr%40t'],
+    ['MM_PORT="5070"', '@127.0.0.1:3306/moneymind"'],
+  ],
   ['SQLALCHEMY_DATABASE_URI=mysql+pymysql://app:p@ss@w0rd@10.0.0.7/moneymind', ['p@ss@w0rd', 'ss@w0rd'], ['app:***@10.0.0.7/moneymind']],
   ['CACHE_URL=redis://:a/b/c9Zq@cache:6379/0', ['a/b/c9Zq'], ['redis://:***@cache:6379/0']],
   ['BROKER_URL=amqp://guest:g#u:e/st@rabbit:5672//', ['g#u:e/st'], ['amqp://guest:***@rabbit:5672//']],
@@ -34,11 +42,23 @@ const SECRETS: readonly Row[] = [
   // headers
   ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcHMifQ.sgnX1yZ2aB', ['eyJhbGciOiJIUzI1NiJ9', 'sgnX1yZ2aB'], ['Authorization: Bearer ***']],
   ['Authorization: Basic b3BzOmh1bnRlcjI=', ['b3BzOmh1bnRlcjI='], ['Authorization: Basic ***']],
-  ['curl -H "Authorization: Token 6f1ed002ab5595859014ebf0951522d9" https://api.internal/v1', ['6f1ed002ab5595859014ebf0951522d9'], ['"Authorization: Token ***" https://api.internal/v1']],
+  [
+    'curl -H "Authorization: Token 6f1ed002ab5595859014ebf0951522d9" https://api.internal/v1',
+    ['6f1ed002ab5595859014ebf0951522d9'],
+    ['"Authorization: Token ***" https://api.internal/v1'],
+  ],
   ["{'Authorization': 'Bearer abc.def.ghi', 'Accept': 'application/json'}", ['abc.def.ghi'], ["{'Authorization': 'Bearer ***', 'Accept': 'application/json'}"]],
   ['X-Api-Key: 4f9c2a7e1b3d', ['4f9c2a7e1b3d'], ['X-Api-Key: ***']],
-  ['Set-Cookie: session=eyJfZnJlc2giOmZhbHNlfQ.ZbX1qg.k3y-SiGnAtUrE; HttpOnly; Path=/', ['eyJfZnJlc2giOmZhbHNlfQ', 'k3y-SiGnAtUrE'], ['Set-Cookie: session=***; HttpOnly; Path=/']],
-  ['Cookie: csrftoken=Xy12Ab34; sessionid=8f14e45fceea167a5a36dedd4bea2543', ['Xy12Ab34', '8f14e45fceea167a5a36dedd4bea2543'], ['Cookie: csrftoken=***; sessionid=***']],
+  [
+    'Set-Cookie: session=eyJfZnJlc2giOmZhbHNlfQ.ZbX1qg.k3y-SiGnAtUrE; HttpOnly; Path=/',
+    ['eyJfZnJlc2giOmZhbHNlfQ', 'k3y-SiGnAtUrE'],
+    ['Set-Cookie: session=***; HttpOnly; Path=/'],
+  ],
+  [
+    'Cookie: csrftoken=Xy12Ab34; sessionid=8f14e45fceea167a5a36dedd4bea2543',
+    ['Xy12Ab34', '8f14e45fceea167a5a36dedd4bea2543'],
+    ['Cookie: csrftoken=***; sessionid=***'],
+  ],
   ['10.0.0.9 - - "GET /report HTTP/1.1" 500 - session=abcDEF123456 ua="curl/8.0"', ['abcDEF123456'], ['session=*** ua="curl/8.0"']],
   ['GET /api/export?user=7&token=tK9mQ2pL7x&format=csv', ['tK9mQ2pL7x'], ['?user=7&token=***&format=csv']],
   ['jdbc:mysql://db:3306/app?user=app&password=Jdbc!Pw&useSSL=true', ['Jdbc!Pw'], ['password=***&useSSL=true']],
@@ -50,10 +70,18 @@ const SECRETS: readonly Row[] = [
   ['java -Dspring.datasource.password=J4va!pw -jar app.jar', ['J4va!pw'], ['-Dspring.datasource.password=*** -jar app.jar']],
   ['curl -u ops:Curl!Pass https://x.internal/api', ['Curl!Pass'], ['curl -u ops:*** https://x.internal/api']],
   // Slack and AWS tokens, anywhere
-  ['WARNING: posting with xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx failed: invalid_auth', ['AbCdEfGhIjKlMnOpQrStUvWx', '1234567890-0987654321'], ['posting with xoxb-*** failed: invalid_auth']],
+  [
+    'WARNING: posting with xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx failed: invalid_auth',
+    ['AbCdEfGhIjKlMnOpQrStUvWx', '1234567890-0987654321'],
+    ['posting with xoxb-*** failed: invalid_auth'],
+  ],
   ['socket mode token xapp-1-A0123ABCD-1234567890123-abcdef0123456789 rejected', ['abcdef0123456789', 'A0123ABCD'], ['token xapp-*** rejected']],
   ['{"ok":false,"error":"not_authed","token":"xoxp-11111-22222-33333-abcdef"}', ['xoxp-11111', 'abcdef"'], ['"token":"***"']],
-  ['posting to https://hooks.slack.com/services/T0001/B0002/XXXXXXXXXXXXXXXXXXXXXXXX failed', ['XXXXXXXXXXXXXXXXXXXXXXXX'], ['https://hooks.slack.com/services/*** failed']],
+  [
+    'posting to https://hooks.slack.com/services/T0001/B0002/XXXXXXXXXXXXXXXXXXXXXXXX failed',
+    ['XXXXXXXXXXXXXXXXXXXXXXXX'],
+    ['https://hooks.slack.com/services/*** failed'],
+  ],
   ['aws_access_key_id = AKIAIOSFODNN7EXAMPLE', ['AKIAIOSFODNN7EXAMPLE', 'IOSFODNN7EXAMPLE'], ['aws_access_key_id = AKIA***']],
   ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'], ['aws_secret_access_key = ***']],
   ['export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"', ['wJalrXUtnFEMI'], ['export AWS_SECRET_ACCESS_KEY="***"']],
@@ -68,9 +96,21 @@ const SECRETS: readonly Row[] = [
   ['[client]\npassword=Cl1ent!Pw\nuser=monitor', ['Cl1ent!Pw'], ['[client]\npassword=***\nuser=monitor']],
   ["app.config['SECRET_KEY'] = 'fl4sk-s3cret'", ['fl4sk-s3cret'], ["app.config['SECRET_KEY'] = '***'"]],
   // private keys, whole, JSON-escaped, or cut by a length limit
-  ['-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww\nzI1NiJ9eyJzdWIiOiJvcHMifQ==\n-----END RSA PRIVATE KEY-----\nnext line', ['MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww', 'zI1NiJ9eyJzdWIiOiJvcHMifQ=='], ['-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----\nnext line']],
-  ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…\n@@journal\n2024-01-15T10:23:45+0000 web1 app[1]: ok', ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ'], ['-----BEGIN OPENSSH PRIVATE KEY-----***…\n@@journal\n2024-01-15']],
-  ['"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n", "client_email": "x@y.iam"', ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'], ['"client_email": "x@y.iam"']],
+  [
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww\nzI1NiJ9eyJzdWIiOiJvcHMifQ==\n-----END RSA PRIVATE KEY-----\nnext line',
+    ['MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww', 'zI1NiJ9eyJzdWIiOiJvcHMifQ=='],
+    ['-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----\nnext line'],
+  ],
+  [
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…\n@@journal\n2024-01-15T10:23:45+0000 web1 app[1]: ok',
+    ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ'],
+    ['-----BEGIN OPENSSH PRIVATE KEY-----***…\n@@journal\n2024-01-15'],
+  ],
+  [
+    '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n", "client_email": "x@y.iam"',
+    ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'],
+    ['"client_email": "x@y.iam"'],
+  ],
   // SQL in a MySQL general log or the processlist
   ["CREATE USER 'app'@'%' IDENTIFIED BY 'S3cret!';", ['S3cret!'], ["CREATE USER 'app'@'%' IDENTIFIED BY '***';"]],
   ["ALTER USER 'monitor'@'localhost' IDENTIFIED WITH mysql_native_password BY 'm0n!tor';", ['m0n!tor'], ["IDENTIFIED WITH mysql_native_password BY '***';"]],
@@ -132,7 +172,13 @@ describe('redact: what must disappear, what must stay', () => {
   for (const line of HARMLESS) it(`keeps: ${line.slice(0, 80)}`, () => assert.equal(redact(line), line));
 
   it('keeps a JSON text JSON: values are masked inside their quotes', () => {
-    const body = JSON.stringify({ status: 'unhealthy', error: 'DB_PASSWORD=x1y2z3 and {"token": "abc"} via mysql://a:b@c', pin: 1234, nested: { api_key: 42, Authorization: 'Bearer abc123def456', secret: 7 }, token: null });
+    const body = JSON.stringify({
+      status: 'unhealthy',
+      error: 'DB_PASSWORD=x1y2z3 and {"token": "abc"} via mysql://a:b@c',
+      pin: 1234,
+      nested: { api_key: 42, Authorization: 'Bearer abc123def456', secret: 7 },
+      token: null,
+    });
     const out = redact(body);
     const parsed = JSON.parse(out) as { error: string; nested: { api_key: unknown; Authorization: string; secret: unknown }; token: unknown };
     assert.equal(parsed.error, 'DB_PASSWORD=*** and {"token": "***"} via mysql://a:***@c');

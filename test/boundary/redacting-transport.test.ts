@@ -36,7 +36,11 @@ describe('redactingTransport: host text is redacted where it enters', () => {
   });
 
   it('MySQL rows (the processlist can quote a CREATE USER), numbers untouched', async () => {
-    const rows = await redactingTransport(fake(), redact).withMysql({ host: 'h', port: 3306, user: 'u', password: undefined as never, connectTimeout: 1 } as never, 1000, (db) => db.query('SHOW PROCESSLIST'));
+    const rows = await redactingTransport(fake(), redact).withMysql(
+      { host: 'h', port: 3306, user: 'u', password: undefined as never, connectTimeout: 1 } as never,
+      1000,
+      (db) => db.query('SHOW PROCESSLIST'),
+    );
     assert.deepEqual(rows, [{ Id: 7, Info: "CREATE USER 'x' IDENTIFIED BY '***'", Time: 3 }]);
   });
 

@@ -7,7 +7,12 @@ import { Secret } from '../../src/config/secret.js';
 describe('Redactor: the configured secrets, verbatim', () => {
   const dbPassword = 'vX7"q\\w@rd';
   const signing = '8f14e45fceea167a5a36dedd4bea2543';
-  const key = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDcMqKvXQ0Xb7bW8mQ1hZ3lq5f7n8Vb6v0C3sZtq0m3yAAAAJg0', '-----END OPENSSH PRIVATE KEY-----'].join('\n');
+  const key = [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    'QyNTUxOQAAACDcMqKvXQ0Xb7bW8mQ1hZ3lq5f7n8Vb6v0C3sZtq0m3yAAAAJg0',
+    '-----END OPENSSH PRIVATE KEY-----',
+  ].join('\n');
   const r = new Redactor().addSecrets([dbPassword, signing, key, 'pw']);
 
   it('masks a secret wherever it sits, with no key name to give it away', () => {
@@ -36,7 +41,13 @@ describe('Redactor: the configured secrets, verbatim', () => {
 
 describe('secretValues: every Secret inside the settings', () => {
   it('finds them at any depth, without naming fields', () => {
-    const config = { hosts: [{ name: 'a', mysql: { password: new Secret('db-one-pw') }, ssh: { privateKey: new Secret('KEY') } }, { name: 'b', mysql: undefined }], slack: { approvers: ['U1'] } };
+    const config = {
+      hosts: [
+        { name: 'a', mysql: { password: new Secret('db-one-pw') }, ssh: { privateKey: new Secret('KEY') } },
+        { name: 'b', mysql: undefined },
+      ],
+      slack: { approvers: ['U1'] },
+    };
     const slack = { mode: 'http', botToken: new Secret('xoxb-9'), signingSecret: new Secret('sig-secret') };
     const ops = { metricsToken: new Secret('metrics-token-123456') };
     assert.deepEqual(secretValues(config, slack, ops).sort(), ['KEY', 'db-one-pw', 'metrics-token-123456', 'sig-secret', 'xoxb-9']);

@@ -49,8 +49,48 @@ export function pick(rnd: () => number, alphabet: string, n: number): string {
 
 const oneOf = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 
-const NAMES = ['DB_PASSWORD', 'MYSQL_PASSWORD', 'MYSQL_PWD', 'DB_PASS', 'SECRET_KEY', 'STRIPE_KEY', 'SIGNING_KEY', 'ENCRYPTION_KEY', 'API_KEY', 'apiKey', 'AUTH_TOKEN', 'access_token', 'client_secret', 'aws_secret_access_key', 'SLACK_SIGNING_SECRET', 'db-password', 'X-Api-Key', 'SENTRY_DSN', 'PGPASSWORD', 'REDIS_PASSWORD', 'passphrase', 'private_key', 'csrftoken', 'sessionid', 'SESSION', 'credentials', 'HTTP_AUTH'];
-const JSON_NAMES = ['password', 'db_password', 'secret', 'token', 'api_key', 'apiKey', 'SecretAccessKey', 'client_secret', 'private_key', 'Authorization', 'credentials'];
+const NAMES = [
+  'DB_PASSWORD',
+  'MYSQL_PASSWORD',
+  'MYSQL_PWD',
+  'DB_PASS',
+  'SECRET_KEY',
+  'STRIPE_KEY',
+  'SIGNING_KEY',
+  'ENCRYPTION_KEY',
+  'API_KEY',
+  'apiKey',
+  'AUTH_TOKEN',
+  'access_token',
+  'client_secret',
+  'aws_secret_access_key',
+  'SLACK_SIGNING_SECRET',
+  'db-password',
+  'X-Api-Key',
+  'SENTRY_DSN',
+  'PGPASSWORD',
+  'REDIS_PASSWORD',
+  'passphrase',
+  'private_key',
+  'csrftoken',
+  'sessionid',
+  'SESSION',
+  'credentials',
+  'HTTP_AUTH',
+];
+const JSON_NAMES = [
+  'password',
+  'db_password',
+  'secret',
+  'token',
+  'api_key',
+  'apiKey',
+  'SecretAccessKey',
+  'client_secret',
+  'private_key',
+  'Authorization',
+  'credentials',
+];
 
 /** A single-line form: text before and after varies so each pattern sees many surroundings. */
 type Form = (rnd: () => number) => { line: string; planted: Planted[] };
@@ -85,7 +125,10 @@ const FORMS: Record<string, Form> = {
   url: (r) => {
     const s = secret(r, URL_PASSWORD);
     const scheme = oneOf(r, ['mysql+pymysql', 'mysql', 'postgresql', 'redis', 'amqp', 'https']);
-    return { line: `${oneOf(r, ['url=', 'DATABASE_URL=', 'connecting to ', '(', '"'])}${scheme}://${oneOf(r, ['app', 'moneymind', ''])}:${s.value}@db.internal:3306/moneymind${oneOf(r, ['', ')', '"', ' failed', '?charset=utf8mb4'])}`, planted: [{ ...s, form: 'url' }] };
+    return {
+      line: `${oneOf(r, ['url=', 'DATABASE_URL=', 'connecting to ', '(', '"'])}${scheme}://${oneOf(r, ['app', 'moneymind', ''])}:${s.value}@db.internal:3306/moneymind${oneOf(r, ['', ')', '"', ' failed', '?charset=utf8mb4'])}`,
+      planted: [{ ...s, form: 'url' }],
+    };
   },
   mysqlP: (r) => {
     const s = secret(r, BARE.replace(/-/g, ''));
@@ -98,17 +141,26 @@ const FORMS: Record<string, Form> = {
   },
   authorization: (r) => {
     const s = secret(r, TOKEN);
-    return { line: `${oneOf(r, ['Authorization', 'authorization', 'Proxy-Authorization'])}: ${oneOf(r, ['Bearer', 'Basic', 'Token'])} ${s.value}`, planted: [{ ...s, form: 'authorization' }] };
+    return {
+      line: `${oneOf(r, ['Authorization', 'authorization', 'Proxy-Authorization'])}: ${oneOf(r, ['Bearer', 'Basic', 'Token'])} ${s.value}`,
+      planted: [{ ...s, form: 'authorization' }],
+    };
   },
   cookie: (r) => {
     const s = secret(r, `${ALNUM}._-%+/=`);
-    return { line: oneOf(r, [`Set-Cookie: session=${s.value}; Path=/; HttpOnly`, `Cookie: theme=dark; sessionid=${s.value}`, `GET /report session=${s.value} 500`]), planted: [{ ...s, form: 'cookie' }] };
+    return {
+      line: oneOf(r, [`Set-Cookie: session=${s.value}; Path=/; HttpOnly`, `Cookie: theme=dark; sessionid=${s.value}`, `GET /report session=${s.value} 500`]),
+      planted: [{ ...s, form: 'cookie' }],
+    };
   },
   slackToken: (r) => {
     const core = pick(r, ALNUM, 10);
     const prefix = oneOf(r, ['xoxb', 'xoxp', 'xoxa', 'xoxr', 'xapp']);
     const value = `${prefix}-${core}-${pick(r, '0123456789', 12)}-${pick(r, ALNUM, 24)}`;
-    return { line: `${oneOf(r, ['posting with ', 'token=', 'slack said invalid_auth for ', ''])}${value}${oneOf(r, ['', ' failed', '"'])}`, planted: [{ value, core, form: 'slackToken' }] };
+    return {
+      line: `${oneOf(r, ['posting with ', 'token=', 'slack said invalid_auth for ', ''])}${value}${oneOf(r, ['', ' failed', '"'])}`,
+      planted: [{ value, core, form: 'slackToken' }],
+    };
   },
   aws: (r) => {
     const id = `${oneOf(r, ['AKIA', 'ASIA'])}${pick(r, UPPER, 16)}`;
@@ -123,7 +175,14 @@ const FORMS: Record<string, Form> = {
   },
   sql: (r) => {
     const s = secret(r, NO_SINGLE_QUOTE);
-    return { line: oneOf(r, [`CREATE USER 'app'@'%' IDENTIFIED BY '${s.value}'`, `ALTER USER 'monitor'@'localhost' IDENTIFIED WITH mysql_native_password BY '${s.value}'`, `CREATE ROLE app WITH PASSWORD '${s.value}'`]), planted: [{ ...s, form: 'sql' }] };
+    return {
+      line: oneOf(r, [
+        `CREATE USER 'app'@'%' IDENTIFIED BY '${s.value}'`,
+        `ALTER USER 'monitor'@'localhost' IDENTIFIED WITH mysql_native_password BY '${s.value}'`,
+        `CREATE ROLE app WITH PASSWORD '${s.value}'`,
+      ]),
+      planted: [{ ...s, form: 'sql' }],
+    };
   },
 };
 
@@ -139,8 +198,13 @@ export function privateKeyBlock(rnd: () => number): { text: string; planted: Pla
   const kind = oneOf(rnd, ['RSA ', 'OPENSSH ', 'EC ', '']);
   const lines = Array.from({ length: 3 + Math.floor(rnd() * 4) }, () => pick(rnd, BASE64, 64));
   const cut = rnd() < 0.3;
-  const text = cut ? `-----BEGIN ${kind}PRIVATE KEY-----\n${lines.join('\n').slice(0, 100)}…` : `-----BEGIN ${kind}PRIVATE KEY-----\n${lines.join('\n')}\n-----END ${kind}PRIVATE KEY-----`;
-  return { text, planted: lines.slice(0, cut ? 1 : lines.length).map((l) => ({ value: l.slice(0, 40), core: l.replace(/[+/]/g, '').slice(0, 10), form: 'privateKey' })) };
+  const text = cut
+    ? `-----BEGIN ${kind}PRIVATE KEY-----\n${lines.join('\n').slice(0, 100)}…`
+    : `-----BEGIN ${kind}PRIVATE KEY-----\n${lines.join('\n')}\n-----END ${kind}PRIVATE KEY-----`;
+  return {
+    text,
+    planted: lines.slice(0, cut ? 1 : lines.length).map((l) => ({ value: l.slice(0, 40), core: l.replace(/[+/]/g, '').slice(0, 10), form: 'privateKey' })),
+  };
 }
 
 /** A configured secret, as an operator would set one: long, with any printable character. */

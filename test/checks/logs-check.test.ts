@@ -47,7 +47,11 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   });
 
   it('an unreadable log file is a warning that says why', () => {
-    const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n`, { logFile: '/x.log' }, thresholds());
+    const out = evaluateLogs(
+      `@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n`,
+      { logFile: '/x.log' },
+      thresholds(),
+    );
     assert.equal(out.status, 'warn');
     assert.match(out.summary, /^cannot read \/x\.log: .*Permission denied — make it readable by the bot's user \(e\.g\. chgrp adm \/x\.log; chmod 0640/);
     assert.match(out.evidence[0] ?? '', /^cannot read \/x\.log/);
@@ -55,13 +59,21 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
 
   it('an unreadable log stays first in the summary even when the journal has lines, never "no errors"', () => {
     const journal = '2026-11-25T22:05:32+0000 web1 python3[812]: serving';
-    const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n@@journal\n${journal}\n`, { logFile: '/x.log' }, thresholds());
+    const out = evaluateLogs(
+      `@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n@@journal\n${journal}\n`,
+      { logFile: '/x.log' },
+      thresholds(),
+    );
     assert.equal(out.status, 'warn');
     assert.match(out.summary, /^cannot read \/x\.log: .*Permission denied — .*; journal: no errors in 15 min$/);
   });
 
   it('a missing log file points at app.logFile', () => {
-    const out = evaluateLogs(`@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: No such file or directory\n@@log-failed\n`, { logFile: '/x.log' }, thresholds());
+    const out = evaluateLogs(
+      `@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: No such file or directory\n@@log-failed\n`,
+      { logFile: '/x.log' },
+      thresholds(),
+    );
     assert.match(out.summary, /No such file or directory — check app\.logFile/);
   });
 
@@ -71,8 +83,13 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   });
 
   it('journal lines use the level inside the message', () => {
-    const j = parseJournal('2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n2026-11-25T22:05:32+0000 web1 python3[812]: serving');
-    assert.deepEqual(j.map((e) => e.level), ['ERROR', 'INFO']);
+    const j = parseJournal(
+      '2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n2026-11-25T22:05:32+0000 web1 python3[812]: serving',
+    );
+    assert.deepEqual(
+      j.map((e) => e.level),
+      ['ERROR', 'INFO'],
+    );
     assert.equal(logCounts(j).goneAway, 1);
   });
 

@@ -19,7 +19,11 @@ describe('port check on real ss / /proc/net/tcp output', () => {
       assert.equal(out.details.listening, row.listening);
       assert.equal(out.status, row.listening ? 'ok' : 'fail');
       if (row.process) assert.equal(out.details.listeners.find((l) => l.process)?.process?.name, row.process);
-      if (row.addresses) assert.deepEqual(out.details.listeners.map((l) => l.address), row.addresses);
+      if (row.addresses)
+        assert.deepEqual(
+          out.details.listeners.map((l) => l.address),
+          row.addresses,
+        );
     });
   }
 
@@ -30,7 +34,10 @@ describe('port check on real ss / /proc/net/tcp output', () => {
 
   it('reads /proc/net/tcp when ss is missing (hex, little-endian addresses)', () => {
     const ls = parseProcNetTcp(fixture('proc-net-tcp-listening.txt'));
-    assert.ok(ls.some((l) => l.port === 5070 && l.address === '127.0.0.1'), JSON.stringify(ls));
+    assert.ok(
+      ls.some((l) => l.port === 5070 && l.address === '127.0.0.1'),
+      JSON.stringify(ls),
+    );
     const out = evaluatePort(5070, `@@proc\n${fixture('proc-net-tcp-listening.txt')}`);
     assert.equal(out.details.source, 'proc');
     assert.equal(out.details.listening, true);

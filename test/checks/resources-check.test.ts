@@ -8,7 +8,18 @@ import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
 
 const captured = () =>
-  ['@@loadavg', fixture('loadavg.txt'), '@@nproc', fixture('nproc.txt'), '@@meminfo', fixture('meminfo.txt'), '@@df', fixture('df-P.txt'), '@@ps', fixture('ps.txt')].join('\n');
+  [
+    '@@loadavg',
+    fixture('loadavg.txt'),
+    '@@nproc',
+    fixture('nproc.txt'),
+    '@@meminfo',
+    fixture('meminfo.txt'),
+    '@@df',
+    fixture('df-P.txt'),
+    '@@ps',
+    fixture('ps.txt'),
+  ].join('\n');
 
 describe('resource parsers on real output', () => {
   it('/proc/meminfo → total, available, swap', () => {
@@ -16,7 +27,10 @@ describe('resource parsers on real output', () => {
     assert.deepEqual(m, { totalKb: 24684084, availableKb: 24325280, swapTotalKb: 0, swapFreeKb: 0 });
   });
   it('meminfo without MemAvailable (old kernels) falls back to free + buffers + cached', () => {
-    const old = fixture('meminfo.txt').split('\n').filter((l) => !l.startsWith('MemAvailable')).join('\n');
+    const old = fixture('meminfo.txt')
+      .split('\n')
+      .filter((l) => !l.startsWith('MemAvailable'))
+      .join('\n');
     assert.equal(parseMeminfo(old)?.availableKb, 24012100 + 12876 + 475376);
   });
   it('/proc/loadavg → three numbers', () => {
@@ -54,9 +68,17 @@ describe('evaluateResources', () => {
   ];
   for (const [name, over, status, evidence] of table) {
     it(`${name} → ${status}`, () => {
-      const out = evaluateResources(captured().replace(/^@@loadavg\n.*$/m, '@@loadavg\n1.50 0.80 0.50 2/300 999'), 'app.py', '/var/log/m.log', thresholds(over));
+      const out = evaluateResources(
+        captured().replace(/^@@loadavg\n.*$/m, '@@loadavg\n1.50 0.80 0.50 2/300 999'),
+        'app.py',
+        '/var/log/m.log',
+        thresholds(over),
+      );
       assert.equal(out.status, status);
-      assert.ok(out.evidence.some((e) => evidence.test(e)), out.evidence.join('; '));
+      assert.ok(
+        out.evidence.some((e) => evidence.test(e)),
+        out.evidence.join('; '),
+      );
     });
   }
   it('our own probes and their children never count as the app, even when their text matches', () => {
@@ -67,12 +89,20 @@ describe('evaluateResources', () => {
       '10002     1 90000 1.0 5 500 /usr/bin/python3 /opt/moneymind/app.py',
     ].join('\n');
     const out = evaluateResources(captured().replace('@@ps\n', `@@ps\n${probes}\n`), 'moneymind', '/opt/moneymind/logs/x.log', thresholds());
-    assert.deepEqual(out.details.appProcesses.map((p) => p.pid), [10002]);
+    assert.deepEqual(
+      out.details.appProcesses.map((p) => p.pid),
+      [10002],
+    );
   });
   it('on a local host the bot, its parents (npx, npm) and its children are never the app (real ps while npx moneymind ran)', () => {
     const all = parsePs(fixture('ps-bot-local.txt'));
     // Without its pid the default processMatch "moneymind" takes the bot's own tree for the app.
-    assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe').map((p) => p.pid).sort(), [8694, 8726, 8727]);
+    assert.deepEqual(
+      appProcesses(all, 'moneymind', '@@moneymind-probe')
+        .map((p) => p.pid)
+        .sort(),
+      [8694, 8726, 8727],
+    );
     assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe', 8727), []);
   });
   it("the bot's ancestors' other children stay in: the app under the same supervisord is still the app", () => {
@@ -84,7 +114,10 @@ describe('evaluateResources', () => {
         '  400   300  1000 0.0 1 0 sh -c ps -eo pid=,args= # moneymind',
       ].join('\n'),
     );
-    assert.deepEqual(appProcesses(all, 'moneymind', '@@moneymind-probe', 300).map((p) => p.pid), [200]);
+    assert.deepEqual(
+      appProcesses(all, 'moneymind', '@@moneymind-probe', 300).map((p) => p.pid),
+      [200],
+    );
   });
   it('the command quotes the log directory', () => {
     assert.match(resourcesProbeCommand("/opt/it's/app.log"), /df -P \/ '\/opt\/it'\\''s' /);

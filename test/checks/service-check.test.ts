@@ -20,8 +20,22 @@ describe('supervisor: real supervisorctl status output', () => {
     { file: 'supervisor-status-all.txt', name: 'moneymind', code: 3, status: 'ok', state: 'running', summary: /RUNNING/ },
     { file: 'supervisor-no-such-process.txt', name: 'nosuchprog', code: 4, status: 'fail', state: 'not-found', summary: /no such process/ },
     // supervisord itself is not answering: the program's state cannot be read (unknown, not down).
-    { file: 'supervisor-not-running.txt', name: 'moneymind', code: 4, status: 'unknown', state: 'unknown', summary: /cannot read the state: .*no such file — supervisord is not running/ },
-    { file: 'supervisor-not-running-stale-socket.txt', name: 'moneymind', code: 4, status: 'unknown', state: 'unknown', summary: /refused connection — supervisord is not running/ },
+    {
+      file: 'supervisor-not-running.txt',
+      name: 'moneymind',
+      code: 4,
+      status: 'unknown',
+      state: 'unknown',
+      summary: /cannot read the state: .*no such file — supervisord is not running/,
+    },
+    {
+      file: 'supervisor-not-running-stale-socket.txt',
+      name: 'moneymind',
+      code: 4,
+      status: 'unknown',
+      state: 'unknown',
+      summary: /refused connection — supervisord is not running/,
+    },
   ];
   for (const row of table) {
     it(`${row.file} → ${row.status} ${row.state}`, () => {
@@ -46,7 +60,10 @@ describe('supervisor: real supervisorctl status output', () => {
   });
 
   it('the command is a fixed template with quoted config values, sudo only for supervisorctl', () => {
-    assert.equal(serviceProbeCommand(app({ manager: 'supervisor', supervisorConfig: '/etc/sup.conf' })), "sudo -n supervisorctl -c '/etc/sup.conf' status 'moneymind' 2>&1");
+    assert.equal(
+      serviceProbeCommand(app({ manager: 'supervisor', supervisorConfig: '/etc/sup.conf' })),
+      "sudo -n supervisorctl -c '/etc/sup.conf' status 'moneymind' 2>&1",
+    );
     assert.doesNotMatch(serviceProbeCommand(app({ manager: 'systemd' })), /sudo/);
   });
 });
@@ -83,9 +100,22 @@ describe('systemd: real systemctl show output', () => {
 
 /* Hand-made inputs in the same KEY=VALUE format, for states not produced in the namespace (oom-kill). */
 describe('systemd: systemctl show properties', () => {
-  const show = (props: Record<string, string>, uptime = '350000.00 1.00') =>
-    ({ stdout: `${Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n')}\n@@uptime\n${uptime}\n`, stderr: '', code: 0 });
-  const running = { LoadState: 'loaded', ActiveState: 'active', SubState: 'running', Result: 'success', NRestarts: '0', MainPID: '812', ActiveEnterTimestampMonotonic: String((350000 - (3 * 86400 + 4 * 3600)) * 1e6) };
+  const show = (props: Record<string, string>, uptime = '350000.00 1.00') => ({
+    stdout: `${Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n@@uptime\n${uptime}\n`,
+    stderr: '',
+    code: 0,
+  });
+  const running = {
+    LoadState: 'loaded',
+    ActiveState: 'active',
+    SubState: 'running',
+    Result: 'success',
+    NRestarts: '0',
+    MainPID: '812',
+    ActiveEnterTimestampMonotonic: String((350000 - (3 * 86400 + 4 * 3600)) * 1e6),
+  };
 
   it('active (running) with uptime and restarts, as the runbook example shows', () => {
     const out = evaluateSystemd('moneymind', show(running));
@@ -110,7 +140,7 @@ describe('systemd: systemctl show properties', () => {
     const out = evaluateSystemd('moneymind', show(table[0]![0]));
     assert.match(out.summary, /failed \(failed\), result oom-kill, 5 restarts/);
   });
-  it('no systemd (this machine): unknown, not down, with systemctl\'s own message and the fix', () => {
+  it("no systemd (this machine): unknown, not down, with systemctl's own message and the fix", () => {
     const out = evaluateSystemd('moneymind', { stdout: '@@uptime\n1.0 1.0\n', stderr: fixture('systemd/show-no-systemd.stderr.txt'), code: 1 });
     assert.equal(out.status, 'unknown');
     assert.equal(out.details.state, 'unknown');

@@ -26,7 +26,11 @@ describe('signals', () => {
   ];
   for (const [file, ids] of health) {
     it(`health ${file} → ${ids.join(', ') || 'none'}, quoting the summary`, () => {
-      const out = evaluateHealth(URL_, { kind: 'response', response: { status: file === 'health-200.json' ? 200 : 500, body: fixture(file), durationMs: 9 } }, thresholds());
+      const out = evaluateHealth(
+        URL_,
+        { kind: 'response', response: { status: file === 'health-200.json' ? 200 : 500, body: fixture(file), durationMs: 9 } },
+        thresholds(),
+      );
       assert.deepEqual(Object.keys(out.details.signals), ids);
       for (const s of Object.values(out.details.signals)) assert.deepEqual(s, { count: 1, evidence: out.summary });
     });
@@ -37,8 +41,21 @@ describe('signals', () => {
     const out = evaluateLogs(`@@now\n2026-11-25 22:10:00\n@@log\n${fixture('moneymind-log-broken.log')}\n${oom}`, app, thresholds());
     const s = out.details.signals;
     assert.deepEqual(Object.keys(s), ['gone-away', 'lost-connection', 'cant-connect', 'too-many-connections', 'queue-depth', 'oom-kill']);
-    assert.deepEqual([s['gone-away']?.count, s['lost-connection']?.count, s['cant-connect']?.count, s['too-many-connections']?.count, s['queue-depth']?.count, s['oom-kill']?.count], [2, 3, 2, 2, 12, 1]);
-    assert.deepEqual(Object.values(s).map((x) => x?.evidence), out.evidence);
+    assert.deepEqual(
+      [
+        s['gone-away']?.count,
+        s['lost-connection']?.count,
+        s['cant-connect']?.count,
+        s['too-many-connections']?.count,
+        s['queue-depth']?.count,
+        s['oom-kill']?.count,
+      ],
+      [2, 3, 2, 2, 12, 1],
+    );
+    assert.deepEqual(
+      Object.values(s).map((x) => x?.evidence),
+      out.evidence,
+    );
     assert.equal(s['gone-away']?.evidence, '2× "MySQL server has gone away" (2006) in 15 min');
   });
 
@@ -51,11 +68,27 @@ describe('signals', () => {
 
   it('db: pool_recycle too long, connections high, connections full', () => {
     const db = (waitTimeout: number, threads: number) =>
-      evaluateDb({ latencyMs: 3, state: { ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))), waitTimeout, threadsConnected: threads, maxConnections: 151 }, processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))), poolRecycle: 3600 }, thresholds());
+      evaluateDb(
+        {
+          latencyMs: 3,
+          state: {
+            ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))),
+            waitTimeout,
+            threadsConnected: threads,
+            maxConnections: 151,
+          },
+          processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))),
+          poolRecycle: 3600,
+        },
+        thresholds(),
+      );
     assert.deepEqual(db(28800, 11).details.signals, {});
     const slow = db(600, 140);
     assert.deepEqual(Object.keys(slow.details.signals), ['recycle-too-long', 'connections-high']);
-    assert.deepEqual(Object.values(slow.details.signals).map((x) => x?.evidence), slow.evidence);
+    assert.deepEqual(
+      Object.values(slow.details.signals).map((x) => x?.evidence),
+      slow.evidence,
+    );
     const full = db(28800, 151);
     assert.deepEqual(full.details.signals['connections-full']?.count, 151);
     assert.match(full.details.signals['connections-full']?.evidence ?? '', /new connections are refused/);

@@ -32,7 +32,17 @@ async function cli(args: string[], env: Record<string, string> = host.env) {
 }
 async function json(args: string[]) {
   const r = await cli([...args, '--json']);
-  return { ...r, report: JSON.parse(r.stdout) as { hosts: { name: string; ok: boolean; checks: { id: string; status: string; summary: string; error?: { code: string } }[]; causes: { id: string; severity: string; restartHelps: boolean }[] }[] } };
+  return {
+    ...r,
+    report: JSON.parse(r.stdout) as {
+      hosts: {
+        name: string;
+        ok: boolean;
+        checks: { id: string; status: string; summary: string; error?: { code: string } }[];
+        causes: { id: string; severity: string; restartHelps: boolean }[];
+      }[];
+    },
+  };
 }
 const prod = (over: object = {}) => host.hostConfig('prod-1', { app: { poolRecycle: 300 }, ...over });
 
@@ -54,7 +64,14 @@ describe('moneymind CLI on a real host', () => {
     const r = await cli(['status', 'prod-1', '--config', config([prod()])]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^prod-1 {2}✓ HEALTHY {2}\(checked in \d+\.\d s\)$/m);
-    for (const line of [/health {5}✓ {2}GET \/health → 200 in \d+ ms/, /service {4}✓ {2}supervisor moneymind RUNNING for/, /port {7}✓ {2}:\d+ listening/, /resources {2}✓ {2}load [\d.]+\/\d+ cores · mem \d+ % available · disk \/ \d+ %.* · app \d+ MB RSS, \d+ threads/, /database {3}✓ {2}reachable in \d+ ms · wait_timeout 600 s ≥ 2 × pool_recycle 300 s · \d+\/151 connections/, /logs {7}✓ {2}no errors in 15 min/]) {
+    for (const line of [
+      /health {5}✓ {2}GET \/health → 200 in \d+ ms/,
+      /service {4}✓ {2}supervisor moneymind RUNNING for/,
+      /port {7}✓ {2}:\d+ listening/,
+      /resources {2}✓ {2}load [\d.]+\/\d+ cores · mem \d+ % available · disk \/ \d+ %.* · app \d+ MB RSS, \d+ threads/,
+      /database {3}✓ {2}reachable in \d+ ms · wait_timeout 600 s ≥ 2 × pool_recycle 300 s · \d+\/151 connections/,
+      /logs {7}✓ {2}no errors in 15 min/,
+    ]) {
       assert.match(r.stdout, line);
     }
     assert.doesNotMatch(r.stdout, /likely cause/);
@@ -65,10 +82,16 @@ describe('moneymind CLI on a real host', () => {
     assert.equal(code, 0);
     const h = report.hosts[0]!;
     assert.deepEqual(Object.keys(h).sort(), ['causes', 'checks', 'durationMs', 'name', 'ok', 'status']);
-    assert.deepEqual(h.checks.map((c) => c.id), ['health', 'service', 'port', 'resources', 'db', 'logs']);
+    assert.deepEqual(
+      h.checks.map((c) => c.id),
+      ['health', 'service', 'port', 'resources', 'db', 'logs'],
+    );
     for (const c of h.checks) for (const k of ['id', 'status', 'summary', 'durationMs', 'details', 'evidence']) assert.ok(k in c, `${c.id}.${k}`);
     assert.equal(h.checks.find((c) => c.id === 'db')?.status, 'warn');
-    assert.deepEqual(h.causes.map((c) => [c.id, c.severity, c.restartHelps]), [['db-connection-dropped', 'warning', true]]);
+    assert.deepEqual(
+      h.causes.map((c) => [c.id, c.severity, c.restartHelps]),
+      [['db-connection-dropped', 'warning', true]],
+    );
   });
 
   it('status all: a dead host and a host with the wrong key do not delay or break the good one', async () => {
@@ -83,13 +106,19 @@ describe('moneymind CLI on a real host', () => {
     assert.ok(ms < 8000, `took ${ms} ms`);
     const [good, dead, spoofed] = report.hosts;
     assert.equal(good?.ok, true);
-    assert.deepEqual(dead?.causes.map((c) => c.id), ['host-unreachable']);
+    assert.deepEqual(
+      dead?.causes.map((c) => c.id),
+      ['host-unreachable'],
+    );
     assert.equal(dead?.checks.find((c) => c.id === 'health')?.error?.code, 'SSH_CONNECT');
-    assert.deepEqual(spoofed?.causes.map((c) => c.id), ['host-unreachable']);
+    assert.deepEqual(
+      spoofed?.causes.map((c) => c.id),
+      ['host-unreachable'],
+    );
     assert.match(spoofed?.checks[0]?.summary ?? '', new RegExp(`expected SHA256:ffst.*received ${host.sshd.hostKeyFingerprint.replace(/\+/g, '\\+')}`));
   });
 
-  it('DB down: db-unreachable with the app\'s own 2003 as evidence; restart will not help', async () => {
+  it("DB down: db-unreachable with the app's own 2003 as evidence; restart will not help", async () => {
     await host.db!.stop();
     try {
       const { code, report } = await json(['status', 'prod-1', '--config', config([prod()])]);
@@ -151,7 +180,10 @@ describe('moneymind CLI on a real host', () => {
       const h = report.hosts[0]!;
       assert.equal(h.checks.find((c) => c.id === 'port')?.status, 'fail');
       assert.match(h.checks.find((c) => c.id === 'service')?.summary ?? '', /STOPPED/);
-      assert.deepEqual(h.causes.map((c) => c.id), ['service-down']);
+      assert.deepEqual(
+        h.causes.map((c) => c.id),
+        ['service-down'],
+      );
     } finally {
       await host.app.supervisorctl('start', 'moneymind');
     }
@@ -163,18 +195,26 @@ describe('moneymind CLI on a real host', () => {
     const { report } = await json(['check', 'logs', 'prod-1', '--config', config([prod()])]);
     const h = report.hosts[0]!;
     assert.match(h.checks[0]?.summary ?? '', /"Task queue depth"/);
-    assert.deepEqual(h.causes.map((c) => c.id), ['workers-saturated']);
+    assert.deepEqual(
+      h.causes.map((c) => c.id),
+      ['workers-saturated'],
+    );
   });
 
   it('sudo not permitted: the service check says which sudoers line is missing', async () => {
     const cfg = config([prod({ app: { supervisorConfig: '/etc/supervisor/other.conf' } })]);
     const { report } = await json(['check', 'service', 'prod-1', '--config', cfg]);
-    assert.match(report.hosts[0]?.checks[0]?.summary ?? '', /sudo is not permitted: add a sudoers rule like ".* ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other\.conf status moneymind"/);
+    assert.match(
+      report.hosts[0]?.checks[0]?.summary ?? '',
+      /sudo is not permitted: add a sudoers rule like ".* ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other\.conf status moneymind"/,
+    );
   });
 
   it('a command that hangs on the host times out; the other checks still answer', async () => {
     const fifo = join(host.app.logDir, 'stuck.fifo');
-    await new Promise<void>((resolve, reject) => spawn('mkfifo', ['-m', '0644', fifo]).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`mkfifo ${c}`)))));
+    await new Promise<void>((resolve, reject) =>
+      spawn('mkfifo', ['-m', '0644', fifo]).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`mkfifo ${c}`)))),
+    );
     const cfg = config([prod({ app: { logFile: fifo } })], { ...THRESHOLDS, commandTimeout: '1500ms' });
     const { report, ms } = await json(['status', 'prod-1', '--config', cfg]);
     const h = report.hosts[0]!;

@@ -25,7 +25,14 @@ const log = createLogger({ level: 'silent' });
 const doc = (over: object = {}) => ({ hosts: [host.hostConfig('sd-1', { app: { poolRecycle: 300 }, ...over })], thresholds: TEST_THRESHOLDS });
 /** The CLI reads its config from a file, as it would on a real machine. */
 const config = (over: object = {}): string => writeConfigFile(join(dir, `c${Math.random().toString(36).slice(2)}.yml`), doc(over));
-type Report = { hosts: { ok: boolean; status: string; checks: { id: string; status: string; summary: string; details: Record<string, unknown> | null }[]; causes: { id: string }[] }[] };
+type Report = {
+  hosts: {
+    ok: boolean;
+    status: string;
+    checks: { id: string; status: string; summary: string; details: Record<string, unknown> | null }[];
+    causes: { id: string }[];
+  }[];
+};
 async function status(args: string[] = ['status', 'sd-1'], over: object = {}) {
   let stdout = '';
   const code = await runCli([...args, '--config', config(over), '--json'], host.env, { stdout: (t) => (stdout += t), stderr: () => {}, isTTY: false }, log);
@@ -61,7 +68,10 @@ describe('a host run by a real systemd', () => {
     assert.equal(during.check('service').status, 'warn');
     assert.match(during.check('service').summary, /activating \(auto-restart\), result signal/);
     await waitUntil('moneymind back', async () => ((await show('SubState')) === 'running' ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
-    await waitUntil('health back', async () => ((await status(['check', 'health', 'sd-1'])).code === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 200 });
+    await waitUntil('health back', async () => ((await status(['check', 'health', 'sd-1'])).code === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     const back = await status(['check', 'service', 'sd-1']);
     assert.equal(back.check('service').status, 'ok');
     assert.match(back.check('service').summary, /, 1 restart$/);
@@ -80,7 +90,10 @@ describe('a host run by a real systemd', () => {
     } finally {
       await host.systemd.systemctl('start', 'moneymind');
     }
-    await waitUntil('health back', async () => ((await status(['check', 'health', 'sd-1'])).code === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 200 });
+    await waitUntil('health back', async () => ((await status(['check', 'health', 'sd-1'])).code === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
   });
 
   it('a unit that does not exist is named as such (systemctl show exits 0 for it)', async () => {

@@ -8,9 +8,12 @@ import { testConfig } from '../support/config.js';
 /** A clock the test moves by hand. */
 const clock = (start = 1_000_000) => {
   let now = start;
-  return { now: () => now, at: (ms: number) => {
+  return {
+    now: () => now,
+    at: (ms: number) => {
       now = start + ms;
-    } };
+    },
+  };
 };
 
 describe('RateLimiter: a sliding window per user, with the exact wait', () => {
@@ -49,7 +52,13 @@ describe('RateLimiter: a sliding window per user, with the exact wait', () => {
 
 describe('overRateLimit: only report and the status of all hosts count, only for the one who ran them', () => {
   const rateLimit = { max: 1, window: '1m' };
-  const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }, { name: 'prod-2', transport: 'local' }], slack: { rateLimit } });
+  const config = testConfig({
+    hosts: [
+      { name: 'prod-1', transport: 'local' },
+      { name: 'prod-2', transport: 'local' },
+    ],
+    slack: { rateLimit },
+  });
   const caller = (userId: string): Caller => ({ userId, source: 'slack' });
 
   // [text, counted against the limit]
@@ -85,7 +94,10 @@ describe('overRateLimit: only report and the status of all hosts count, only for
       const second = overRateLimit(text, caller('U1'), config, limiter);
       if (!expensive) return assert.equal(second, undefined);
       assert.equal(second?.visibility, 'ephemeral');
-      assert.equal(second?.message, 'try again in 45 s: at most 1 expensive command (report, status of all hosts) per person every 1 min, so the watcher keeps its SSH sessions');
+      assert.equal(
+        second?.message,
+        'try again in 45 s: at most 1 expensive command (report, status of all hosts) per person every 1 min, so the watcher keeps its SSH sessions',
+      );
       assert.equal(second?.fix, 'one host at a time (`status HOST`) is not limited');
       assert.equal(overRateLimit(text, caller('U2'), config, limiter), undefined, 'someone else may');
       assert.equal(overRateLimit('status prod-1', caller('U1'), config, limiter), undefined, 'one host stays free');

@@ -6,7 +6,15 @@ import { COMMANDS, planCommand } from '../../src/commands/router.js';
 import { tokenize } from '../../src/commands/tokenize.js';
 import { testConfig } from '../support/config.js';
 
-const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }, { name: 'prod-2', transport: 'local', mysql: { user: 'monitor', passwordEnv: 'PW' } }] }, { PW: 'x' });
+const config = testConfig(
+  {
+    hosts: [
+      { name: 'prod-1', transport: 'local' },
+      { name: 'prod-2', transport: 'local', mysql: { user: 'monitor', passwordEnv: 'PW' } },
+    ],
+  },
+  { PW: 'x' },
+);
 const caller: Caller = { userId: 'U1', source: 'slack' };
 const plan = (text: string): Plan | Answer => planCommand(text, caller, config);
 const error = (text: string): string => {
@@ -78,7 +86,13 @@ describe('planCommand', () => {
   });
   it('help lists only what the caller may run, and running the rest is refused', () => {
     // A command only U-ADMIN may run, like silence for non-approvers: the registry is the real one plus it.
-    const adminOnly: Command = { name: 'purge', usage: 'purge HOST', description: 'purge', allowed: (c) => c.userId === 'U-ADMIN', plan: () => ({ kind: 'error', visibility: 'ephemeral', message: 'ran' }) };
+    const adminOnly: Command = {
+      name: 'purge',
+      usage: 'purge HOST',
+      description: 'purge',
+      allowed: (c) => c.userId === 'U-ADMIN',
+      plan: () => ({ kind: 'error', visibility: 'ephemeral', message: 'ran' }),
+    };
     const registry = [...COMMANDS, adminOnly];
     const usages = (who: string): string[] => {
       const h = planCommand('help', { userId: who, source: 'slack' }, config, registry);

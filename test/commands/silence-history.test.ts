@@ -16,7 +16,13 @@ import { testConfig } from '../support/config.js';
 
 // silence / unsilence / history through the router, on a real (temporary) SQLite store.
 const dir = mkdtempSync(join(tmpdir(), 'mm-silence-'));
-const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }, { name: 'prod-2', transport: 'local' }], slack: { approvers: ['U0APPROVE1'] } });
+const config = testConfig({
+  hosts: [
+    { name: 'prod-1', transport: 'local' },
+    { name: 'prod-2', transport: 'local' },
+  ],
+  slack: { approvers: ['U0APPROVE1'] },
+});
 const store = new Store(join(dir, 'store.db'));
 let now = Date.parse('2026-11-25T10:00:00Z');
 const services = botServices({ config, transportFor: () => new LocalTransport(), clock: () => now, log: silentLog, store });
@@ -57,7 +63,11 @@ describe('silence, unsilence, history', () => {
 
   it('a silence is said in the channel, shows in hosts and status, ends on time or on unsilence', async () => {
     const a = await run('silence prod-1 2h deploying the fix');
-    assert.deepEqual(a, { kind: 'note', visibility: 'channel', text: '🔕 prod-1 silenced for 2 h 0 min by <@U0APPROVE1> (deploying the fix); until 2026-11-25 12:00 UTC. Incidents are still tracked.' });
+    assert.deepEqual(a, {
+      kind: 'note',
+      visibility: 'channel',
+      text: '🔕 prod-1 silenced for 2 h 0 min by <@U0APPROVE1> (deploying the fix); until 2026-11-25 12:00 UTC. Incidents are still tracked.',
+    });
     const hosts = await run('hosts');
     assert.match(renderAnswer(hosts, { color: false }), /prod-1 .* silenced: prod-1 until 2026-11-25 12:00 UTC by <@U0APPROVE1> \(deploying the fix\)/);
     assert.doesNotMatch(renderAnswer(hosts, { color: false }).split('\n')[1]!, /silenced/);
@@ -69,13 +79,42 @@ describe('silence, unsilence, history', () => {
 
   it('history lists incidents newest first, per host or all', async () => {
     const t0 = now;
-    const opened = (key: IncidentKey, subject: string, hosts: string[], at: number) => ({ key, subject, cause: 'service-down' as const, hosts, title: 'down', at });
-    store.commitCycle({ now: t0, trackers: [], opened: [opened('host:prod-1|service-down', 'prod-1', ['prod-1'], t0 - 720_000)], posts: [], closed: [], samples: [], keepSamplesMs: 1 });
+    const opened = (key: IncidentKey, subject: string, hosts: string[], at: number) => ({
+      key,
+      subject,
+      cause: 'service-down' as const,
+      hosts,
+      title: 'down',
+      at,
+    });
+    store.commitCycle({
+      now: t0,
+      trackers: [],
+      opened: [opened('host:prod-1|service-down', 'prod-1', ['prod-1'], t0 - 720_000)],
+      posts: [],
+      closed: [],
+      samples: [],
+      keepSamplesMs: 1,
+    });
     store.commitCycle({ now: t0, trackers: [], opened: [], posts: [], closed: [{ key: 'host:prod-1|service-down' }], samples: [], keepSamplesMs: 1 });
-    store.commitCycle({ now: t0, trackers: [], opened: [opened('host:prod-2|service-down', 'prod-2', ['prod-2'], t0 - 60_000)], posts: [], closed: [], samples: [], keepSamplesMs: 1 });
+    store.commitCycle({
+      now: t0,
+      trackers: [],
+      opened: [opened('host:prod-2|service-down', 'prod-2', ['prod-2'], t0 - 60_000)],
+      posts: [],
+      closed: [],
+      samples: [],
+      keepSamplesMs: 1,
+    });
     const all = await run('history', someone);
     assert.ok(all.kind === 'history');
-    assert.deepEqual(all.incidents.map((i) => [i.subject, i.resolvedAt === undefined]), [['prod-2', true], ['prod-1', false]]);
+    assert.deepEqual(
+      all.incidents.map((i) => [i.subject, i.resolvedAt === undefined]),
+      [
+        ['prod-2', true],
+        ['prod-1', false],
+      ],
+    );
     const text = renderAnswer(all, { color: false });
     assert.match(text, /prod-1 +service-down +resolved after 12 min/);
     assert.match(text, /prod-2 +service-down +open/);

@@ -126,8 +126,12 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
   });
 
   it('refuses duplicate names, both or neither key source, and an unreadable key file', () => {
-    const host = (name: string, key: string) => `  - name: ${name}\n    ssh: { host: h, username: ops, ${key} hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc" }\n`;
-    assert.match(problems({}, `hosts:\n${host('a', '')}${host('a', `privateKeyPath: ${keyPath},`)}`), /hosts\[0\]\.ssh\.privateKeyPath: give exactly one[\s\S]*hosts\[1\]\.name: "a" is used twice/);
+    const host = (name: string, key: string) =>
+      `  - name: ${name}\n    ssh: { host: h, username: ops, ${key} hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc" }\n`;
+    assert.match(
+      problems({}, `hosts:\n${host('a', '')}${host('a', `privateKeyPath: ${keyPath},`)}`),
+      /hosts\[0\]\.ssh\.privateKeyPath: give exactly one[\s\S]*hosts\[1\]\.name: "a" is used twice/,
+    );
     assert.match(problems({}, `hosts:\n${host('a', 'privateKeyPath: /nope/key,')}`), /hosts\[0\]\.ssh\.privateKeyPath: cannot read \/nope\/key \(ENOENT\)/);
     assert.match(problems({}, `hosts:\n${host('a', 'privateKeyEnv: MM_KEY,')}`), /environment variable MM_KEY is not set/);
   });
@@ -135,7 +139,10 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
   it('refuses a key file that is not a usable private key, at start', () => {
     const bad = join(dir, 'bad_key');
     writeFileSync(bad, 'ssh-ed25519 AAAA… this is a public key\n');
-    const msg = problems({}, `hosts:\n  - name: a\n    ssh: { host: h, username: ops, privateKeyPath: ${bad}, hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc" }\n`);
+    const msg = problems(
+      {},
+      `hosts:\n  - name: a\n    ssh: { host: h, username: ops, privateKeyPath: ${bad}, hostKey: "SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc" }\n`,
+    );
     assert.match(msg, /hosts\[0\]\.ssh\.privateKeyPath: not a private key the bot can use/);
   });
 
@@ -148,10 +155,16 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
   describe('service and processMatch may not start with "-" (systemctl/supervisorctl would read an option)', () => {
     const local = (app: string) => `hosts:\n  - name: a\n    transport: local\n    app: ${app}\n`;
     const table: [string, RegExp][] = [
-      ['{ service: "-H" }', /hosts\[0\]\.app\.service: may not start with "-" \(a command would read it as an option\) — give the systemd unit or supervisor program name itself, e\.g\. moneymind/],
+      [
+        '{ service: "-H" }',
+        /hosts\[0\]\.app\.service: may not start with "-" \(a command would read it as an option\) — give the systemd unit or supervisor program name itself, e\.g\. moneymind/,
+      ],
       ['{ service: "--help" }', /hosts\[0\]\.app\.service: may not start with "-"/],
       ['{ manager: supervisor, service: "-c/tmp/evil.conf" }', /hosts\[0\]\.app\.service: /],
-      ['{ processMatch: "--version" }', /hosts\[0\]\.app\.processMatch: may not start with "-" \(a command would read it as an option\) — give a plain substring of the app's command line, e\.g\. moneymind/],
+      [
+        '{ processMatch: "--version" }',
+        /hosts\[0\]\.app\.processMatch: may not start with "-" \(a command would read it as an option\) — give a plain substring of the app's command line, e\.g\. moneymind/,
+      ],
       ['{ processMatch: "-" }', /hosts\[0\]\.app\.processMatch: may not start with "-"/],
     ];
     for (const [app, re] of table) it(app, () => assert.match(problems({}, local(app)), re));
@@ -167,8 +180,14 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     assert.deepEqual(loadConfig({}, local('slack: { approvers: [U0123ABCD] }\n')).slack.rateLimit, { max: 4, windowMs: 60_000 });
     assert.deepEqual(loadConfig({}, local('slack: { rateLimit: { max: 2, window: 30s } }\n')).slack.rateLimit, { max: 2, windowMs: 30_000 });
     assert.deepEqual(loadConfig({}, local('slack: { rateLimit: { max: 0 } }\n')).slack.rateLimit, { max: 0, windowMs: 60_000 });
-    assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { window: 500ms } }\n`), /slack\.rateLimit\.window: at least 1s — write e\.g\. 1m/);
-    assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { max: -1, per: 1m } }\n`), /slack\.rateLimit\.max: [\s\S]*slack\.rateLimit: Unrecognized key: "per"/);
+    assert.match(
+      problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { window: 500ms } }\n`),
+      /slack\.rateLimit\.window: at least 1s — write e\.g\. 1m/,
+    );
+    assert.match(
+      problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { max: -1, per: 1m } }\n`),
+      /slack\.rateLimit\.max: [\s\S]*slack\.rateLimit: Unrecognized key: "per"/,
+    );
   });
 
   it('watch.retryInterval: 10s by default, off or 0s turns it off, under 1s is refused', () => {
@@ -178,7 +197,10 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     assert.equal(loadConfig({}, local('watch: { retryInterval: off }\n')).watch.retryInterval, 0);
     assert.equal(loadConfig({}, local('watch: { retryInterval: 0s }\n')).watch.retryInterval, 0);
     for (const bad of ['500ms', 'soon']) {
-      assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nwatch: { retryInterval: ${bad} }\n`), new RegExp(`watch\\.retryInterval: "${bad}" is not a retry interval — write e\\.g\\. 10s \\(at least 1s\\), or off`));
+      assert.match(
+        problems({}, `hosts:\n  - name: a\n    transport: local\nwatch: { retryInterval: ${bad} }\n`),
+        new RegExp(`watch\\.retryInterval: "${bad}" is not a retry interval — write e\\.g\\. 10s \\(at least 1s\\), or off`),
+      );
     }
   });
 
@@ -198,12 +220,18 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
       }
       return assert.fail('expected a config error');
     };
-    assert.deepEqual(errorOf(() => resolveConfig(bad, {}, path)), errorOf(() => loadConfig({}, path)));
+    assert.deepEqual(
+      errorOf(() => resolveConfig(bad, {}, path)),
+      errorOf(() => loadConfig({}, path)),
+    );
     assert.throws(() => resolveConfig(bad, {}), /config the config document has 1 problem:\n {2}- hosts\[0\]\.name: .*lower-case/);
   });
 
   it('reports invalid YAML with its line and an unreadable file with the fix', () => {
     assert.match(problems({}, 'hosts:\n  - name: a\n   bad: [\n'), /not valid YAML at line \d/);
-    assert.throws(() => loadConfig({}, join(dir, 'missing.yml')), (e: OpsError) => e.code === 'CONFIG' && /--config PATH or set MONEYMIND_CONFIG/.test(e.message + e.fix));
+    assert.throws(
+      () => loadConfig({}, join(dir, 'missing.yml')),
+      (e: OpsError) => e.code === 'CONFIG' && /--config PATH or set MONEYMIND_CONFIG/.test(e.message + e.fix),
+    );
   });
 });

@@ -25,11 +25,23 @@ describe('loadOpsSettings: where /healthz and /metrics listen, and the /metrics 
   }
 
   const refused: [Record<string, string>, 'socket' | 'http', RegExp][] = [
-    [{ METRICS_HOST: '127.0.0.1' }, 'http', /^METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/],
-    [{ METRICS_HOST: '10.0.0.5; rm -rf /' }, 'socket', /^METRICS_HOST=10\.0\.0\.5; rm -rf \/ is not an address to listen on — export METRICS_HOST=127\.0\.0\.1 \(this machine only\) or 0\.0\.0\.0 \(every interface\)$/],
+    [
+      { METRICS_HOST: '127.0.0.1' },
+      'http',
+      /^METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/,
+    ],
+    [
+      { METRICS_HOST: '10.0.0.5; rm -rf /' },
+      'socket',
+      /^METRICS_HOST=10\.0\.0\.5; rm -rf \/ is not an address to listen on — export METRICS_HOST=127\.0\.0\.1 \(this machine only\) or 0\.0\.0\.0 \(every interface\)$/,
+    ],
     [{ METRICS_PORT: 'ninety' }, 'socket', /^METRICS_PORT=ninety is not a port number — export METRICS_PORT=9102$/],
     [{ METRICS_PORT: '70000' }, 'socket', /METRICS_PORT=70000 is not a port number/],
-    [{ METRICS_TOKEN: 'short' }, 'http', /^METRICS_TOKEN must be 16 to 512 printable characters without spaces — export METRICS_TOKEN="\$\(openssl rand -hex 32\)"$/],
+    [
+      { METRICS_TOKEN: 'short' },
+      'http',
+      /^METRICS_TOKEN must be 16 to 512 printable characters without spaces — export METRICS_TOKEN="\$\(openssl rand -hex 32\)"$/,
+    ],
     [{ METRICS_TOKEN: 'has a space in it, sixteen+' }, 'socket', /METRICS_TOKEN must be/],
     [{ METRICS_TOKEN: '' }, 'socket', /METRICS_TOKEN must be/],
     [{ METRICS_PORT: '0', METRICS_TOKEN: 'x' }, 'socket', /^the environment has 2 problems:\n {2}- METRICS_PORT=0 [^\n]+\n {2}- METRICS_TOKEN must be/],
@@ -38,7 +50,11 @@ describe('loadOpsSettings: where /healthz and /metrics listen, and the /metrics 
     it(`${mode} ${JSON.stringify(env)} → a CONFIG error naming the variable and the fix`, () => {
       assert.throws(
         () => loadOpsSettings(env, mode),
-        (e: unknown) => e instanceof OpsError && e.code === 'CONFIG' && re.test(e.message) && !(env.METRICS_TOKEN && env.METRICS_TOKEN.length > 4 && e.message.includes(env.METRICS_TOKEN)),
+        (e: unknown) =>
+          e instanceof OpsError &&
+          e.code === 'CONFIG' &&
+          re.test(e.message) &&
+          !(env.METRICS_TOKEN && env.METRICS_TOKEN.length > 4 && e.message.includes(env.METRICS_TOKEN)),
       );
     });
   }

@@ -26,13 +26,38 @@ export const failed = (id: CheckId, code: ErrorCode, message: string, status: 'f
   ({ id, status, summary: message, durationMs: 5, details: null, evidence: [message], error: { code, message } }) as AnyCheckResult;
 
 export const healthy = {
-  health: () => r('health', evaluateHealth(URL_, { kind: 'response', response: { status: 200, body: fixture('health-200.json'), durationMs: 8 } }, thresholds())),
+  health: () =>
+    r('health', evaluateHealth(URL_, { kind: 'response', response: { status: 200, body: fixture('health-200.json'), durationMs: 8 } }, thresholds())),
   service: () => r('service', evaluateSupervisor(app, { stdout: fixture('supervisor-running.txt'), code: 0 }, 'ops')),
   port: () => r('port', evaluatePort(5070, `@@ss\n${fixture('ss-tlnp-listening.txt')}`)),
   resources: (t: Thresholds = thresholds(), load = '0.10 0.10 0.10 1/300 9') =>
-    r('resources', evaluateResources(['@@loadavg', load, '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', fixture('df-P.txt'), '@@ps', fixture('ps.txt')].join('\n'), 'app.py', '/var/log/m.log', t)),
+    r(
+      'resources',
+      evaluateResources(
+        ['@@loadavg', load, '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', fixture('df-P.txt'), '@@ps', fixture('ps.txt')].join('\n'),
+        'app.py',
+        '/var/log/m.log',
+        t,
+      ),
+    ),
   db: (waitTimeout = 28800, threads = 11, max = 151) =>
-    r('db', evaluateDb({ latencyMs: 3, state: { ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))), waitTimeout, threadsConnected: threads, maxConnections: max }, processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))), poolRecycle: 3600 }, thresholds())),
+    r(
+      'db',
+      evaluateDb(
+        {
+          latencyMs: 3,
+          state: {
+            ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))),
+            waitTimeout,
+            threadsConnected: threads,
+            maxConnections: max,
+          },
+          processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))),
+          poolRecycle: 3600,
+        },
+        thresholds(),
+      ),
+    ),
   logs: (log = fixture('moneymind-log-healthy.log')) => r('logs', evaluateLogs(`@@now\n2026-11-25 22:10:00\n@@log\n${log}`, app, thresholds())),
 };
 

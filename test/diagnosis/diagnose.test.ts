@@ -23,9 +23,17 @@ describe('diagnose', () => {
 
   it('the runbook example: 500 gone away + errors in the log + wait_timeout 600 → db-connection-dropped first', () => {
     const checks = all({
-      health: r('health', evaluateHealth(URL_, { kind: 'response', response: { status: 500, body: fixture('health-500-gone-away.json'), durationMs: 12 } }, thresholds())),
+      health: r(
+        'health',
+        evaluateHealth(URL_, { kind: 'response', response: { status: 500, body: fixture('health-500-gone-away.json'), durationMs: 12 } }, thresholds()),
+      ),
       db: healthy.db(600),
-      logs: healthy.logs(fixture('moneymind-log-broken.log').split('\n').filter((l) => !l.includes('Task queue')).join('\n')),
+      logs: healthy.logs(
+        fixture('moneymind-log-broken.log')
+          .split('\n')
+          .filter((l) => !l.includes('Task queue'))
+          .join('\n'),
+      ),
     });
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: thresholds(), rssHistory: [], now: 0 });
     assert.equal(causes[0]?.id, 'db-connection-dropped');
@@ -38,13 +46,21 @@ describe('diagnose', () => {
 
   it('wait_timeout < 2 × pool_recycle with no symptoms yet → a warning, not critical', () => {
     const causes = diagnose({ checks: all({ db: healthy.db(600) }), poolRecycle: 3600, thresholds: thresholds(), rssHistory: [], now: 0 });
-    assert.deepEqual(causes.map((c) => [c.id, c.severity]), [['db-connection-dropped', 'warning']]);
+    assert.deepEqual(
+      causes.map((c) => [c.id, c.severity]),
+      [['db-connection-dropped', 'warning']],
+    );
   });
 
   it('unreachable host stands alone and says restart will not help', () => {
-    const checks = (['health', 'service', 'port', 'resources', 'logs'] as const).map((id) => failed(id, 'SSH_CONNECT', 'cannot connect to 10.0.0.5:22: ECONNREFUSED'));
+    const checks = (['health', 'service', 'port', 'resources', 'logs'] as const).map((id) =>
+      failed(id, 'SSH_CONNECT', 'cannot connect to 10.0.0.5:22: ECONNREFUSED'),
+    );
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: thresholds(), rssHistory: [], now: 0 });
-    assert.deepEqual(causes.map((c) => c.id), ['host-unreachable']);
+    assert.deepEqual(
+      causes.map((c) => c.id),
+      ['host-unreachable'],
+    );
     assert.equal(causes[0]?.restartHelps, false);
   });
 
@@ -62,9 +78,20 @@ describe('diagnose', () => {
   });
 
   it('listening but /health hangs, Waitress queueing → app-unresponsive then workers-saturated (critical)', () => {
-    const checks = all({ health: r('health', evaluateHealth(URL_, { kind: 'timeout' }, thresholds())), logs: healthy.logs(fixture('moneymind-log-broken.log').split('\n').filter((l) => !/ERROR|Traceback|^\s|^\S+Error|^\[SQL|^\(Background/.test(l)).join('\n')) });
+    const checks = all({
+      health: r('health', evaluateHealth(URL_, { kind: 'timeout' }, thresholds())),
+      logs: healthy.logs(
+        fixture('moneymind-log-broken.log')
+          .split('\n')
+          .filter((l) => !/ERROR|Traceback|^\s|^\S+Error|^\[SQL|^\(Background/.test(l))
+          .join('\n'),
+      ),
+    });
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: thresholds(), rssHistory: [], now: 0 });
-    assert.deepEqual(causes.map((c) => c.id), ['app-unresponsive', 'workers-saturated']);
+    assert.deepEqual(
+      causes.map((c) => c.id),
+      ['app-unresponsive', 'workers-saturated'],
+    );
     assert.equal(causes[1]?.severity, 'critical');
     assert.match(causes[1]?.advice ?? '', /threads=8, connection_limit=1000, cleanup_interval=30, channel_timeout=120/);
   });
@@ -72,7 +99,10 @@ describe('diagnose', () => {
   it('DB down: db-unreachable, restart will not help', () => {
     const checks = all({
       db: failed('db', 'DB_CONNECT', 'cannot reach MySQL at 127.0.0.1:3306 from 10.0.0.5: Connection refused'),
-      health: r('health', evaluateHealth(URL_, { kind: 'response', response: { status: 500, body: fixture('health-500-cant-connect.json'), durationMs: 9 } }, thresholds())),
+      health: r(
+        'health',
+        evaluateHealth(URL_, { kind: 'response', response: { status: 500, body: fixture('health-500-cant-connect.json'), durationMs: 9 } }, thresholds()),
+      ),
     });
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: thresholds(), rssHistory: [], now: 0 });
     assert.equal(causes[0]?.id, 'db-unreachable');
@@ -86,7 +116,9 @@ describe('diagnose', () => {
 
   it('resource thresholds: disk-full, memory-pressure, cpu-overload', () => {
     assert.deepEqual(ids(all({ resources: healthy.resources(thresholds({ diskUsedPercent: 20 })) }), thresholds({ diskUsedPercent: 20 })), ['disk-full']);
-    assert.deepEqual(ids(all({ resources: healthy.resources(thresholds({ memAvailablePercent: 99.5 })) }), thresholds({ memAvailablePercent: 99.5 })), ['memory-pressure']);
+    assert.deepEqual(ids(all({ resources: healthy.resources(thresholds({ memAvailablePercent: 99.5 })) }), thresholds({ memAvailablePercent: 99.5 })), [
+      'memory-pressure',
+    ]);
     assert.deepEqual(ids(all({ resources: healthy.resources(thresholds(), '9.00 8.00 7.00 9/300 9') })), ['cpu-overload']);
   });
 

@@ -30,9 +30,33 @@ const T = thresholds({ loadPerCore: 2, diskUsedPercent: 90 });
 const response = (status: number, body: string, durationMs = 9) => ({ kind: 'response' as const, response: { status, body, durationMs } });
 const supervisor = (file: string, code: number) => r('service', evaluateSupervisor(app, { stdout: fixture(file), code }, 'ops'));
 const resources = (t = T, load = '0.10 0.10 0.10 1/300 9', df = fixture('df-P.txt')) =>
-  r('resources', evaluateResources(['@@loadavg', load, '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', df, '@@ps', fixture('ps.txt')].join('\n'), 'app.py', '/var/log/m.log', t));
+  r(
+    'resources',
+    evaluateResources(
+      ['@@loadavg', load, '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', df, '@@ps', fixture('ps.txt')].join('\n'),
+      'app.py',
+      '/var/log/m.log',
+      t,
+    ),
+  );
 const db = (waitTimeout: number, threads: number) =>
-  r('db', evaluateDb({ latencyMs: 3, state: { ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))), waitTimeout, threadsConnected: threads, maxConnections: 151 }, processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))), poolRecycle: 3600 }, T));
+  r(
+    'db',
+    evaluateDb(
+      {
+        latencyMs: 3,
+        state: {
+          ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))),
+          waitTimeout,
+          threadsConnected: threads,
+          maxConnections: 151,
+        },
+        processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))),
+        poolRecycle: 3600,
+      },
+      T,
+    ),
+  );
 const logs = (text: string) => r('logs', evaluateLogs(`@@now\n2026-11-25 22:10:00\n${text}`, app, T));
 
 type Variant = readonly [name: string, result: AnyCheckResult | undefined];
@@ -53,7 +77,10 @@ const VARIANTS: Record<CheckId, readonly Variant[]> = {
     ['warn starting', supervisor('supervisor-starting.txt', 0)],
     ['fail stopped', supervisor('supervisor-stopped.txt', 3)],
     ['fail not-found', supervisor('supervisor-no-such-process.txt', 4)],
-    ['unknown no systemd', r('service', evaluateSystemd('moneymind', { stdout: '@@uptime\n1.0 1.0\n', stderr: fixture('systemd/show-no-systemd.stderr.txt'), code: 1 }))],
+    [
+      'unknown no systemd',
+      r('service', evaluateSystemd('moneymind', { stdout: '@@uptime\n1.0 1.0\n', stderr: fixture('systemd/show-no-systemd.stderr.txt'), code: 1 })),
+    ],
     ['unknown sudo', r('service', evaluateSupervisor(app, { stdout: 'sudo: a password is required\n', code: 1 }, 'ops'))],
   ],
   port: [
@@ -113,7 +140,8 @@ function violations(checks: AnyCheckResult[], causes: readonly Cause[]): string[
     for (const c of causes) if (!now.includes(c.evidence[0] ?? '')) out.push(`${c.id}: evidence does not start with the health error (${c.evidence[0]})`);
   }
   const body = health?.details?.outcome === 'http-error' && health.details.httpStatus ? parseHealthBody(healthBodyOf(health)).error : null;
-  if (body && !`${causes[0]?.title} ${causes[0]?.evidence.join(' ')}`.includes(body.split('\n')[0]!.slice(0, 60))) out.push(`the first cause does not quote the health error "${body.slice(0, 60)}"`);
+  if (body && !`${causes[0]?.title} ${causes[0]?.evidence.join(' ')}`.includes(body.split('\n')[0]!.slice(0, 60)))
+    out.push(`the first cause does not quote the health error "${body.slice(0, 60)}"`);
   const service = checks.find((c) => c.id === 'service');
   if (service?.status === 'unknown' && causes.some((c) => CONTRADICTS_UNKNOWN_SERVICE.test(c.title))) out.push('a cause calls the unknown service down or up');
   const port = checks.find((c) => c.id === 'port');
@@ -153,7 +181,10 @@ describe('diagnosis invariants over every combination of check outcomes', () => 
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
     assert.equal(causes[0]?.id, 'app-unhealthy');
     assert.equal(causes[0]?.severity, 'critical');
-    assert.match(causes[0]?.title ?? '', /^\/health answers 500: \(pymysql\.err\.OperationalError\) \(1045, "Access denied for user 'moneymind'@'127\.0\.0\.1'/);
+    assert.match(
+      causes[0]?.title ?? '',
+      /^\/health answers 500: \(pymysql\.err\.OperationalError\) \(1045, "Access denied for user 'moneymind'@'127\.0\.0\.1'/,
+    );
     assert.match(causes[0]?.advice ?? '', /No known cause matched.*Also seen: .*db-connection-dropped/);
     const old = causes.find((c) => c.id === 'db-connection-dropped');
     assert.ok(old, 'the 2013s in the log are still reported');
@@ -172,8 +203,17 @@ describe('diagnosis invariants over every combination of check outcomes', () => 
   });
 
   it('a known health error keeps its specific cause first, with no generic one', () => {
-    const checks = [r('health', evaluateHealth(URL_, response(500, fixture('health-500-gone-away.json')), T)), healthy.service(), healthy.port(), resources(), db(600, 11)];
-    assert.deepEqual(diagnose({ checks, poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 }).map((c) => c.id), ['db-connection-dropped']);
+    const checks = [
+      r('health', evaluateHealth(URL_, response(500, fixture('health-500-gone-away.json')), T)),
+      healthy.service(),
+      healthy.port(),
+      resources(),
+      db(600, 11),
+    ];
+    assert.deepEqual(
+      diagnose({ checks, poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 }).map((c) => c.id),
+      ['db-connection-dropped'],
+    );
   });
 
   it('a machine without the app or systemd: port-not-listening says the service state is unknown', () => {
@@ -183,7 +223,10 @@ describe('diagnosis invariants over every combination of check outcomes', () => 
       r('port', evaluatePort(5070, `@@ss\n${fixture('ss-tlnp-not-listening.txt')}`)),
     ];
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
-    assert.deepEqual(causes.map((c) => c.id), ['port-not-listening']);
+    assert.deepEqual(
+      causes.map((c) => c.id),
+      ['port-not-listening'],
+    );
     assert.equal(causes[0]?.title, "Nothing listens on port 5070, and the service's state is unknown.");
     assert.match(causes[0]?.evidence[0] ?? '', /connection refused/);
   });

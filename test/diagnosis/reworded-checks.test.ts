@@ -24,17 +24,80 @@ const T = thresholds();
 const response = (status: number, body: string, durationMs = 9) => ({ kind: 'response' as const, response: { status, body, durationMs } });
 const health = (file: string, status = 500) => r('health', evaluateHealth(URL_, response(status, fixture(file)), T));
 const db = (waitTimeout: number, threads: number) =>
-  r('db', evaluateDb({ latencyMs: 3, state: { ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))), waitTimeout, threadsConnected: threads, maxConnections: 151 }, processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))), poolRecycle: 3600 }, T));
+  r(
+    'db',
+    evaluateDb(
+      {
+        latencyMs: 3,
+        state: {
+          ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))),
+          waitTimeout,
+          threadsConnected: threads,
+          maxConnections: 151,
+        },
+        processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))),
+        poolRecycle: 3600,
+      },
+      T,
+    ),
+  );
 const broken = fixture('moneymind-log-broken.log');
-const only = (re: RegExp): string => broken.split('\n').filter((l) => re.test(l)).join('\n');
+const only = (re: RegExp): string =>
+  broken
+    .split('\n')
+    .filter((l) => re.test(l))
+    .join('\n');
 
 const VARIANTS: Record<CheckId, readonly (AnyCheckResult | undefined)[]> = {
-  health: [healthy.health(), health('health-200.json', 200), health('health-500-gone-away.json'), health('health-500-lost-connection.json'), health('health-500-cant-connect.json'), health('health-500-access-denied.json'), r('health', evaluateHealth(URL_, { kind: 'timeout' }, T))],
+  health: [
+    healthy.health(),
+    health('health-200.json', 200),
+    health('health-500-gone-away.json'),
+    health('health-500-lost-connection.json'),
+    health('health-500-cant-connect.json'),
+    health('health-500-access-denied.json'),
+    r('health', evaluateHealth(URL_, { kind: 'timeout' }, T)),
+  ],
   service: [healthy.service(), r('service', evaluateSupervisor(app, { stdout: fixture('supervisor-stopped.txt'), code: 3 }, 'ops'))],
   port: [healthy.port(), r('port', evaluatePort(5070, `@@ss\n${fixture('ss-tlnp-not-listening.txt')}`))],
-  resources: [healthy.resources(), r('resources', evaluateResources(['@@loadavg', '0.1 0.1 0.1 1/300 9', '@@nproc', '2', '@@meminfo', fixture('meminfo.txt'), '@@df', fixture('df-P-full.txt'), '@@ps', fixture('ps.txt')].join('\n'), 'app.py', '/var/log/m.log', T))],
-  db: [db(28800, 11), db(600, 11), db(28800, 140), db(600, 151), failed('db', 'DB_CONNECT', 'cannot reach MySQL at 127.0.0.1:3306: Connection refused'), undefined],
-  logs: [undefined, healthy.logs(), healthy.logs(broken), healthy.logs(only(/gone away|Lost connection|^2026.*ERROR.*Exception/)), healthy.logs(only(/Can't connect|Too many|Task queue/))],
+  resources: [
+    healthy.resources(),
+    r(
+      'resources',
+      evaluateResources(
+        [
+          '@@loadavg',
+          '0.1 0.1 0.1 1/300 9',
+          '@@nproc',
+          '2',
+          '@@meminfo',
+          fixture('meminfo.txt'),
+          '@@df',
+          fixture('df-P-full.txt'),
+          '@@ps',
+          fixture('ps.txt'),
+        ].join('\n'),
+        'app.py',
+        '/var/log/m.log',
+        T,
+      ),
+    ),
+  ],
+  db: [
+    db(28800, 11),
+    db(600, 11),
+    db(28800, 140),
+    db(600, 151),
+    failed('db', 'DB_CONNECT', 'cannot reach MySQL at 127.0.0.1:3306: Connection refused'),
+    undefined,
+  ],
+  logs: [
+    undefined,
+    healthy.logs(),
+    healthy.logs(broken),
+    healthy.logs(only(/gone away|Lost connection|^2026.*ERROR.*Exception/)),
+    healthy.logs(only(/Can't connect|Too many|Task queue/)),
+  ],
 };
 
 function* combinations(): Generator<AnyCheckResult[]> {
@@ -55,7 +118,8 @@ function reworded(checks: readonly AnyCheckResult[]): AnyCheckResult[] {
   };
   return checks.map((c) => {
     const d = c.details;
-    const details = d && 'signals' in d ? { ...d, signals: Object.fromEntries(Object.entries(d.signals).map(([id, s]) => [id, { ...s, evidence: say(s.evidence) }])) } : d;
+    const details =
+      d && 'signals' in d ? { ...d, signals: Object.fromEntries(Object.entries(d.signals).map(([id, s]) => [id, { ...s, evidence: say(s.evidence) }])) } : d;
     return { ...c, summary: say(c.summary), evidence: c.evidence.map(say), details } as AnyCheckResult;
   });
 }
@@ -73,7 +137,8 @@ describe('diagnosis reads what checks found, not how they say it', () => {
       const before = shape(diagnose({ ...input, checks }));
       const after = shape(diagnose({ ...input, checks: reworded(checks) }));
       if (before.length) fired++;
-      if (before.join() !== after.join() && differ.length < 10) differ.push(`${checks.map((c) => `${c.id}=${c.status}`).join(' ')}: ${before.join(', ')} ≠ ${after.join(', ')}`);
+      if (before.join() !== after.join() && differ.length < 10)
+        differ.push(`${checks.map((c) => `${c.id}=${c.status}`).join(' ')}: ${before.join(', ')} ≠ ${after.join(', ')}`);
     }
     assert.ok(n > 1000 && fired > n / 2, `${n} combinations, ${fired} with causes`);
     assert.deepEqual(differ, []);

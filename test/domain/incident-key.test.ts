@@ -10,7 +10,10 @@ describe('incident keys', () => {
   it('are the text the store and old alerts already hold, and read back to the same incident', () => {
     assert.equal(incidentKey({ kind: 'host', name: 'prod-1', cause: 'service-down' }), 'host:prod-1|service-down');
     assert.equal(incidentKey({ kind: 'db', name: 'main', cause: 'db-unreachable' }), 'db:main|db-unreachable');
-    for (const ref of [{ kind: 'host', name: 'a-40-character-host-name-0123456789abcd', cause: 'app-unhealthy' }, { kind: 'db', name: 'main', cause: 'db-unreachable' }] as const) {
+    for (const ref of [
+      { kind: 'host', name: 'a-40-character-host-name-0123456789abcd', cause: 'app-unhealthy' },
+      { kind: 'db', name: 'main', cause: 'db-unreachable' },
+    ] as const) {
       assert.deepEqual(parseIncidentKey(incidentKey(ref)), ref);
     }
   });

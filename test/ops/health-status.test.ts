@@ -8,12 +8,22 @@ describe('/healthz rules', () => {
   const table: [string, Parameters<typeof healthStatus>[0], 200 | 503, RegExp][] = [
     ['watcher off, Slack connected', { ...base, watch: undefined }, 200, /"status":"ok"/],
     ['last cycle 30 s ago', { ...base, watch: { lastCycleAt: base.now - 30_000, staleAfterMs: 180_000 } }, 200, /"lastCycleAgeS":30/],
-    ['last cycle 4 min ago with a 1-min schedule', { ...base, watch: { lastCycleAt: base.now - 240_000, staleAfterMs: 180_000 } }, 503, /no watch cycle for 240 s/],
+    [
+      'last cycle 4 min ago with a 1-min schedule',
+      { ...base, watch: { lastCycleAt: base.now - 240_000, staleAfterMs: 180_000 } },
+      503,
+      /no watch cycle for 240 s/,
+    ],
     ['no cycle yet, started 10 min ago', { ...base, watch: { lastCycleAt: undefined, staleAfterMs: 180_000 } }, 503, /no watch cycle for 600 s/],
     ['Socket Mode disconnected', { ...base, slack: 'disconnected', watch: undefined }, 503, /Slack socket disconnected/],
     ['HTTP mode', { ...base, slack: 'http', watch: undefined }, 200, /"slack":"http"/],
     ['Slack not reached yet since start', { ...base, slack: 'connecting', watch: undefined }, 503, /"problems":\["slack: connecting"\]/],
-    ['… with the last attempt\'s error', { ...base, slack: 'connecting', slackError: 'auth.test: invalid_auth', watch: undefined }, 503, /slack: connecting — last attempt: auth.test: invalid_auth/],
+    [
+      "… with the last attempt's error",
+      { ...base, slack: 'connecting', slackError: 'auth.test: invalid_auth', watch: undefined },
+      503,
+      /slack: connecting — last attempt: auth.test: invalid_auth/,
+    ],
   ];
   for (const [name, input, code, body] of table) {
     it(name, () => {

@@ -70,13 +70,23 @@ describe('LocalTransport', () => {
     const target = { host: '127.0.0.1', port: db.port, user: 'monitor', password: new Secret(db.monitorPassword), connectTimeout: 3000 };
     const rows = await t.withMysql(target, 3000, (s) => s.query<{ one: number }>('SELECT 1 AS one'));
     assert.deepEqual(rows, [{ one: 1 }]);
-    await assert.rejects(t.withMysql({ ...target, password: new Secret('wrong') }, 3000, (s) => s.query('SELECT 1')), (e: OpsError) => e.code === 'DB_AUTH' && /GRANT PROCESS/.test(e.fix ?? ''));
-    await assert.rejects(t.withMysql({ ...target, port: await freePort() }, 3000, (s) => s.query('SELECT 1')), (e: OpsError) => e.code === 'DB_CONNECT');
+    await assert.rejects(
+      t.withMysql({ ...target, password: new Secret('wrong') }, 3000, (s) => s.query('SELECT 1')),
+      (e: OpsError) => e.code === 'DB_AUTH' && /GRANT PROCESS/.test(e.fix ?? ''),
+    );
+    await assert.rejects(
+      t.withMysql({ ...target, port: await freePort() }, 3000, (s) => s.query('SELECT 1')),
+      (e: OpsError) => e.code === 'DB_CONNECT',
+    );
   });
 
   it('the db check runs end to end on a local host (the bot on the app server)', async () => {
     const cfg = loadConfig({}, undefined);
-    const host = { ...cfg.hosts[0]!, app: { ...cfg.hosts[0]!.app, poolRecycle: 300 }, mysql: { host: '127.0.0.1', port: db.port, user: 'monitor', password: new Secret(db.monitorPassword), connectTimeout: 3000 } };
+    const host = {
+      ...cfg.hosts[0]!,
+      app: { ...cfg.hosts[0]!.app, poolRecycle: 300 },
+      mysql: { host: '127.0.0.1', port: db.port, user: 'monitor', password: new Secret(db.monitorPassword), connectTimeout: 3000 },
+    };
     const report = await checkHost(host, t, cfg.thresholds, { ids: ['db', 'resources', 'port'], now: Date.now() });
     const dbResult = report.checks.find((c) => c.id === 'db');
     assert.equal(dbResult?.status, 'ok', dbResult?.summary);

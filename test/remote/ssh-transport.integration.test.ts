@@ -70,7 +70,10 @@ describe('SshTransport on a real sshd', () => {
     const t = transport();
     // 24 commands at once: more than OpenSSH's MaxSessions (10) would refuse without the bound.
     const results = await Promise.all(Array.from({ length: 24 }, (_, i) => t.exec(`sleep 0.2; echo ${i}`, EXEC)));
-    assert.deepEqual(results.map((r) => r.stdout.trim()), Array.from({ length: 24 }, (_, i) => String(i)));
+    assert.deepEqual(
+      results.map((r) => r.stdout.trim()),
+      Array.from({ length: 24 }, (_, i) => String(i)),
+    );
     assert.equal(t.connects, 1);
     assert.equal(t.freeChannels, 8, 'every channel released');
   });
@@ -82,7 +85,7 @@ describe('SshTransport on a real sshd', () => {
     // The host's own `timeout` wrapper ends the remote process too (no pile-up of hung probes).
     let left = '';
     for (let i = 0; i < 40; i++) {
-      left = (await t.exec("pgrep -u \"$(id -u)\" -f '^sleep 30' || true", EXEC)).stdout.trim();
+      left = (await t.exec('pgrep -u "$(id -u)" -f \'^sleep 30\' || true', EXEC)).stdout.trim();
       if (!left) break;
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -100,7 +103,7 @@ describe('SshTransport on a real sshd', () => {
     assert.equal((await t.exec('echo ok', EXEC)).stdout.trim(), 'ok');
   });
 
-  it('tunnels HTTP to the host\'s loopback, releasing each channel; refused and hanging targets are coded', async () => {
+  it("tunnels HTTP to the host's loopback, releasing each channel; refused and hanging targets are coded", async () => {
     const server = createHttpServer((req, res) => {
       if (req.url === '/hang') return;
       res.writeHead(200).end(`{"status":"healthy","path":"${req.url}"}`);
@@ -109,10 +112,15 @@ describe('SshTransport on a real sshd', () => {
     const port = (server.address() as { port: number }).port;
     const t = transport();
     try {
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => t.httpGet(`http://127.0.0.1:${port}/health?i=${i}`, { timeoutMs: 3000, maxBytes: 1000 })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => t.httpGet(`http://127.0.0.1:${port}/health?i=${i}`, { timeoutMs: 3000, maxBytes: 1000 })),
+      );
       assert.ok(answers.every((a, i) => a.status === 200 && a.body.includes(`i=${i}`)));
       await assert.rejects(t.httpGet(`http://127.0.0.1:${port}/hang`, { timeoutMs: 400, maxBytes: 1000 }), (e: OpsError) => e.code === 'HTTP_TIMEOUT');
-      await assert.rejects(t.httpGet(`http://127.0.0.1:${await freePort()}/health`, { timeoutMs: 2000, maxBytes: 1000 }), (e: OpsError) => e.code === 'CONNECT_REFUSED');
+      await assert.rejects(
+        t.httpGet(`http://127.0.0.1:${await freePort()}/health`, { timeoutMs: 2000, maxBytes: 1000 }),
+        (e: OpsError) => e.code === 'CONNECT_REFUSED',
+      );
       for (let i = 0; i < 20 && t.freeChannels < 8; i++) await new Promise((r) => setTimeout(r, 50));
       assert.equal(t.freeChannels, 8, 'every tunnel channel released');
       assert.equal(t.connects, 1);
@@ -124,7 +132,12 @@ describe('SshTransport on a real sshd', () => {
 
   it('refuses a host whose key does not match the pin, naming both fingerprints', async () => {
     const pinned = 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc';
-    await rejectsWith(transport({ hostKey: pinned }).exec('id', EXEC), 'SSH_HOSTKEY_MISMATCH', new RegExp(`expected ${pinned.replace(/\+/g, '\\+')}, received ${sshd.hostKeyFingerprint.replace(/\+/g, '\\+')} \\(ssh-ed25519\\)`), 5000);
+    await rejectsWith(
+      transport({ hostKey: pinned }).exec('id', EXEC),
+      'SSH_HOSTKEY_MISMATCH',
+      new RegExp(`expected ${pinned.replace(/\+/g, '\\+')}, received ${sshd.hostKeyFingerprint.replace(/\+/g, '\\+')} \\(ssh-ed25519\\)`),
+      5000,
+    );
   });
 
   it('refuses a wrong user key with the fix', async () => {

@@ -12,7 +12,11 @@ const report: HostReport = build('prod-1', {
     check('port', 'ok', ':5070 listening', { durationMs: 4 }),
   ],
   causes: [
-    cause('db-connection-dropped', { title: 'MySQL drops idle connections after 600 s but the app recycles them only after 3600 s.', evidence: ['35× "MySQL server has gone away" (2006) in 15 min'], advice: 'Set pool_recycle ≤ 300 and pool_pre_ping=True. A restart clears it for a while.' }),
+    cause('db-connection-dropped', {
+      title: 'MySQL drops idle connections after 600 s but the app recycles them only after 3600 s.',
+      evidence: ['35× "MySQL server has gone away" (2006) in 15 min'],
+      advice: 'Set pool_recycle ≤ 300 and pool_pre_ping=True. A restart clears it for a while.',
+    }),
     cause('disk-full', { title: 'Disk / 95 % full.', advice: 'Free space.', restartHelps: false }),
   ],
 });

@@ -18,7 +18,22 @@ describe('formatBundle: one file, every part, failures said in place', () => {
     assert.equal(b.filename, 'moneymind-prod-1-2026-11-25T10-00-00-000Z.txt');
     assert.equal(b.summary, 'support bundle for prod-1: 1 KB, 2 log lines');
     const titles = [...b.text.matchAll(/^== (.*) ==$/gm)].map((m) => m[1]);
-    assert.deepEqual(titles, ['Diagnosis', 'OS', 'Kernel', 'Uptime', 'Python', 'Service state', 'Service configuration', 'Memory (free -m)', 'Load average and cores', 'Disk', 'Processes by memory', 'Listening sockets', 'Log: last 200 lines of /var/log/moneymind.log', 'Database']);
+    assert.deepEqual(titles, [
+      'Diagnosis',
+      'OS',
+      'Kernel',
+      'Uptime',
+      'Python',
+      'Service state',
+      'Service configuration',
+      'Memory (free -m)',
+      'Load average and cores',
+      'Disk',
+      'Processes by memory',
+      'Listening sockets',
+      'Log: last 200 lines of /var/log/moneymind.log',
+      'Database',
+    ]);
     assert.match(b.text, /== Kernel ==\n\(not collected\)/);
     assert.match(b.text, /wait_timeout +600/);
   });
@@ -38,7 +53,10 @@ describe('formatBundle: one file, every part, failures said in place', () => {
   });
 
   it("an unreadable log says so; tail's complaint is not counted as a log line", () => {
-    const b = formatBundle({ ...base, probe: { output: "@@log\ntail: cannot open '/var/log/moneymind.log' for reading: Permission denied\n@@log-failed\n", truncated: false } });
+    const b = formatBundle({
+      ...base,
+      probe: { output: "@@log\ntail: cannot open '/var/log/moneymind.log' for reading: Permission denied\n@@log-failed\n", truncated: false },
+    });
     assert.match(b.text, /== Log: last 200 lines of \/var\/log\/moneymind\.log ==\ncould not read the log: tail: cannot open .*Permission denied/);
     assert.equal(b.summary, 'support bundle for prod-1: 1 KB, log not readable');
   });

@@ -5,7 +5,10 @@ import type { RestartRow } from '../../src/store/restart-types.js';
 
 /* Who may confirm and who may cancel a restart request: pure, over every kind of person. */
 const row = { id: 'r1', host: 'prod-1', requested_by: 'U0ASKER001' } as RestartRow;
-const config = (requireSecondPerson: boolean) => ({ slack: { alertChannel: undefined, commandChannels: [], approvers: ['U0APPROVE1'], approverGroups: ['S0OPSTEAM1'], rateLimit: { max: 4, windowMs: 60_000 } }, restart: { requireSecondPerson, confirmTimeout: 1, verifyTimeout: 1, commandTimeout: 1, maxPerHour: 3, dryRun: false } });
+const config = (requireSecondPerson: boolean) => ({
+  slack: { alertChannel: undefined, commandChannels: [], approvers: ['U0APPROVE1'], approverGroups: ['S0OPSTEAM1'], rateLimit: { max: 4, windowMs: 60_000 } },
+  restart: { requireSecondPerson, confirmTimeout: 1, verifyTimeout: 1, commandTimeout: 1, maxPerHour: 3, dryRun: false },
+});
 
 describe('restart policy', () => {
   // [who, in an approver group, two-person rule, may confirm, may cancel]
@@ -30,6 +33,9 @@ describe('restart policy', () => {
     assert.equal(mayConfirm(asker, 'U0GROUP001', config(false), true).ok, true);
   });
   it('a refusal names both lists', () => {
-    assert.deepEqual(mayCancel(row, 'U0STRANGE1', config(false)), { ok: false, why: 'only the requester or an approver (slack.approvers or slack.approverGroups) may cancel' });
+    assert.deepEqual(mayCancel(row, 'U0STRANGE1', config(false)), {
+      ok: false,
+      why: 'only the requester or an approver (slack.approvers or slack.approverGroups) may cancel',
+    });
   });
 });

@@ -33,11 +33,24 @@ const log = createLogger({ level: 'silent' });
 
 async function rig(storeFile: string): Promise<{ send: SlackSender; store: Store; stop(): Promise<void> }> {
   // confirmTimeout is long: only the test moves a request's expiry (in the store, while no bot runs).
-  const config = testConfig({ hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB] }, restart: { confirmTimeout: '5m' }, watch: { store: storeFile } }, host.env);
+  const config = testConfig(
+    {
+      hosts: [host.hostConfig('prod-1', { mysql: undefined })],
+      thresholds: TEST_THRESHOLDS,
+      slack: { approvers: [BOB] },
+      restart: { confirmTimeout: '5m' },
+      watch: { store: storeFile },
+    },
+    host.env,
+  );
   const store = new Store(storeFile);
   const pool = new TransportPool(log);
   const port = await freePort();
-  const app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('recover'), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log, store }), log);
+  const app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('recover'), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log, store }),
+    log,
+  );
   await app.start();
   return {
     send: slackSender(`http://127.0.0.1:${port}`, slack, 'recover'),
@@ -58,7 +71,10 @@ async function requestThenStop(storeFile: string): Promise<{ id: string; ts: str
   try {
     const from = slack.calls.length;
     const res = await first.send.command('restart prod-1', { user: ASKER });
-    const posted = await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.postMessage' && blocksOf(c).includes('restart_confirm'), 20_000);
+    const posted = await slack.waitFor(
+      (c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.postMessage' && blocksOf(c).includes('restart_confirm'),
+      20_000,
+    );
     const id = /"action_id":"restart_confirm".*?"value":"([A-Za-z0-9_-]+)"/.exec(blocksOf(posted))?.[1];
     assert.ok(id);
     await slack.waitFor((c) => c.path === `/response/${res.id}`, 10_000);

@@ -37,13 +37,31 @@ interface Rig {
   stop(): Promise<void>;
 }
 
-async function rig(restart: object = {}, hostOverrides: object = {}, storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`), entry = host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides })): Promise<Rig> {
-  const config = testConfig({ hosts: [entry], thresholds: TEST_THRESHOLDS, slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] }, restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart }, watch: { store: storeFile } }, host.env);
+async function rig(
+  restart: object = {},
+  hostOverrides: object = {},
+  storeFile = join(dir, `${Math.random().toString(36).slice(2)}.db`),
+  entry = host.hostConfig('prod-1', { mysql: undefined, ...hostOverrides }),
+): Promise<Rig> {
+  const config = testConfig(
+    {
+      hosts: [entry],
+      thresholds: TEST_THRESHOLDS,
+      slack: { approvers: [BOB, CAROL], approverGroups: ['S0OPSTEAM1'] },
+      restart: { requireSecondPerson: true, verifyTimeout: '20s', ...restart },
+      watch: { store: storeFile },
+    },
+    host.env,
+  );
   const store = new Store(storeFile);
   const pool = new TransportPool(log);
   const services = botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log, store });
   const port = await freePort();
-  const app: SlackRunner = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('restart'), port, apiUrl: slack.apiUrl }, services, log);
+  const app: SlackRunner = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('restart'), port, apiUrl: slack.apiUrl },
+    services,
+    log,
+  );
   await app.start();
   return {
     send: slackSender(`http://127.0.0.1:${port}`, slack, 'restart'),
@@ -57,21 +75,35 @@ async function rig(restart: object = {}, hostOverrides: object = {}, storeFile =
   };
 }
 
-const starts = (): number => readFileSync(host.app.logFile, 'utf8').split('\n').filter((l) => l.includes('MoneyMind stand-in starting')).length;
+const starts = (): number =>
+  readFileSync(host.app.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('MoneyMind stand-in starting')).length;
 const blocksOf = (c: RecordedCall): string => String(c.body.blocks ?? '');
 
 /** `/moneymind restart prod-1` by ASKER → the confirmation message the bot posted, and the request id. */
 async function ask(r: Rig, user = ASKER): Promise<{ id: string; confirmation: RecordedCall; ack: Record<string, unknown> }> {
   const from = slack.calls.length;
   const res = await r.send.command('restart prod-1', { user });
-  const confirmation = await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.postMessage' && blocksOf(c).includes('restart_confirm'), 20_000);
+  const confirmation = await slack.waitFor(
+    (c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.postMessage' && blocksOf(c).includes('restart_confirm'),
+    20_000,
+  );
   const id = /"action_id":"restart_confirm".*?"value":"([A-Za-z0-9_-]+)"/.exec(blocksOf(confirmation))?.[1];
   assert.ok(id, blocksOf(confirmation));
   await slack.waitFor((c) => c.path === `/response/${res.id}`, 10_000);
   return { id, confirmation, ack: res.json };
 }
 const updatesSince = (from: number): RecordedCall[] => slack.calls.slice(from).filter((c) => c.path === '/api/chat.update');
-const outcome = (from: number) => slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.postMessage' && Boolean(c.body.thread_ts) && /healthy|still failing|failed|could not run/.test(String(c.body.text)), 40_000);
+const outcome = (from: number) =>
+  slack.waitFor(
+    (c) =>
+      slack.calls.indexOf(c) >= from &&
+      c.path === '/api/chat.postMessage' &&
+      Boolean(c.body.thread_ts) &&
+      /healthy|still failing|failed|could not run/.test(String(c.body.text)),
+    40_000,
+  );
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-restart-'));
@@ -92,7 +124,7 @@ describe('approved restarts on a real host', () => {
       const { id, confirmation } = await ask(r);
       assert.match(String(confirmation.body.text), /Restart prod-1\? asked by <@U0ASKER001>: sudo -n supervisorctl -c \/.*supervisord\.conf restart moneymind/);
       assert.match(blocksOf(confirmation), /"style":"danger"/);
-      assert.match(blocksOf(confirmation), /"confirm":\{"title"/, 'Slack\'s confirm dialog');
+      assert.match(blocksOf(confirmation), /"confirm":\{"title"/, "Slack's confirm dialog");
       const from = slack.calls.length;
       await r.send.press('restart_confirm', id, BOB);
       const done = await outcome(from);
@@ -102,8 +134,14 @@ describe('approved restarts on a real host', () => {
       const edits = updatesSince(from).map((c) => String(c.body.text));
       assert.match(edits[0]!, /⏳ Restarting prod-1… approved by <@U0APPROVE1>/);
       assert.match(edits.at(-1)!, /✅ healthy again/);
-      assert.ok(updatesSince(from).every((c) => !blocksOf(c).includes('restart_confirm')), 'no live buttons after confirming');
-      const events = r.store.restarts.auditFor('prod-1', 20).map((e) => `${e.event}:${e.actor}`).reverse();
+      assert.ok(
+        updatesSince(from).every((c) => !blocksOf(c).includes('restart_confirm')),
+        'no live buttons after confirming',
+      );
+      const events = r.store.restarts
+        .auditFor('prod-1', 20)
+        .map((e) => `${e.event}:${e.actor}`)
+        .reverse();
       assert.deepEqual(events, ['requested:U0ASKER001', 'confirmed:U0APPROVE1', 'executed:bot', 'verified:bot']);
       const executed = r.store.restarts.auditFor('prod-1', 20).find((e) => e.event === 'executed')!;
       assert.equal(executed.detail.exitCode, 0);
@@ -143,7 +181,15 @@ describe('approved restarts on a real host', () => {
     try {
       // An incident whose parent was posted, as the watcher leaves it.
       const now = Date.now();
-      r.store.commitCycle({ now, trackers: [], opened: [{ key: 'host:prod-1|service-down', subject: 'prod-1', cause: 'service-down', hosts: ['prod-1'], title: 'down', at: now }], posts: [{ key: 'host:prod-1|service-down', kind: 'post-parent', message: { text: 'x', blocks: [] } }], closed: [], samples: [], keepSamplesMs: 1 });
+      r.store.commitCycle({
+        now,
+        trackers: [],
+        opened: [{ key: 'host:prod-1|service-down', subject: 'prod-1', cause: 'service-down', hosts: ['prod-1'], title: 'down', at: now }],
+        posts: [{ key: 'host:prod-1|service-down', kind: 'post-parent', message: { text: 'x', blocks: [] } }],
+        closed: [],
+        samples: [],
+        keepSamplesMs: 1,
+      });
       const [row] = r.store.duePosts(now, 1);
       r.store.posted(row!, { channel: 'C0ALERTS1', ts: '1795000000.000100' });
       const { confirmation } = await ask(r);
@@ -176,7 +222,9 @@ describe('approved restarts on a real host', () => {
       const { id } = await ask(r);
       const from = slack.calls.length;
       await r.send.press('restart_cancel', id, 'U0ERIN0001');
-      const edit = await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /cancelled by <@U0ERIN0001>/.test(String(c.body.text)));
+      const edit = await slack.waitFor(
+        (c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /cancelled by <@U0ERIN0001>/.test(String(c.body.text)),
+      );
       assert.ok(!blocksOf(edit).includes('restart_confirm'), 'buttons gone');
       assert.equal(r.store.restarts.get(id)?.state, 'cancelled');
       assert.ok(r.store.restarts.auditFor('prod-1', 20).some((e) => e.event === 'cancelled' && e.actor === 'U0ERIN0001'));
@@ -192,10 +240,27 @@ describe('approved restarts on a real host', () => {
     try {
       const { id } = await ask(r);
       const from = slack.calls.length;
-      const clicks = await Promise.all([r.send.press('restart_confirm', id, BOB), r.send.press('restart_confirm', id, BOB), r.send.press('restart_confirm', id, CAROL)]);
+      const clicks = await Promise.all([
+        r.send.press('restart_confirm', id, BOB),
+        r.send.press('restart_confirm', id, BOB),
+        r.send.press('restart_confirm', id, CAROL),
+      ]);
       await outcome(from);
-      const refusals = await Promise.all(clicks.map((c) => slack.waitFor((x) => x.path === `/response/${c}`, 3000).then(() => 1, () => 0)));
-      assert.equal(refusals.reduce((a: number, b: number) => a + b, 0), 2, 'two of three clicks refused');
+      const refusals = await Promise.all(
+        clicks.map((c) =>
+          slack
+            .waitFor((x) => x.path === `/response/${c}`, 3000)
+            .then(
+              () => 1,
+              () => 0,
+            ),
+        ),
+      );
+      assert.equal(
+        refusals.reduce((a: number, b: number) => a + b, 0),
+        2,
+        'two of three clicks refused',
+      );
       assert.equal(starts(), 1, 'one restart on the host');
     } finally {
       await r.stop();
@@ -240,7 +305,10 @@ describe('approved restarts on a real host', () => {
       const from = slack.calls.length;
       await r.send.press('restart_confirm', id, BOB);
       const out = await outcome(from);
-      assert.match(String(out.body.text), /❌ the restart command failed \(exit 1\): sudo is not permitted: add a sudoers rule like "mmtest ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other.conf restart moneymind"/);
+      assert.match(
+        String(out.body.text),
+        /❌ the restart command failed \(exit 1\): sudo is not permitted: add a sudoers rule like "mmtest ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other.conf restart moneymind"/,
+      );
       assert.equal(r.store.restarts.get(id)?.state, 'done');
       assert.equal(starts(), 0);
     } finally {
@@ -271,7 +339,10 @@ describe('approved restarts on a real host', () => {
     await r.send.press('restart_confirm', id, BOB);
     await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /Restarting prod-1/.test(String(c.body.text)), 10_000);
     await r.stop(); // while the restart is being verified
-    assert.ok(slack.calls.slice(from).some((c) => /healthy again/.test(String(c.body.text))), 'the outcome went out before shutdown finished');
+    assert.ok(
+      slack.calls.slice(from).some((c) => /healthy again/.test(String(c.body.text))),
+      'the outcome went out before shutdown finished',
+    );
     const reopened = new Store(storeFile);
     try {
       assert.equal(reopened.restarts.get(id)?.state, 'done');
@@ -326,7 +397,10 @@ describe('an approved restart on a host run by a real systemd', () => {
       assert.notEqual(await show('MainPID'), pidBefore, 'systemd started a new main process');
       assert.equal(await show('ActiveState'), 'active');
       assert.equal(await show('NRestarts'), '0', 'a requested restart, not a crash: systemd does not count it');
-      const events = r.store.restarts.auditFor('prod-1', 20).map((e) => `${e.event}:${e.actor}`).reverse();
+      const events = r.store.restarts
+        .auditFor('prod-1', 20)
+        .map((e) => `${e.event}:${e.actor}`)
+        .reverse();
       assert.deepEqual(events, ['requested:U0ASKER001', 'confirmed:U0APPROVE1', 'executed:bot', 'verified:bot']);
     } finally {
       await r.stop();

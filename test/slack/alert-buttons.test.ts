@@ -28,7 +28,11 @@ before(async () => {
   slack = await startSlackDouble();
   const log = createLogger({ level: 'silent' });
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }), log);
+  app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }),
+    log,
+  );
   await app.start();
   send = slackSender(`http://127.0.0.1:${port}`, slack, 's');
 });
@@ -52,10 +56,13 @@ describe('alert buttons', () => {
     assert.equal(r.body.response_type, 'in_channel');
     assert.equal(r.body.replace_original, false, 'the alert itself stays');
     assert.match(String(r.body.text), /🔕 prod-1 silenced for 1 h 0 min by <@U0APPROVE1> \(from the alert button\)/);
-    assert.deepEqual(store.activeSilences(Date.now()).map((s) => s.host), ['prod-1']);
+    assert.deepEqual(
+      store.activeSilences(Date.now()).map((s) => s.host),
+      ['prod-1'],
+    );
   });
 
-  it('[Status] shows the host\'s status to the one who clicked, without replacing the alert', async () => {
+  it("[Status] shows the host's status to the one who clicked, without replacing the alert", async () => {
     const r = await send.click('alert_status', 'prod-1');
     assert.equal(r.body.response_type, 'ephemeral');
     assert.equal(r.body.replace_original, false);

@@ -34,7 +34,11 @@ before(async () => {
   slack = await startSlackDouble();
   const log = createLogger({ level: 'silent' });
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }), log);
+  app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }),
+    log,
+  );
   await app.start();
   send = slackSender(`http://127.0.0.1:${port}`, slack, 's');
 });
@@ -49,7 +53,23 @@ after(async () => {
 function silenceValue(): string {
   const hosts = config.hosts.map((h) => h.name);
   const key = dbKey(config.hosts[0]!.dbName!);
-  const t: Tracker = { key, subject: `db ${config.hosts[0]!.dbName}`, cause: 'db-unreachable', hosts, phase: 'firing', fails: 2, oks: 0, history: [], flapping: false, since: Date.now(), posted: true, lastReminder: undefined, signature: undefined, detail: undefined, affected: [] };
+  const t: Tracker = {
+    key,
+    subject: `db ${config.hosts[0]!.dbName}`,
+    cause: 'db-unreachable',
+    hosts,
+    phase: 'firing',
+    fails: 2,
+    oks: 0,
+    history: [],
+    flapping: false,
+    since: Date.now(),
+    posted: true,
+    lastReminder: undefined,
+    signature: undefined,
+    detail: undefined,
+    affected: [],
+  };
   const [parent] = postsFor({ kind: 'open', key, flapping: false }, t, Date.now());
   for (const b of parent!.message.blocks) {
     if (b.type !== 'actions') continue;
@@ -66,7 +86,7 @@ async function answersTo(id: number): Promise<number> {
 }
 
 describe('[Silence 1h] on an alert covering 60 hosts', () => {
-  it('carries the incident key, far inside Slack\'s 2000 characters', () => {
+  it("carries the incident key, far inside Slack's 2000 characters", () => {
     const value = silenceValue();
     assert.match(value, /^db:[a-z0-9-]+\|db-unreachable$/);
     assert.ok(value.length < 100, `${value.length} characters`);
@@ -79,11 +99,20 @@ describe('[Silence 1h] on an alert covering 60 hosts', () => {
     assert.equal(answer!.body.response_type, 'in_channel');
     assert.equal(answer!.body.replace_original, false, 'the alert itself stays');
     assert.match(String(answer!.body.text), new RegExp(`🔕 ${HOSTS} hosts silenced for 1 h by <@${APPROVER}> \\(from the alert button\\)`));
-    assert.deepEqual(store.activeSilences(Date.now()).map((s) => s.host).sort(), config.hosts.map((h) => h.name).sort());
+    assert.deepEqual(
+      store
+        .activeSilences(Date.now())
+        .map((s) => s.host)
+        .sort(),
+      config.hosts.map((h) => h.name).sort(),
+    );
   });
 
   it('an alert from before keys (the host names joined) still works, with one answer', async () => {
-    const names = config.hosts.slice(0, 40).map((h) => h.name).join(' ');
+    const names = config.hosts
+      .slice(0, 40)
+      .map((h) => h.name)
+      .join(' ');
     const id = await send.press('alert_silence', names, APPROVER);
     assert.equal(await answersTo(id), 1);
     assert.match(String(send.responses(id)[0]!.body.text), /🔕 40 hosts silenced/);

@@ -11,7 +11,8 @@ const host = (name: string, status: HostReport['status'], summary = 'ok'): HostR
     status,
     durationMs: 420,
     checks: CHECK_IDS.map((id) => check(id, status, summary)),
-    causes: status === 'fail' ? [cause('db-connection-dropped', { title: 'x'.repeat(5000), evidence: ['e'.repeat(5000)], advice: 'Set pool_recycle ≤ 300.' })] : [],
+    causes:
+      status === 'fail' ? [cause('db-connection-dropped', { title: 'x'.repeat(5000), evidence: ['e'.repeat(5000)], advice: 'Set pool_recycle ≤ 300.' })] : [],
   });
 const reports = (list: HostReport[]): Answer => ({ kind: 'reports', visibility: 'channel', reports: list, detail: false });
 
@@ -27,14 +28,37 @@ function assertWithinLimits(msg: ReturnType<typeof answerBlocks>): void {
   }
 }
 
-describe('Block Kit builders keep to Slack\'s limits', () => {
+describe("Block Kit builders keep to Slack's limits", () => {
   const table: [string, Answer][] = [
     ['one healthy host', reports([host('prod-1', 'ok')])],
     ['one failing host with huge evidence', reports([host('prod-1', 'fail', 'y'.repeat(10_000))])],
     ['50 hosts, all failing', reports(Array.from({ length: 50 }, (_, i) => host(`prod-${i}`, 'fail')))],
     ['50 hosts, mostly healthy', reports(Array.from({ length: 50 }, (_, i) => host(`prod-${i}`, i % 10 ? 'ok' : 'warn')))],
-    ['huge log lines', { kind: 'log-lines', visibility: 'channel', host: 'prod-1', lines: Array.from({ length: 50 }, () => 'L'.repeat(5000)), report: host('prod-1', 'fail'), problem: 'P'.repeat(3000) }],
-    ['200 hosts listed', { kind: 'hosts', visibility: 'ephemeral', hosts: Array.from({ length: 200 }, (_, i) => ({ name: `prod-${i}`, address: '10.0.0.1:22', service: 'systemd moneymind', last: undefined, silence: undefined })) }],
+    [
+      'huge log lines',
+      {
+        kind: 'log-lines',
+        visibility: 'channel',
+        host: 'prod-1',
+        lines: Array.from({ length: 50 }, () => 'L'.repeat(5000)),
+        report: host('prod-1', 'fail'),
+        problem: 'P'.repeat(3000),
+      },
+    ],
+    [
+      '200 hosts listed',
+      {
+        kind: 'hosts',
+        visibility: 'ephemeral',
+        hosts: Array.from({ length: 200 }, (_, i) => ({
+          name: `prod-${i}`,
+          address: '10.0.0.1:22',
+          service: 'systemd moneymind',
+          last: undefined,
+          silence: undefined,
+        })),
+      },
+    ],
     ['error', { kind: 'error', visibility: 'ephemeral', message: 'unknown host "x"', fix: 'known hosts: prod-1' }],
   ];
   for (const [name, answer] of table) it(name, () => assertWithinLimits(answerBlocks(answer)));

@@ -53,7 +53,11 @@ before(async () => {
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }), log);
+  app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }),
+    log,
+  );
   await app.start();
   send = slackSender(`http://127.0.0.1:${port}`, slack, SECRET);
 });
@@ -75,11 +79,20 @@ describe('/moneymind subcommands against a real host', () => {
     assert.equal(a.body.text, '✅ prod-1 healthy');
     assert.equal(a.blocks[0]?.text?.text, '✅ prod-1 healthy');
     const fields = fieldsOf(a.blocks);
-    assert.deepEqual(fields.map((f) => /\*(\w+)\*/.exec(f)?.[1]), ['health', 'service', 'port', 'resources', 'database', 'logs']);
+    assert.deepEqual(
+      fields.map((f) => /\*(\w+)\*/.exec(f)?.[1]),
+      ['health', 'service', 'port', 'resources', 'database', 'logs'],
+    );
     assert.match(fields.join('\n'), /supervisor moneymind RUNNING for/);
     assert.match(fields.join('\n'), /wait_timeout 600 s ≥ 2 × pool_recycle 300 s/);
     const buttons = a.blocks.find((b) => b.type === 'actions')?.elements ?? [];
-    assert.deepEqual(buttons.map((b) => [b.action_id, b.value]), [['refresh', 'prod-1'], ['logs', 'prod-1']]);
+    assert.deepEqual(
+      buttons.map((b) => [b.action_id, b.value]),
+      [
+        ['refresh', 'prod-1'],
+        ['logs', 'prod-1'],
+      ],
+    );
   });
 
   for (const [area, label, summary] of [
@@ -162,7 +175,8 @@ describe('/moneymind subcommands against a real host', () => {
       /== Database ==\nvariables:\n(.*\n)*wait_timeout +600\n/,
       /max_connections +151/,
       /Threads_connected +\d+/,
-    ]) assert.match(text, re);
+    ])
+      assert.match(text, re);
     assert.ok(!text.includes(host.db!.appPassword), 'the app DB password never reaches Slack');
     assert.ok(!text.includes(host.db!.monitorPassword), 'nor the monitor password');
   });
@@ -172,12 +186,19 @@ describe('/moneymind subcommands against a real host', () => {
     const r = await send.command('report prod-1');
     const hint = await slack.waitFor((c) => c.path === `/response/${r.id}` && c.body.response_type === 'ephemeral', 20_000);
     assert.match(String(hint.body.text), /invite me to this channel \(\/invite @moneymind\)/);
-    assert.ok(send.responses(r.id).some((c) => c.body.delete_original === true), 'the "collecting…" message is removed');
+    assert.ok(
+      send.responses(r.id).some((c) => c.body.delete_original === true),
+      'the "collecting…" message is removed',
+    );
     assert.ok(!send.responses(r.id).some((c) => String(c.body.text).startsWith('📎')));
   });
 
   it('report takes exactly one configured host', async () => {
-    for (const [text, re] of [['report', /report takes exactly one host/], ['report all', /report takes exactly one host/], ['report prod-9', /unknown host "prod-9"/]] as const) {
+    for (const [text, re] of [
+      ['report', /report takes exactly one host/],
+      ['report all', /report takes exactly one host/],
+      ['report prod-9', /unknown host "prod-9"/],
+    ] as const) {
       const r = await send.command(text);
       assert.equal(r.json.response_type, 'ephemeral');
       assert.match(String(r.json.text), re);

@@ -10,7 +10,7 @@ import { APPROVER, everyMessage, extremeConfig, REQUESTER, type BuiltMessage } f
  */
 const ATTACKS: [string, string][] = [
   // Flask logs request paths; this one is from the issue.
-  ['the issue\'s log line', 'ERROR … /x```<!channel> <https://evil.example/login|re-login>'],
+  ["the issue's log line", 'ERROR … /x```<!channel> <https://evil.example/login|re-login>'],
   ['a summary that pings and links', '<!channel> the app is down, re-login at <https://evil.example|moneymind.example>'],
   ['every kind of mention', '<!here> <!everyone> <!subteam^S0123|@ops> <#C0123|general> <@U0EVIL>'],
   ['backtick runs', '`````` ``` `` ` ```<!channel>```'],
@@ -77,7 +77,7 @@ describe('host text cannot become Slack syntax in any message', () => {
     });
   }
 
-  it('a broadcast typed into a silence reason stays text; the approver\'s own mention stays live', async () => {
+  it("a broadcast typed into a silence reason stays text; the approver's own mention stays live", async () => {
     const [note] = (await everyMessage(config, () => '<!channel> <https://evil|x>')).filter((m) => m.name === 'a long note');
     assert.match(note!.text, new RegExp(`<@${APPROVER}>`));
     assert.doesNotMatch(JSON.stringify(note), /<!channel>|<https/);

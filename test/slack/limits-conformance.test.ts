@@ -45,7 +45,21 @@ const LIMITS = {
 
 // 5000 characters of what logs and error bodies hold: emoji (a ZWJ family, a flag), CJK, quotes
 // and backslashes (JSON doubles them), backtick runs, Slack syntax, ANSI colours, CRLF, a lone surrogate.
-const PIECES = ['👨‍👩‍👧 ', '🇯🇵', '障害が発生しました', '"quoted" \\path\\ ', '```', '``', '<!channel> ', '<https://evil.example/login|re-login>', '&amp; ', '\u001b[31mERROR\u001b[0m ', '\r\n', 'é', '\uD800'];
+const PIECES = [
+  '👨‍👩‍👧 ',
+  '🇯🇵',
+  '障害が発生しました',
+  '"quoted" \\path\\ ',
+  '```',
+  '``',
+  '<!channel> ',
+  '<https://evil.example/login|re-login>',
+  '&amp; ',
+  '\u001b[31mERROR\u001b[0m ',
+  '\r\n',
+  'é',
+  '\uD800',
+];
 const EXTREME = (i: number): string => {
   let s = `${i}: `;
   for (let j = i; s.length < 5000; j++) s += PIECES[j % PIECES.length];
@@ -128,14 +142,34 @@ before(async () => {
   messages = await everyMessage(config, EXTREME);
 });
 
-describe('every message the bot sends keeps to Slack\'s limits, from extreme inputs', () => {
-  it('the builders\' own table is no looser than this one', () => {
+describe("every message the bot sends keeps to Slack's limits, from extreme inputs", () => {
+  it("the builders' own table is no looser than this one", () => {
     for (const [k, v] of Object.entries(LIMITS)) assert.ok((BUILDER_LIMITS as Record<string, number>)[k]! <= v, k);
   });
 
   it('covers every kind: answers, alert posts for each intent, restart messages', () => {
     const names = messages.map((m) => m.name).join('\n');
-    for (const kind of ['status of', 'log lines', 'support bundle', 'hosts listed', 'help', 'note', 'history', 'restart request', 'an error', 'silence of 60', 'alert open', 'alert update', 'alert remind', 'alert flapping', 'alert resolve', 'edit-parent', 'restart finished', 'restart outcome']) assert.ok(names.includes(kind), kind);
+    for (const kind of [
+      'status of',
+      'log lines',
+      'support bundle',
+      'hosts listed',
+      'help',
+      'note',
+      'history',
+      'restart request',
+      'an error',
+      'silence of 60',
+      'alert open',
+      'alert update',
+      'alert remind',
+      'alert flapping',
+      'alert resolve',
+      'edit-parent',
+      'restart finished',
+      'restart outcome',
+    ])
+      assert.ok(names.includes(kind), kind);
     assert.ok(messages.length > 40, `${messages.length} messages`);
   });
 

@@ -37,7 +37,12 @@ before(async () => {
   slack = await startSlackDouble();
   const log = createLogger({ level: 'silent' });
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }), log, { telemetry });
+  app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }),
+    log,
+    { telemetry },
+  );
   await app.start();
   url = `http://127.0.0.1:${port}`;
   // auth.test happens in the background; the calls counted below start after it.
@@ -71,7 +76,19 @@ const click = (over: Record<string, unknown> = {}, action: Record<string, unknow
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 };
-const command = (over: Record<string, string> = {}) => new URLSearchParams({ command: '/moneymind', text: 'silence prod-1 1h', user_id: 'U0APPROVE1', user_name: 'approver', channel_id: 'C0123ABCD', team_id: 'T1', response_url: `${slack.url}/response/malformed`, trigger_id: 't', token: 'legacy', ...over }).toString();
+const command = (over: Record<string, string> = {}) =>
+  new URLSearchParams({
+    command: '/moneymind',
+    text: 'silence prod-1 1h',
+    user_id: 'U0APPROVE1',
+    user_name: 'approver',
+    channel_id: 'C0123ABCD',
+    team_id: 'T1',
+    response_url: `${slack.url}/response/malformed`,
+    trigger_id: 't',
+    token: 'legacy',
+    ...over,
+  }).toString();
 const without = (body: string, field: string) => {
   const p = new URLSearchParams(body);
   p.delete(field);
@@ -83,7 +100,7 @@ describe('malformed but signed requests get a 4xx and change nothing', () => {
   const cases: [string, () => string | Buffer, string, number, RegExp][] = [
     ['payload=null (threw inside Bolt and ended the process)', () => 'payload=null', FORM, 400, /^the body is null, not an object$/],
     ['JSON null', () => 'null', 'application/json', 400, /^the body is null, not an object$/],
-    ['payload=[] (hung until Slack\'s timeout)', () => 'payload=[]', FORM, 400, /^the body is an array, not an object$/],
+    ["payload=[] (hung until Slack's timeout)", () => 'payload=[]', FORM, 400, /^the body is an array, not an object$/],
     ['a JSON array', () => '[1,2]', 'application/json', 400, /an array/],
     ['payload=42', () => 'payload=42', FORM, 400, /the body is number/],
     ['payload="x"', () => 'payload=%22x%22', FORM, 400, /the body is string/],
@@ -92,7 +109,13 @@ describe('malformed but signed requests get a 4xx and change nothing', () => {
     ['a form that is neither a command nor a payload', () => 'foo=bar', FORM, 400, /^unsupported request \(type "undefined"\)$/],
     ['payload given twice', () => 'payload=%7B%7D&payload=%7B%7D', FORM, 400, /unsupported request/],
     ['a view submission (the bot has no modals)', () => click({ type: 'view_submission' }), FORM, 400, /unsupported request \(type "view_submission"\)/],
-    ['an Events API callback (the bot subscribes to none)', () => JSON.stringify({ type: 'event_callback', event: { type: 'message' } }), 'application/json', 400, /event_callback/],
+    [
+      'an Events API callback (the bot subscribes to none)',
+      () => JSON.stringify({ type: 'event_callback', event: { type: 'message' } }),
+      'application/json',
+      400,
+      /event_callback/,
+    ],
     ['another slash command', () => command({ command: '/other' }), FORM, 400, /^unknown command "\/other"$/],
     ['a command without user_id', () => without(command(), 'user_id'), FORM, 400, /user_id missing/],
     ['a command without channel_id', () => without(command(), 'channel_id'), FORM, 400, /channel_id missing/],
@@ -104,13 +127,19 @@ describe('malformed but signed requests get a 4xx and change nothing', () => {
     ['a click whose actions is an object', () => click({ actions: { action_id: 'alert_silence' } }), FORM, 400, /actions must be a non-empty array/],
     ['a click without response_url', () => click({ response_url: undefined }), FORM, 400, /response_url missing/],
     ['a click in a malformed channel', () => click({ channel: { id: 'not an id' } }), FORM, 400, /channel\.id malformed/],
-    ['an unknown action id (hung until Slack\'s 3 s timeout)', () => click({}, { action_id: 'dance' }), FORM, 400, /^unknown action_id "dance"$/],
+    ["an unknown action id (hung until Slack's 3 s timeout)", () => click({}, { action_id: 'dance' }), FORM, 400, /^unknown action_id "dance"$/],
     ['an action id of 10,000 characters', () => click({}, { action_id: 'a'.repeat(10_000) }), FORM, 400, /without a valid action_id/],
     ['an action without action_id', () => click({}, { action_id: undefined }), FORM, 400, /without a valid action_id/],
     ['a select instead of a button', () => click({}, { type: 'static_select' }), FORM, 400, /is not a button/],
-    ['a button value of 100,000 characters', () => click({}, { value: 'prod-1 '.repeat(15_000) }), FORM, 400, /value is not a string of at most 2000 characters/],
+    [
+      'a button value of 100,000 characters',
+      () => click({}, { value: 'prod-1 '.repeat(15_000) }),
+      FORM,
+      400,
+      /value is not a string of at most 2000 characters/,
+    ],
     ['a button value that is an object', () => click({}, { value: { host: 'prod-1' } }), FORM, 400, /value is not a string/],
-    ['a body over Bolt\'s 4 MB limit', () => Buffer.alloc(5 * 1024 * 1024, 'a'), FORM, 413, /body over 4194304 bytes/],
+    ["a body over Bolt's 4 MB limit", () => Buffer.alloc(5 * 1024 * 1024, 'a'), FORM, 413, /body over 4194304 bytes/],
   ];
   let rejected = 0;
   for (const [name, body, type, status, why] of cases) {
@@ -131,14 +160,17 @@ describe('malformed but signed requests get a 4xx and change nothing', () => {
     assert.equal(slack.calls.filter((c) => c.path.startsWith('/response/')).length, 0, 'no answer to any of them');
     assert.deepEqual(store.activeSilences(Date.now()), [], 'nothing silenced');
     const metric = await telemetry.registry.getSingleMetricAsString('moneymind_errors_total');
-    assert.match(metric, new RegExp(`moneymind_errors_total\\{where="slack_request"\\} ${rejected}$`, "m"));
+    assert.match(metric, new RegExp(`moneymind_errors_total\\{where="slack_request"\\} ${rejected}$`, 'm'));
     // The same click, well formed, silences prod-1: the cases above really were one field away.
     assert.equal((await post(click())).status, 200);
     await slack.waitFor((c) => c.path === '/response/malformed');
-    assert.deepEqual(store.activeSilences(Date.now()).map((s) => s.host), ['prod-1']);
+    assert.deepEqual(
+      store.activeSilences(Date.now()).map((s) => s.host),
+      ['prod-1'],
+    );
   });
 
-  it('unsigned, the same bodies still get Bolt\'s own 401', async () => {
+  it("unsigned, the same bodies still get Bolt's own 401", async () => {
     assert.equal((await post('payload=null', FORM, 'not-the-secret')).status, 401);
     assert.equal((await post(click({}, { action_id: 'dance' }), FORM, 'not-the-secret')).status, 401);
   });

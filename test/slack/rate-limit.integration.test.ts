@@ -34,12 +34,19 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-rate-int-'));
   await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
   const closed = await freePort();
-  const host = (name: string) => ({ name, ssh: { host: '127.0.0.1', port: closed, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc' } });
+  const host = (name: string) => ({
+    name,
+    ssh: { host: '127.0.0.1', port: closed, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc' },
+  });
   const config = testConfig({ hosts: [host('dead-1'), host('dead-2')], slack: { commandChannels: ['C0123ABCD'], rateLimit: { max: 2, window: '1m' } } });
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }), log);
+  app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }),
+    log,
+  );
   await app.start();
   send = slackSender(`http://127.0.0.1:${port}`, slack, SECRET);
 });
@@ -68,7 +75,11 @@ describe('slack.rateLimit: expensive commands per person (max 2 per minute here)
     assert.equal(r.status, 200);
     assert.ok(r.ms < 1000, `refused in ${r.ms} ms`);
     assert.equal(r.json.response_type, 'ephemeral');
-    const wait = Number(/^:hourglass: try again in (\d+) s: at most 2 expensive commands \(report, status of all hosts\) per person every 1 min, so the watcher keeps its SSH sessions\none host at a time \(`status HOST`\) is not limited$/.exec(String(r.json.text))?.[1]);
+    const wait = Number(
+      /^:hourglass: try again in (\d+) s: at most 2 expensive commands \(report, status of all hosts\) per person every 1 min, so the watcher keeps its SSH sessions\none host at a time \(`status HOST`\) is not limited$/.exec(
+        String(r.json.text),
+      )?.[1],
+    );
     assert.ok(wait > 30 && wait <= 60, String(r.json.text));
     // Nothing ran: no answer ever comes through its response_url.
     await slack.waitFor((c) => c.path === `/response/${running.at(-1)}`, 20_000);

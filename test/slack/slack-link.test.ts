@@ -16,7 +16,11 @@ describe('backoff between attempts to reach Slack', () => {
     [3, 1, 3000], // jitter only shortens, never past the cap
   ];
   for (const [failures, random, ms] of table) {
-    it(`after ${failures} failure(s), random ${random}: ${ms} ms`, () => assert.equal(backoffMs(failures, 1000, 60_000, () => random), ms));
+    it(`after ${failures} failure(s), random ${random}: ${ms} ms`, () =>
+      assert.equal(
+        backoffMs(failures, 1000, 60_000, () => random),
+        ms,
+      ));
   }
 });
 
@@ -32,7 +36,12 @@ describe('SlackLink', () => {
       upState: 'connected',
       connect: async () => {
         tries++;
-        if (tries <= 2) throw new LinkStepError('auth.test', 'SLACK_BOT_TOKEN', Object.assign(new Error('An API error occurred: invalid_auth'), { data: { error: 'invalid_auth' } }));
+        if (tries <= 2)
+          throw new LinkStepError(
+            'auth.test',
+            'SLACK_BOT_TOKEN',
+            Object.assign(new Error('An API error occurred: invalid_auth'), { data: { error: 'invalid_auth' } }),
+          );
         if (tries === 3) await answered;
       },
       lost: () => new Promise<void>((r) => (drop = r)),
@@ -51,7 +60,10 @@ describe('SlackLink', () => {
     assert.equal(link.lastError(), undefined);
     assert.equal(tries, 3);
     assert.equal(connected, 1);
-    assert.match(await telemetry.registry.getSingleMetricAsString('moneymind_slack_api_errors_total'), /\{where="connect",reason="auth.test: invalid_auth"\} 2/);
+    assert.match(
+      await telemetry.registry.getSingleMetricAsString('moneymind_slack_api_errors_total'),
+      /\{where="connect",reason="auth.test: invalid_auth"\} 2/,
+    );
     drop?.();
     await waitUntil('reconnected', async () => (tries === 4 && link.state() === 'connected' ? true : undefined), { timeoutMs: 5000, intervalMs: 5 });
     assert.equal(connected, 2);

@@ -36,13 +36,29 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-slack-'));
   await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
   const config = testConfig({
-    hosts: [{ name: 'slow-1', ssh: { host: '127.0.0.1', port: (silent.address() as { port: number }).port, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc', readyTimeout: '2s' } }],
+    hosts: [
+      {
+        name: 'slow-1',
+        ssh: {
+          host: '127.0.0.1',
+          port: (silent.address() as { port: number }).port,
+          username: 'ops',
+          privateKeyPath: join(dir, 'key'),
+          hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc',
+          readyTimeout: '2s',
+        },
+      },
+    ],
     slack: { commandChannels: ['C0123ABCD', 'C0456EFGH'] },
   });
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
   const port = await freePort();
-  app = createSlackApp({ mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl }, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }), log);
+  app = createSlackApp(
+    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
+    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }),
+    log,
+  );
   await app.start();
   url = `http://127.0.0.1:${port}`;
   send = slackSender(url, slack, SECRET);
@@ -55,7 +71,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('/moneymind over Bolt\'s HTTP receiver', () => {
+describe("/moneymind over Bolt's HTTP receiver", () => {
   it('acks at once while the host hangs, then replaces the ack with the diagnosis', async () => {
     const r = await send.command('status slow-1');
     assert.equal(r.status, 200);
@@ -79,7 +95,10 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
     const old = await send.command('status slow-1', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     assert.equal(old.status, 401);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(slack.calls.filter((c) => c.path.startsWith('/response/')).length, slack.calls.slice(0, before).filter((c) => c.path.startsWith('/response/')).length);
+    assert.equal(
+      slack.calls.filter((c) => c.path.startsWith('/response/')).length,
+      slack.calls.slice(0, before).filter((c) => c.path.startsWith('/response/')).length,
+    );
   });
 
   it('hostile text and unknown hosts get an ephemeral error in the ack, and nothing runs', async () => {
@@ -106,12 +125,19 @@ describe('/moneymind over Bolt\'s HTTP receiver', () => {
     slack.failNext(500);
     slack.failNext(429);
     const r = await send.command('health slow-1');
-    await slack.waitFor((c) => c.path === `/response/${r.id}` && c.body.replace_original === true && Array.isArray(c.body.blocks) && slack.calls.filter((x) => x.path === `/response/${r.id}`).length === 3, 15_000);
+    await slack.waitFor(
+      (c) =>
+        c.path === `/response/${r.id}` &&
+        c.body.replace_original === true &&
+        Array.isArray(c.body.blocks) &&
+        slack.calls.filter((x) => x.path === `/response/${r.id}`).length === 3,
+      15_000,
+    );
     await new Promise((res) => setTimeout(res, 500));
     assert.equal(slack.calls.filter((c) => c.path === `/response/${r.id}`).length, 3, 'two refused attempts and one delivered answer');
   });
 
-  it('[Refresh] re-runs the status in place; a crafted button value gets the router\'s error', async () => {
+  it("[Refresh] re-runs the status in place; a crafted button value gets the router's error", async () => {
     const click = send.click;
     const refreshed = await click('refresh', 'slow-1');
     assert.equal(refreshed.body.replace_original, true);

@@ -27,7 +27,10 @@ before(async () => {
   // The built-in `local` host, but its app port is a free one: whatever else listens on 5070 on
   // this machine must not answer for the app.
   const appPort = await freePort();
-  const config = testConfig({ hosts: [{ name: 'local', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }], thresholds: TEST_THRESHOLDS });
+  const config = testConfig({
+    hosts: [{ name: 'local', transport: 'local', app: { healthUrl: `http://127.0.0.1:${appPort}/health`, port: appPort } }],
+    thresholds: TEST_THRESHOLDS,
+  });
   const log = createLogger({ level: 'silent' });
   pool = new TransportPool(log);
   app = createSlackApp(settings, botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }), log);
@@ -75,8 +78,14 @@ describe('Socket Mode', () => {
     assert.match(String(answer.body.text), /^🔴 local unhealthy/);
   });
 
-  it('an unknown action id is acked at once (not left to Slack\'s 3 s timeout) and runs nothing', async () => {
-    const click = { type: 'block_actions', user: { id: 'U123' }, channel: { id: 'C123' }, response_url: `${slack.url}/response/sock-4`, actions: [{ type: 'button', action_id: 'dance', value: 'local' }] };
+  it("an unknown action id is acked at once (not left to Slack's 3 s timeout) and runs nothing", async () => {
+    const click = {
+      type: 'block_actions',
+      user: { id: 'U123' },
+      channel: { id: 'C123' },
+      response_url: `${slack.url}/response/sock-4`,
+      actions: [{ type: 'button', action_id: 'dance', value: 'local' }],
+    };
     // The double rejects when no ack comes within the timeout; Slack gives up after 3 s.
     assert.deepEqual(await slack.envelope('interactive', click, 2500), {});
     await new Promise((r) => setTimeout(r, 300));
@@ -89,7 +98,7 @@ describe('Socket Mode', () => {
     assert.equal(ack.response_type, 'ephemeral');
   });
 
-  it('hostile text gets the router\'s error in the ack', async () => {
+  it("hostile text gets the router's error in the ack", async () => {
     const ack = await slack.envelope('slash_commands', slash('status `reboot`', 3));
     assert.equal(ack.response_type, 'ephemeral');
     assert.match(String(ack.text), /unexpected character "`"/);

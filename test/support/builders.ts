@@ -16,12 +16,7 @@ export function cause(id: CauseId = 'app-unresponsive', over: Partial<Cause> = {
 }
 
 /** One check's result, without details (as when a renderer only shows the summary). */
-export function check(
-  id: CheckId,
-  status: AnyCheckResult['status'] = 'ok',
-  summary = 'ok',
-  over: Partial<AnyCheckResult> = {},
-): AnyCheckResult {
+export function check(id: CheckId, status: AnyCheckResult['status'] = 'ok', summary = 'ok', over: Partial<AnyCheckResult> = {}): AnyCheckResult {
   return { id, status, summary, durationMs: 3, details: null, evidence: [], ...over } as AnyCheckResult;
 }
 

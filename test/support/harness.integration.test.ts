@@ -40,16 +40,26 @@ describe('integration test harness', { skip: root ? false : 'needs root', timeou
     run(
       'ssh',
       [
-        '-F', '/dev/null', // ignore root's ~/.ssh/config
-        '-i', host.sshd.privateKeyPath,
-        '-p', String(host.sshd.port),
-        '-o', 'BatchMode=yes',
-        '-o', 'StrictHostKeyChecking=yes',
-        '-o', `UserKnownHostsFile=${knownHosts}`,
-        '-o', 'GlobalKnownHostsFile=/dev/null',
-        '-o', 'IdentitiesOnly=yes',
-        '-o', 'ConnectTimeout=5',
-        '-o', 'LogLevel=ERROR',
+        '-F',
+        '/dev/null', // ignore root's ~/.ssh/config
+        '-i',
+        host.sshd.privateKeyPath,
+        '-p',
+        String(host.sshd.port),
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'ConnectTimeout=5',
+        '-o',
+        'LogLevel=ERROR',
         `${host.sshd.user}@127.0.0.1`,
         '--',
         command,
@@ -112,8 +122,7 @@ describe('integration test harness', { skip: root ? false : 'needs root', timeou
           privateKey: host.sshd.privateKey,
           readyTimeout: 10_000,
           // Same format as `ssh-keygen -lf`: unpadded base64 of sha256(raw key).
-          hostVerifier: (key: Buffer) =>
-            `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` === host.sshd.hostKeyFingerprint,
+          hostVerifier: (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` === host.sshd.hostKeyFingerprint,
         });
     });
     assert.equal(output.trim(), host.sshd.user);
@@ -164,10 +173,7 @@ describe('integration test harness', { skip: root ? false : 'needs root', timeou
       const [vars] = await conn.query<mysql.RowDataPacket[]>("SHOW VARIABLES LIKE 'wait_timeout'");
       assert.equal(vars[0]?.Value, '600');
       // PROCESS privilege: the app's pooled connections are visible too.
-      const [procs] = await conn.query<mysql.RowDataPacket[]>(
-        'SELECT USER, COMMAND FROM information_schema.PROCESSLIST WHERE USER = ?',
-        [db.appUser],
-      );
+      const [procs] = await conn.query<mysql.RowDataPacket[]>('SELECT USER, COMMAND FROM information_schema.PROCESSLIST WHERE USER = ?', [db.appUser]);
       assert.ok(procs.length >= 1, 'app connection visible in PROCESSLIST');
       // ...and nothing more: no access to the app's data.
       await assert.rejects(conn.query(`SELECT 1 FROM ${db.appDatabase}.nope`), /denied/);

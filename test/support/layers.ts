@@ -46,7 +46,10 @@ export function layerViolations(root: string): string[] {
           const target = relative(join(root, 'src'), join(dirname(file), spec)).replace(/\.js$/, '');
           const [top] = target.split('/');
           if (top === rule.folder || top === '..') continue;
-          if (!allows(rule.allowed, target)) out.push(`${where} imports src/${target}: not allowed by src/${rule.folder}/README.md (add \`${target}\` to its May import line, or move the code)`);
+          if (!allows(rule.allowed, target))
+            out.push(
+              `${where} imports src/${target}: not allowed by src/${rule.folder}/README.md (add \`${target}\` to its May import line, or move the code)`,
+            );
         } else if (!typeOnly && !allowsPackage(rule.allowed, spec)) {
           out.push(`${where} imports ${spec}: not allowed by src/${rule.folder}/README.md (add \`${spec}\` to its May import line, or move the code)`);
         }

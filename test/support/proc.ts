@@ -78,11 +78,7 @@ export interface WaitOptions {
  * by wall time and by attempt count. A probe may throw to abort immediately
  * (e.g. when the daemon being waited on has exited).
  */
-export async function waitUntil<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  opts: WaitOptions,
-): Promise<T> {
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, opts: WaitOptions): Promise<T> {
   const intervalMs = opts.intervalMs ?? 100;
   const maxAttempts = Math.ceil(opts.timeoutMs / intervalMs) + 1;
   const deadline = Date.now() + opts.timeoutMs;
@@ -103,12 +99,7 @@ export interface Daemon {
 }
 
 /** Spawn a long-running daemon with stdout+stderr appended to logPath. */
-export function spawnDaemon(
-  cmd: string,
-  args: readonly string[],
-  logPath: string,
-  opts: Pick<SpawnOptions, 'env' | 'cwd'> = {},
-): Promise<Daemon> {
+export function spawnDaemon(cmd: string, args: readonly string[], logPath: string, opts: Pick<SpawnOptions, 'env' | 'cwd'> = {}): Promise<Daemon> {
   const fd = openSync(logPath, 'a');
   try {
     const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', fd, fd] });

@@ -57,7 +57,13 @@ export function extremeConfig(hosts = HOSTS): Config {
 export async function everyMessage(config: Config, hostText: (i: number) => string): Promise<BuiltMessage[]> {
   const names = config.hosts.map((h) => h.name);
   // A host's words wherever they can go: cause titles, evidence, advice, check summaries.
-  const hostCause = (i: number, restartHelps = true): Cause => cause('db-connection-dropped', { title: hostText(i), evidence: Array.from({ length: 8 }, (_, j) => hostText(i + j)), advice: hostText(i + 9), restartHelps });
+  const hostCause = (i: number, restartHelps = true): Cause =>
+    cause('db-connection-dropped', {
+      title: hostText(i),
+      evidence: Array.from({ length: 8 }, (_, j) => hostText(i + j)),
+      advice: hostText(i + 9),
+      restartHelps,
+    });
   const hostReport = (name: string, status: HostReport['status'], i: number): HostReport =>
     report(name, {
       status,
@@ -69,21 +75,94 @@ export async function everyMessage(config: Config, hostText: (i: number) => stri
   const silence = { until: NOW + 3_600_000, reason: hostText(99), by: `<@${APPROVER}>` };
   const silences = new Map(names.map((n) => [n, silence]));
   const host = config.hosts[0]!;
-  const row: RestartRow = { id: 'r'.repeat(16), host: host.name, command: restartShellCommandText(host.app), requested_by: REQUESTER, requested_at: NOW, expires_at: NOW + 300_000, state: 'pending', decided_by: APPROVER, channel: 'C0ALERTS1', message_ts: '1.2', thread_ts: null, started_at: null, finished_at: null, exit_code: null, outcome: null };
-  const request: RestartRequest = { row, host, address: `${hostAddress(host)} ${'a'.repeat(1000)}`, commandText: row.command, report: failing[0]!, warnings: restartWarnings({ ...failing[0]!, causes: Array.from({ length: 13 }, (_, i) => hostCause(i, false)) }), dryRun: true };
+  const row: RestartRow = {
+    id: 'r'.repeat(16),
+    host: host.name,
+    command: restartShellCommandText(host.app),
+    requested_by: REQUESTER,
+    requested_at: NOW,
+    expires_at: NOW + 300_000,
+    state: 'pending',
+    decided_by: APPROVER,
+    channel: 'C0ALERTS1',
+    message_ts: '1.2',
+    thread_ts: null,
+    started_at: null,
+    finished_at: null,
+    exit_code: null,
+    outcome: null,
+  };
+  const request: RestartRequest = {
+    row,
+    host,
+    address: `${hostAddress(host)} ${'a'.repeat(1000)}`,
+    commandText: row.command,
+    report: failing[0]!,
+    warnings: restartWarnings({ ...failing[0]!, causes: Array.from({ length: 13 }, (_, i) => hostCause(i, false)) }),
+    dryRun: true,
+  };
 
   const answers: [string, Answer][] = [
     ['status of one failing host', { kind: 'reports', visibility: 'channel', reports: [failing[0]!], detail: true, silences }],
     ['status of 60 failing hosts', { kind: 'reports', visibility: 'channel', reports: failing, detail: false, silences }],
-    ['status of 60 hosts, a few failing, all silenced', { kind: 'reports', visibility: 'channel', reports: names.map((n, i) => hostReport(n, i % 7 ? 'ok' : 'warn', i)), detail: false, silences }],
-    ['50 log lines of 5000 characters', { kind: 'log-lines', visibility: 'channel', host: host.name, lines: Array.from({ length: 50 }, (_, i) => hostText(i)), report: failing[0]!, problem: undefined }],
+    [
+      'status of 60 hosts, a few failing, all silenced',
+      { kind: 'reports', visibility: 'channel', reports: names.map((n, i) => hostReport(n, i % 7 ? 'ok' : 'warn', i)), detail: false, silences },
+    ],
+    [
+      '50 log lines of 5000 characters',
+      {
+        kind: 'log-lines',
+        visibility: 'channel',
+        host: host.name,
+        lines: Array.from({ length: 50 }, (_, i) => hostText(i)),
+        report: failing[0]!,
+        problem: undefined,
+      },
+    ],
     ['an unreadable log', { kind: 'log-lines', visibility: 'channel', host: host.name, lines: [], report: failing[0]!, problem: hostText(3) }],
     ['no error lines', { kind: 'log-lines', visibility: 'channel', host: host.name, lines: [], report: failing[0]!, problem: undefined }],
     ['a support bundle', { kind: 'file', visibility: 'channel', filename: 'b.txt', title: hostText(1), content: hostText(2), summary: hostText(3) }],
-    ['60 hosts listed', { kind: 'hosts', visibility: 'ephemeral', hosts: config.hosts.map((h, i) => ({ name: h.name, address: `${h.name}.example:22`, service: `supervisor ${h.app.service}`, last: { status: 'fail', at: NOW, cause: 'db-connection-dropped' }, silence: i % 2 ? silence : undefined })) }],
-    ['help with an unknown command', { kind: 'help', visibility: 'ephemeral', intro: `unknown command "${hostText(4)}"`, commands: Array.from({ length: 14 }, (_, i) => ({ usage: `cmd${i} HOST [ARGS]`, description: hostText(i).slice(0, 200) })) }],
+    [
+      '60 hosts listed',
+      {
+        kind: 'hosts',
+        visibility: 'ephemeral',
+        hosts: config.hosts.map((h, i) => ({
+          name: h.name,
+          address: `${h.name}.example:22`,
+          service: `supervisor ${h.app.service}`,
+          last: { status: 'fail', at: NOW, cause: 'db-connection-dropped' },
+          silence: i % 2 ? silence : undefined,
+        })),
+      },
+    ],
+    [
+      'help with an unknown command',
+      {
+        kind: 'help',
+        visibility: 'ephemeral',
+        intro: `unknown command "${hostText(4)}"`,
+        commands: Array.from({ length: 14 }, (_, i) => ({ usage: `cmd${i} HOST [ARGS]`, description: hostText(i).slice(0, 200) })),
+      },
+    ],
     ['a long note', { kind: 'note', visibility: 'channel', text: `🔕 ${host.name} silenced by <@${APPROVER}> (${hostText(5)})` }],
-    ['2000 history entries', { kind: 'history', visibility: 'ephemeral', host: undefined, incidents: Array.from({ length: 2000 }, (_, i) => ({ kind: i % 3 ? 'incident' : 'restart', subject: names[i % names.length]!, cause: 'db-connection-dropped', title: hostText(i), openedAt: NOW - i * 60_000, resolvedAt: i % 2 ? NOW : undefined })) }],
+    [
+      '2000 history entries',
+      {
+        kind: 'history',
+        visibility: 'ephemeral',
+        host: undefined,
+        incidents: Array.from({ length: 2000 }, (_, i) => ({
+          kind: i % 3 ? 'incident' : 'restart',
+          subject: names[i % names.length]!,
+          cause: 'db-connection-dropped',
+          title: hostText(i),
+          openedAt: NOW - i * 60_000,
+          resolvedAt: i % 2 ? NOW : undefined,
+        })),
+      },
+    ],
     ['a restart request', { kind: 'restart-request', visibility: 'channel', request }],
     ['an error', { kind: 'error', visibility: 'ephemeral', message: hostText(6), fix: hostText(7) }],
   ];
@@ -92,16 +171,40 @@ export async function everyMessage(config: Config, hostText: (i: number) => stri
     const m = answerBlocks(a);
     out.push({ name, text: m.text, blocks: m.blocks });
     // What the adapter sends when the attached file could not be uploaded.
-    if (m.overflow) out.push({ name: `${name}, attachment failed`, text: m.text, blocks: withNotice(m.blocks, `:warning: the full answer could not be attached: ${mrkdwn(hostText(8))}`) });
+    if (m.overflow)
+      out.push({
+        name: `${name}, attachment failed`,
+        text: m.text,
+        blocks: withNotice(m.blocks, `:warning: the full answer could not be attached: ${mrkdwn(hostText(8))}`),
+      });
   }
 
   // [Silence 1h] on the 60-host database alert: one answer for every host.
-  const services = { config, incidents: { silence: (h: string, ms: number, reason: string, by: string) => ({ host: h, until: NOW + ms, reason, by, createdAt: NOW }) } } as unknown as CommandServices;
+  const services = {
+    config,
+    incidents: { silence: (h: string, ms: number, reason: string, by: string) => ({ host: h, until: NOW + ms, reason, by, createdAt: NOW }) },
+  } as unknown as CommandServices;
   const silenced = answerBlocks(await silenceFromAlert(dbKey(DB), { userId: APPROVER, source: 'slack' }, services));
   out.push({ name: 'silence of 60 hosts', text: silenced.text, blocks: silenced.blocks });
 
   const detail = hostCause(0, false);
-  const tracker = (key: IncidentKey, hosts: readonly string[]): Tracker => ({ key, subject: hosts.length > 1 ? `db ${DB}` : hosts[0]!, cause: 'db-connection-dropped', hosts, phase: 'firing', fails: 3, oks: 0, history: [], flapping: false, since: NOW - 600_000, posted: true, lastReminder: undefined, signature: undefined, detail, affected: names.map((n, i) => `${n}: app-unhealthy — ${hostText(i)}`) });
+  const tracker = (key: IncidentKey, hosts: readonly string[]): Tracker => ({
+    key,
+    subject: hosts.length > 1 ? `db ${DB}` : hosts[0]!,
+    cause: 'db-connection-dropped',
+    hosts,
+    phase: 'firing',
+    fails: 3,
+    oks: 0,
+    history: [],
+    flapping: false,
+    since: NOW - 600_000,
+    posted: true,
+    lastReminder: undefined,
+    signature: undefined,
+    detail,
+    affected: names.map((n, i) => `${n}: app-unhealthy — ${hostText(i)}`),
+  });
   const intents: Intent[] = [
     { kind: 'open', key: dbKey(DB), flapping: false },
     { kind: 'open', key: dbKey(DB), flapping: true },
@@ -112,7 +215,8 @@ export async function everyMessage(config: Config, hostText: (i: number) => stri
   ];
   for (const t of [tracker(dbKey(DB), names), tracker(hostKey(host.name, 'db-connection-dropped'), [host.name])]) {
     for (const intent of intents) {
-      for (const p of postsFor({ ...intent, key: t.key }, t, NOW)) out.push({ name: `alert ${intent.kind} (${t.hosts.length} hosts) ${p.kind}`, text: p.message.text, blocks: p.message.blocks });
+      for (const p of postsFor({ ...intent, key: t.key }, t, NOW))
+        out.push({ name: `alert ${intent.kind} (${t.hosts.length} hosts) ${p.kind}`, text: p.message.text, blocks: p.message.blocks });
     }
   }
 

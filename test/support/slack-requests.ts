@@ -6,7 +6,10 @@ import { slackHeaders } from './slack-sign.js';
  * and signed, with a response_url pointing at the Web API double.
  */
 export interface SlackSender {
-  command(text: string, opts?: { secret?: string; timestamp?: number; channel?: string; user?: string }): Promise<{ id: number; status: number; ms: number; json: Record<string, unknown> }>;
+  command(
+    text: string,
+    opts?: { secret?: string; timestamp?: number; channel?: string; user?: string },
+  ): Promise<{ id: number; status: number; ms: number; json: Record<string, unknown> }>;
   click(actionId: string, value: string, user?: string): Promise<RecordedCall>;
   /** Clicks without waiting for a response_url answer; resolves with that request's response id once acked. */
   press(actionId: string, value: string, user?: string): Promise<number>;
@@ -17,7 +20,8 @@ export interface SlackSender {
 let seq = 0;
 
 export function slackSender(appUrl: string, slack: SlackDouble, secret: string): SlackSender {
-  const post = (body: string, s = secret, timestamp?: number) => fetch(`${appUrl}/slack/events`, { method: 'POST', headers: slackHeaders(s, body, timestamp), body });
+  const post = (body: string, s = secret, timestamp?: number) =>
+    fetch(`${appUrl}/slack/events`, { method: 'POST', headers: slackHeaders(s, body, timestamp), body });
   return {
     async command(text, opts = {}) {
       const id = ++seq;

@@ -128,7 +128,9 @@ export async function startSshd(opts: { user?: string; enter?: readonly string[]
       writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user.name));
       writeFileSync(log, `--- starting sshd on port ${port}\n`, { flag: 'a' });
       const args = ['-D', '-e', '-f', join(dir, 'sshd_config')];
-      const d = opts.enter?.length ? await spawnDaemon(opts.enter[0] as string, [...opts.enter.slice(1), SSHD, ...args], log) : await spawnDaemon(SSHD, args, log);
+      const d = opts.enter?.length
+        ? await spawnDaemon(opts.enter[0] as string, [...opts.enter.slice(1), SSHD, ...args], log)
+        : await spawnDaemon(SSHD, args, log);
       daemon = d;
       try {
         await waitUntil(

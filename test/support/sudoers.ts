@@ -34,7 +34,11 @@ export async function installSupervisorSudoers(user: string, conf: string, progr
   const cmd = `${SUPERVISORCTL} -c ${sudoersArg(conf)}`;
   // sudo resolves "supervisorctl" through secure_path before matching, so
   // the rule must name the absolute path; arguments must match exactly.
-  return installSudoers(user, ['status', 'restart', 'start', 'stop'].map((verb) => `${cmd} ${verb} ${sudoersArg(program)}`), scratchDir);
+  return installSudoers(
+    user,
+    ['status', 'restart', 'start', 'stop'].map((verb) => `${cmd} ${verb} ${sudoersArg(program)}`),
+    scratchDir,
+  );
 }
 
 /** `user ALL=(root) NOPASSWD: <commands>`, each an absolute path with exact arguments. */

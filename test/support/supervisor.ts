@@ -149,8 +149,7 @@ export async function startSupervisedApp(opts: SupervisedAppOptions): Promise<Ap
     const res = await run(SUPERVISORCTL, ['-c', p.conf, ...args], { timeoutMs: 60_000 });
     return { code: res.code, stdout: res.stdout + res.stderr };
   };
-  const diagnostics = (): string =>
-    [p.programLog, p.logFile, p.supervisordLog].map((f) => `--- ${f}:\n${tail(f, 2500)}`).join('\n');
+  const diagnostics = (): string => [p.programLog, p.logFile, p.supervisordLog].map((f) => `--- ${f}:\n${tail(f, 2500)}`).join('\n');
   const stopSupervisord = async (): Promise<void> => {
     const d = daemon;
     if (!d || d.exited || !isAlive(d.pid)) return;

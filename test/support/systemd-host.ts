@@ -36,9 +36,23 @@ export interface SystemdTestHost {
 function unit(env: Record<string, string>, user: string, dir: string): string {
   // systemd's Environment= takes "K=V" in double quotes; the values here hold no quotes or backslashes.
   const lines = Object.entries(env).map(([k, v]) => `Environment="${k}=${v}"`);
-  return ['[Unit]', 'Description=MoneyMind (test stand-in)', 'DefaultDependencies=no',
+  return [
+    '[Unit]',
+    'Description=MoneyMind (test stand-in)',
+    'DefaultDependencies=no',
     // Without this ordering the unit can start before journald's socket and its output is lost.
-    'After=systemd-journald.socket systemd-journald-dev-log.socket dbus.socket', '', '[Service]', 'Type=simple', `User=${user}`, `WorkingDirectory=${dir}`, ...lines, `ExecStart=${PYTHON} ${APP_PY}`, 'Restart=always', 'RestartSec=1', ''].join('\n');
+    'After=systemd-journald.socket systemd-journald-dev-log.socket dbus.socket',
+    '',
+    '[Service]',
+    'Type=simple',
+    `User=${user}`,
+    `WorkingDirectory=${dir}`,
+    ...lines,
+    `ExecStart=${PYTHON} ${APP_PY}`,
+    'Restart=always',
+    'RestartSec=1',
+    '',
+  ].join('\n');
 }
 
 export async function startSystemdTestHost(opts: { withDb?: boolean } = {}): Promise<SystemdTestHost> {

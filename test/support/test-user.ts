@@ -48,11 +48,7 @@ export async function ensureTestUser(name = 'mmtest'): Promise<TestUser> {
   }
   if (!(await lookup(name))) {
     // Exit code 9 = "already exists": another test process won the race.
-    await withPasswdLockRetry(
-      'useradd',
-      ['--system', '--create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/bash', name],
-      [0, 9],
-    );
+    await withPasswdLockRetry('useradd', ['--system', '--create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/bash', name], [0, 9]);
   }
   const user = await lookup(name);
   if (!user) throw new Error(`user ${name} still missing after useradd`);

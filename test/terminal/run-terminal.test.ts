@@ -45,7 +45,10 @@ describe('terminal mode, driven through stdin', () => {
       const text = await drive('report local\n', { prompt: false, saveDir: dir });
       const [name] = readdirSync(dir);
       assert.ok(name, text);
-      assert.match(text, /collecting a support bundle from local…\nsupport bundle for local: \d+ KB, (\d+ log lines|log not readable)\nsaved \/.*moneymind-local-.*\.txt/);
+      assert.match(
+        text,
+        /collecting a support bundle from local…\nsupport bundle for local: \d+ KB, (\d+ log lines|log not readable)\nsaved \/.*moneymind-local-.*\.txt/,
+      );
       assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600);
       const bundle = readFileSync(join(dir, name), 'utf8');
       assert.match(bundle, /^MoneyMind support bundle — local \(local\)/);

@@ -9,7 +9,15 @@ import { cause } from '../support/builders.js';
 const MIN = 60_000;
 const settings = { failuresToAlert: 2, successesToResolve: 2, remindEvery: 30 * MIN, flapHigh: 50, flapLow: 25 };
 const unresponsive = (title = 'GET /health timed out after 5 s'): Cause => cause('app-unresponsive', { title, advice: 'restart' });
-const obs = (verdict: Observation['verdict'], detail = unresponsive()): Observation => ({ key: 'host:prod-1|app-unresponsive', verdict, subject: 'prod-1', hosts: ['prod-1'], cause: 'app-unresponsive', detail: verdict === 'fail' ? detail : undefined, affected: [] });
+const obs = (verdict: Observation['verdict'], detail = unresponsive()): Observation => ({
+  key: 'host:prod-1|app-unresponsive',
+  verdict,
+  subject: 'prod-1',
+  hosts: ['prod-1'],
+  cause: 'app-unresponsive',
+  detail: verdict === 'fail' ? detail : undefined,
+  affected: [],
+});
 
 /**
  * Runs a sequence of cycles one minute apart; `F` fail, `.` ok, `?` unknown. Returns each cycle's
@@ -21,14 +29,25 @@ function run(seq: string, opts: { silencedAt?: (cycle: number) => boolean; detai
   const closed: number[] = [];
   [...seq].forEach((ch, i) => {
     const verdict = ch === 'F' ? 'fail' : ch === '.' ? 'ok' : 'unknown';
-    const r = step(trackers, [obs(verdict, opts.detailAt?.(i) ?? unresponsive())], { now: i * MIN, settings, silenced: new Set(opts.silencedAt?.(i) ? ['prod-1'] : []) });
+    const r = step(trackers, [obs(verdict, opts.detailAt?.(i) ?? unresponsive())], {
+      now: i * MIN,
+      settings,
+      silenced: new Set(opts.silencedAt?.(i) ? ['prod-1'] : []),
+    });
     trackers = r.trackers;
     for (const x of r.intents) said.push(`${i}:${label(x)}`);
     for (const c of r.closed) closed.push(c.durationMs / MIN);
   });
   return { said, closed, trackers };
 }
-const label = (i: Intent): string => (i.kind === 'open' && i.flapping ? 'open-flapping' : i.kind === 'resolve' && i.note ? `resolve(${i.note})` : i.kind === 'remind' ? `remind(${i.firingMs / MIN}m)` : i.kind);
+const label = (i: Intent): string =>
+  i.kind === 'open' && i.flapping
+    ? 'open-flapping'
+    : i.kind === 'resolve' && i.note
+      ? `resolve(${i.note})`
+      : i.kind === 'remind'
+        ? `remind(${i.firingMs / MIN}m)`
+        : i.kind;
 
 describe('incident policy: sequences in, posts out (no I/O)', () => {
   const table: [string, string, string[]][] = [
@@ -54,7 +73,8 @@ describe('incident policy: sequences in, posts out (no I/O)', () => {
   });
 
   it('a change of severity or kind goes into the thread; changing numbers do not', () => {
-    const detailAt = (i: number): Cause => (i < 3 ? unresponsive(`GET /health timed out after ${i + 5} s`) : unresponsive('GET /health → 500: MySQL server has gone away'));
+    const detailAt = (i: number): Cause =>
+      i < 3 ? unresponsive(`GET /health timed out after ${i + 5} s`) : unresponsive('GET /health → 500: MySQL server has gone away');
     assert.deepEqual(run('FFFFF..', { detailAt }).said, ['1:open', '3:update', '6:resolve']);
   });
 
@@ -68,7 +88,10 @@ describe('incident policy: sequences in, posts out (no I/O)', () => {
   it('flapping after the thread is open: a "flapping" notice in that thread, not a second thread', () => {
     const r = run(`FFF${'.F'.repeat(14)}`);
     assert.equal(r.said[0], '1:open');
-    assert.deepEqual(r.said.filter((s) => /open/.test(s)), ['1:open']);
+    assert.deepEqual(
+      r.said.filter((s) => /open/.test(s)),
+      ['1:open'],
+    );
     assert.equal(r.said.filter((s) => /:flapping/.test(s)).length, 1, r.said.join(' '));
   });
 });
@@ -97,6 +120,9 @@ describe('alert messages', () => {
     const all = JSON.stringify(msgs);
     assert.ok(!all.includes('hunter2'), all);
     assert.match(all, /mysql:\/\/app:\*\*\*@db/);
-    assert.deepEqual(msgs.map((m) => m.kind), ['post-parent', 'reply']);
+    assert.deepEqual(
+      msgs.map((m) => m.kind),
+      ['post-parent', 'reply'],
+    );
   });
 });

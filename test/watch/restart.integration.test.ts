@@ -32,8 +32,22 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-restart-'));
   host = await startTestHost();
   slack = await startSlackDouble();
-  const config = writeConfigFile(join(dir, 'moneymind.yml'), { hosts: [host.hostConfig('prod-1', { mysql: undefined })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: 'C0ALERTS1' }, watch: { schedule: '* * * * * *', store: join(dir, 'store.db') } });
-  env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LOG_LEVEL: 'warn', MONEYMIND_CONFIG: config, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'restart-secret', SLACK_API_URL: slack.apiUrl, PORT: String(await freePort()), ...host.env };
+  const config = writeConfigFile(join(dir, 'moneymind.yml'), {
+    hosts: [host.hostConfig('prod-1', { mysql: undefined })],
+    thresholds: TEST_THRESHOLDS,
+    slack: { alertChannel: 'C0ALERTS1' },
+    watch: { schedule: '* * * * * *', store: join(dir, 'store.db') },
+  });
+  env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LOG_LEVEL: 'warn',
+    MONEYMIND_CONFIG: config,
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: 'restart-secret',
+    SLACK_API_URL: slack.apiUrl,
+    PORT: String(await freePort()),
+    ...host.env,
+  };
 });
 after(async () => {
   await slack?.close();
@@ -75,7 +89,14 @@ describe('the bot killed mid-incident', () => {
       // thread, which is right and not what this test is about.)
       const posts = slack.calls.filter(postsTo);
       const parents = posts.filter((c) => !c.body.thread_ts && /service-down/.test(String(c.body.text)));
-      assert.equal(parents.length, 1, `one service-down thread across the restart: ${posts.filter((c) => !c.body.thread_ts).map((c) => String(c.body.text)).join(' | ')}`);
+      assert.equal(
+        parents.length,
+        1,
+        `one service-down thread across the restart: ${posts
+          .filter((c) => !c.body.thread_ts)
+          .map((c) => String(c.body.text))
+          .join(' | ')}`,
+      );
       const replies = posts.filter((c) => c.body.thread_ts === threadTs);
       assert.equal(replies.filter((c) => /\(critical\)/.test(String(c.body.blocks))).length, 1, 'the diagnosis once');
       assert.equal(edit.body.ts, threadTs, 'the parent edited in place after the restart');

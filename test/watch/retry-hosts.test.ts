@@ -7,8 +7,24 @@ import { retryHosts } from '../../src/watch/retry-hosts.js';
 import { cause } from '../support/builders.js';
 
 const settings = { failuresToAlert: 3, successesToResolve: 2, remindEvery: 1_800_000, flapHigh: 50, flapLow: 25 };
-const onHost = (host: string, id: CauseId, verdict: Observation['verdict']): Observation => ({ key: hostKey(host, id), verdict, subject: host, hosts: [host], cause: id, detail: verdict === 'fail' ? cause(id) : undefined, affected: [] });
-const db = (name: string, hosts: string[]): Observation => ({ key: dbKey(name), verdict: 'fail', subject: `db ${name}`, hosts, cause: 'db-unreachable', detail: cause('db-unreachable'), affected: [] });
+const onHost = (host: string, id: CauseId, verdict: Observation['verdict']): Observation => ({
+  key: hostKey(host, id),
+  verdict,
+  subject: host,
+  hosts: [host],
+  cause: id,
+  detail: verdict === 'fail' ? cause(id) : undefined,
+  affected: [],
+});
+const db = (name: string, hosts: string[]): Observation => ({
+  key: dbKey(name),
+  verdict: 'fail',
+  subject: `db ${name}`,
+  hosts,
+  cause: 'db-unreachable',
+  detail: cause('db-unreachable'),
+  affected: [],
+});
 
 /** Runs cycles of observations through the real policy; returns what the last cycle asks to retry. */
 function after(cycles: Observation[][], s = settings): string[] {
@@ -37,7 +53,11 @@ describe('retryHosts: which hosts a cycle leaves for a fast re-check (pure)', ()
     // the outage lasts: retrying it would never end.
     ['pending but not seen failing this cycle: no retry', [[down], [unseen]], []],
     ['only the failing host of several', [[down, onHost('prod-2', 'disk-full', 'ok')]], ['prod-1']],
-    ['every host with a pending key, each once', [[down, onHost('prod-1', 'app-unresponsive', 'fail'), onHost('prod-2', 'disk-full', 'fail')]], ['prod-1', 'prod-2']],
+    [
+      'every host with a pending key, each once',
+      [[down, onHost('prod-1', 'app-unresponsive', 'fail'), onHost('prod-2', 'disk-full', 'fail')]],
+      ['prod-1', 'prod-2'],
+    ],
     ['a shared database down: the hosts that saw it down', [[db('main', ['prod-1', 'prod-2'])]], ['prod-1', 'prod-2']],
   ];
   for (const [name, cycles, expected] of table) it(name, () => assert.deepEqual(after(cycles), expected));

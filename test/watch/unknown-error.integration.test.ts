@@ -51,7 +51,15 @@ async function rotateAppPassword(to: string): Promise<void> {
 
 describe('an outage no rule names', () => {
   it('/health 500 with an unknown error (a rotated DB password) → one alert thread within failuresToAlert cycles, quoting the error', async () => {
-    const config = testConfig({ hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } })], thresholds: TEST_THRESHOLDS, slack: { alertChannel: CHANNEL }, watch: { failuresToAlert: 2, store: join(dir, 's.db') } }, host.env);
+    const config = testConfig(
+      {
+        hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } })],
+        thresholds: TEST_THRESHOLDS,
+        slack: { alertChannel: CHANNEL },
+        watch: { failuresToAlert: 2, store: join(dir, 's.db') },
+      },
+      host.env,
+    );
     const store = new Store(config.watch.store);
     const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
     const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };
@@ -68,9 +76,15 @@ describe('an outage no rule names', () => {
 
       const first = await runCycle(deps);
       assert.deepEqual(first.intents, [], 'first failure: pending');
-      assert.deepEqual(first.reports[0]?.causes.map((c) => c.id), ['app-unhealthy']);
+      assert.deepEqual(
+        first.reports[0]?.causes.map((c) => c.id),
+        ['app-unhealthy'],
+      );
       const second = await runCycle(deps);
-      assert.deepEqual(second.intents.map((i) => `${i.kind} ${i.key}`), ['open host:prod-1|app-unhealthy']);
+      assert.deepEqual(
+        second.intents.map((i) => `${i.kind} ${i.key}`),
+        ['open host:prod-1|app-unhealthy'],
+      );
       for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
         poster.kick();
         await poster.idle();

@@ -20,7 +20,14 @@ const config: Config = {
   // Below the schema's 1 s floor on purpose: the bookkeeping is the same, the test is quicker.
   watch: { ...base.watch, schedule: '0 0 1 1 *', retryInterval: RETRY_MS },
 };
-const deps: WatchDeps = { config, store: {} as WatchStore, transportFor: () => assert.fail('no transport'), log: silentLog, clock: Date.now, poster: undefined };
+const deps: WatchDeps = {
+  config,
+  store: {} as WatchStore,
+  transportFor: () => assert.fail('no transport'),
+  log: silentLog,
+  clock: Date.now,
+  poster: undefined,
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Call {
@@ -98,7 +105,10 @@ describe('watcher retries (stand-in cycle)', () => {
       await tick;
       // Armed by two cycles ending at about the same time: one retry batch each.
       await waitFor('retries of a and c', () => s.calls.slice(3).flatMap((c) => c.hosts).length === 2);
-      const retried = s.calls.slice(3).flatMap((c) => c.hosts).sort();
+      const retried = s.calls
+        .slice(3)
+        .flatMap((c) => c.hosts)
+        .sort();
       assert.deepEqual(retried, ['a', 'c']);
       for (const c of s.calls.slice(3)) c.finish();
       assert.equal(s.overlapped(), false, 'no host checked twice at once');

@@ -40,7 +40,15 @@ interface Rig {
 }
 
 function rig(hosts: object[], watch: object = {}, thresholds: object = {}): Rig {
-  const config = testConfig({ hosts, thresholds: { ...TEST_THRESHOLDS, ...thresholds }, slack: { alertChannel: CHANNEL }, watch: { store: join(dir, `${Math.random().toString(36).slice(2)}.db`), ...watch } }, host.env);
+  const config = testConfig(
+    {
+      hosts,
+      thresholds: { ...TEST_THRESHOLDS, ...thresholds },
+      slack: { alertChannel: CHANNEL },
+      watch: { store: join(dir, `${Math.random().toString(36).slice(2)}.db`), ...watch },
+    },
+    host.env,
+  );
   const store = new Store(config.watch.store);
   const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
   const deps: WatchDeps = { config, store, transportFor: (h) => pool.get(h), log, clock: Date.now, poster };
@@ -96,7 +104,10 @@ describe('watcher on a real host', () => {
       try {
         assert.deepEqual((await r.cycle()).intents, [], 'first failure: pending only');
         const second = await r.cycle();
-        assert.deepEqual(second.intents.map((i) => `${i.kind} ${i.key}`), ['open host:prod-1|service-down']);
+        assert.deepEqual(
+          second.intents.map((i) => `${i.kind} ${i.key}`),
+          ['open host:prod-1|service-down'],
+        );
         await r.flushed();
         for (let i = 0; i < 3; i++) assert.deepEqual((await r.cycle()).intents, [], 'still down: nothing new');
       } finally {
@@ -104,7 +115,10 @@ describe('watcher on a real host', () => {
       }
       await r.cycle();
       const resolved = await r.cycle();
-      assert.deepEqual(resolved.intents.map((i) => i.kind), ['resolve']);
+      assert.deepEqual(
+        resolved.intents.map((i) => i.kind),
+        ['resolve'],
+      );
       await r.flushed();
 
       const [parent, ...more] = parents(from);
@@ -115,7 +129,10 @@ describe('watcher on a real host', () => {
       const replies = posts(from).filter((c) => c.body.thread_ts);
       assert.ok(replies.length >= 2);
       const threadTs = replies[0]!.body.thread_ts;
-      assert.ok(replies.every((c) => c.body.thread_ts === threadTs), 'every reply in the one thread');
+      assert.ok(
+        replies.every((c) => c.body.thread_ts === threadTs),
+        'every reply in the one thread',
+      );
       assert.match(text(replies[0]!), /service-down\* \(critical\)/);
       assert.match(text(replies.at(-1)!), /✅ Resolved after \d+/);
       const [edit] = updates(from);
@@ -137,7 +154,10 @@ describe('watcher on a real host', () => {
       try {
         await r.cycle();
         const opened = await r.cycle();
-        assert.deepEqual(opened.intents.map((i) => `${i.kind} ${i.key}`), ['open db:main|db-unreachable']);
+        assert.deepEqual(
+          opened.intents.map((i) => `${i.kind} ${i.key}`),
+          ['open db:main|db-unreachable'],
+        );
         await r.flushed();
       } finally {
         await host.db!.start();
@@ -172,7 +192,10 @@ describe('watcher on a real host', () => {
         assert.equal(parents(from).length, 0, 'nothing posted while silenced');
         r.store.setSilence({ ...silence, until: Date.now() - 1 });
         const later = await r.cycle();
-        assert.deepEqual(later.intents.map((i) => i.kind), ['open']);
+        assert.deepEqual(
+          later.intents.map((i) => i.kind),
+          ['open'],
+        );
         await r.flushed();
         assert.equal(parents(from).length, 1);
       } finally {
@@ -245,7 +268,10 @@ describe('watcher on a real host', () => {
       r.store.commitCycle({ now, trackers: r.store.loadTrackers(), opened: [], posts: [], closed: [], samples, keepSamplesMs: 3_600_000 });
       await r.cycle();
       const fired = await r.cycle();
-      assert.deepEqual(fired.intents.map((i) => `${i.kind} ${i.key}`), ['open host:prod-1|memory-growth']);
+      assert.deepEqual(
+        fired.intents.map((i) => `${i.kind} ${i.key}`),
+        ['open host:prod-1|memory-growth'],
+      );
     } finally {
       await r.close();
     }

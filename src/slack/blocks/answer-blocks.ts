@@ -49,7 +49,10 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
     }
     case 'history': {
       const lines = a.incidents.map((i) => {
-        const what = i.kind === 'restart' ? `restart — ${c.host(i.title, 300)}` : `${mrkdwn(i.cause)} — ${i.resolvedAt ? formatDuration(i.resolvedAt - i.openedAt) : 'still open'}`;
+        const what =
+          i.kind === 'restart'
+            ? `restart — ${c.host(i.title, 300)}`
+            : `${mrkdwn(i.cause)} — ${i.resolvedAt ? formatDuration(i.resolvedAt - i.openedAt) : 'still open'}`;
         return `${i.kind === 'restart' ? '🔄' : i.resolvedAt ? '✅' : '🔴'} ${slackDate(i.openedAt)} *${mrkdwn(i.subject)}* ${what}`;
       });
       const head = `Last ${a.incidents.length} incident${a.incidents.length === 1 ? '' : 's'}${a.host ? ` on ${mrkdwn(a.host)}` : ''}`;
@@ -57,7 +60,9 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
     }
     case 'log-lines': {
       const problem = a.problem ? `:warning: ${c.host(a.problem, 1000)}\n` : '';
-      const body = a.lines.length ? `${problem}${c.code(a.lines.join('\n'), LIMITS.sectionText - problem.length)}` : problem || `no error lines in the window — ${c.host(a.report.checks[0]?.summary ?? '', 1000)}`;
+      const body = a.lines.length
+        ? `${problem}${c.code(a.lines.join('\n'), LIMITS.sectionText - problem.length)}`
+        : problem || `no error lines in the window — ${c.host(a.report.checks[0]?.summary ?? '', 1000)}`;
       const title = `*${mrkdwn(a.host)}* — last ${a.lines.length} error line${a.lines.length === 1 ? '' : 's'}`;
       return { text: `last ${a.lines.length} error lines on ${mrkdwn(a.host)}`, blocks: [section(title), section(body)], keep: 0 };
     }
@@ -74,7 +79,11 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
     case 'help': {
       const intro = a.intro ? mrkdwn(a.intro) : undefined;
       const list = a.commands.map((x) => `\`/moneymind ${mrkdwn(x.usage)}\` — ${mrkdwn(x.description)}`).join('\n');
-      return { text: intro ? `${intro}. Try /moneymind help` : 'moneymind commands', blocks: [...(intro ? [section(c.fit(`${intro}.`))] : []), section(c.fit(list))], keep: 0 };
+      return {
+        text: intro ? `${intro}. Try /moneymind help` : 'moneymind commands',
+        blocks: [...(intro ? [section(c.fit(`${intro}.`))] : []), section(c.fit(list))],
+        keep: 0,
+      };
     }
     case 'error': {
       const message = c.host(a.message, 1500);

@@ -24,7 +24,12 @@ export function reportBlocks(reports: readonly HostReport[], silences: ReadonlyM
   const compact = reports.length > 8;
   for (const r of reports) {
     if (compact && r.status === 'ok') continue;
-    blocks.push(fieldsSection(`${EMOJI[r.status]} *${mrkdwn(r.name)}*`, r.checks.map((ch) => `${EMOJI[ch.status]} *${CHECK_LABEL[ch.id]}*\n${c.host(ch.summary, SUMMARY)}`)));
+    blocks.push(
+      fieldsSection(
+        `${EMOJI[r.status]} *${mrkdwn(r.name)}*`,
+        r.checks.map((ch) => `${EMOJI[ch.status]} *${CHECK_LABEL[ch.id]}*\n${c.host(ch.summary, SUMMARY)}`),
+      ),
+    );
     const cause = r.causes[0];
     if (cause) {
       const layout = { head: `*Likely cause: ${cause.id}*`, evidence: 3, max: CAUSE, restart: restartNote(cause.restartHelps, 'unless-helps') };
@@ -51,4 +56,5 @@ export function reportBlocks(reports: readonly HostReport[], silences: ReadonlyM
   return { text: `${EMOJI[worst]} ${mrkdwn(headline)}${likely ? ` — likely ${likely.id}` : ''}`, blocks };
 }
 
-export const silenceText = (host: string, s: SilenceLine): string => `🔕 ${mrkdwn(host)} silenced until ${slackDate(s.until)} by ${ownSentence(s.by)} (${mrkdwn(s.reason)})`;
+export const silenceText = (host: string, s: SilenceLine): string =>
+  `🔕 ${mrkdwn(host)} silenced until ${slackDate(s.until)} by ${ownSentence(s.by)} (${mrkdwn(s.reason)})`;

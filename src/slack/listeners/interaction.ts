@@ -33,17 +33,11 @@ export type ButtonListener = (args: SlackActionMiddlewareArgs<BlockButtonAction>
 export const slackCaller = (userId: string): Caller => ({ userId, source: 'slack' });
 
 // The command's ack told the channel "checking…": this tells the one who asked that it stopped.
-const COMMAND_FAILED =
-  ":warning: Something went wrong running that command; the details are in the bot's logs. Try again in a minute.";
+const COMMAND_FAILED = ":warning: Something went wrong running that command; the details are in the bot's logs. Try again in a minute.";
 const CLICK_FAILED = ":warning: That did not work; the details are in the bot's logs.";
 
 /** The slash command's interaction, from what Bolt hands the listener. */
-export function commandInteraction(
-  command: { user_id: string; channel_id: string },
-  respond: RespondFn,
-  client: webApi.WebClient,
-  log: Logger,
-): Interaction {
+export function commandInteraction(command: { user_id: string; channel_id: string }, respond: RespondFn, client: webApi.WebClient, log: Logger): Interaction {
   const logger = log.child({ user: command.user_id, channel: command.channel_id, action: 'command' });
   return { caller: slackCaller(command.user_id), channelId: command.channel_id, respond, client, log: logger, failure: COMMAND_FAILED };
 }

@@ -12,7 +12,11 @@ import { deliverPlan, onClick, type ButtonListener } from './interaction.js';
 export function restartButton(kind: 'confirm' | 'cancel' | 'request', flow: RestartFlow | undefined, services: CommandServices, log: Logger): ButtonListener {
   return onClick(`restart_${kind}`, log, async (click) => {
     if (!flow) {
-      await click.respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: restarts are not available: the bot runs without its store.' });
+      await click.respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':warning: restarts are not available: the bot runs without its store.',
+      });
       return;
     }
     if (kind === 'confirm') return flow.confirm(click.value, click.caller.userId, click.respond);

@@ -35,5 +35,9 @@ export async function silenceFromAlert(value: string, caller: Caller, services: 
   if (!done.length) return { kind: 'error', visibility: 'ephemeral', message: failed.join('; ') || 'nothing was silenced' };
   const by = caller.source === 'slack' ? `<@${caller.userId}>` : caller.userId;
   const rest = failed.length ? `\nNot silenced: ${failed.join('; ')}` : '';
-  return { kind: 'note', visibility: 'channel', text: `🔕 ${done.length} hosts silenced for 1 h by ${by} (from the alert button): ${done.join(', ')}. Incidents are still tracked.${rest}` };
+  return {
+    kind: 'note',
+    visibility: 'channel',
+    text: `🔕 ${done.length} hosts silenced for 1 h by ${by} (from the alert button): ${done.join(', ')}. Incidents are still tracked.${rest}`,
+  };
 }
