@@ -170,7 +170,8 @@ try {
     [`soak RSS growth after warm-up (${soakCycles} cycles)`, `${round(soaked.rssGrowthPercent)} %`, '< 5 %', soaked.rssGrowthPercent < 5 ? 'met' : 'MISSED'],
     [
       'soak fds / sockets / free SSH channels, warm-up → end',
-      `${soaked.afterWarmup.fds}/${soaked.afterWarmup.sockets}/${soaked.afterWarmup.sshFreeChannels} → ${soaked.end.fds}/${soaked.end.sockets}/${soaked.end.sshFreeChannels}`,
+      `${soaked.afterWarmup.fds}/${soaked.afterWarmup.sockets}/${soaked.afterWarmup.sshFreeChannels} → ` +
+        `${soaked.end.fds}/${soaked.end.sockets}/${soaked.end.sshFreeChannels}`,
       'equal',
       soaked.afterWarmup.fds === soaked.end.fds &&
       soaked.afterWarmup.sockets === soaked.end.sockets &&

@@ -142,7 +142,8 @@ export async function timeToAlert(t: OutageTarget, dir: string, log: Logger, say
           tickLateMs.push(Math.round((cycles[0]?.start ?? tick) - tick));
           deliveryMs.push(opened ? parent.at - opened.end : Number.NaN);
           say(
-            `  retryInterval ${retryInterval}, run ${run + 1}: alert ${round((parent.at - stoppedAt) / 1000, 2)} s after the stop (${round((parent.at - stoppedAt) / intervalMs, 2)} intervals; stop at phase ${phases.at(-1)})`,
+            `  retryInterval ${retryInterval}, run ${run + 1}: alert ${round((parent.at - stoppedAt) / 1000, 2)} s after the stop ` +
+              `(${round((parent.at - stoppedAt) / intervalMs, 2)} intervals; stop at phase ${phases.at(-1)})`,
           );
         } finally {
           await w.stop();

@@ -37,4 +37,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 npx tsc -p tsconfig.json --noEmit
+# Biome: the formatter nobody argues with, and the linter (biome.jsonc); fails on any unformatted file.
+npx biome check .
 bash scripts/run-tests.sh "$@"

@@ -98,7 +98,11 @@ describe('the bot process picks its mode from the environment', () => {
     assert.equal(await host.exited, 2, host.err());
     assert.match(
       host.err(),
-      /^moneymind: METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/m,
+      new RegExp(
+        /^moneymind: METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, /.source +
+          /which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/.source,
+        'm',
+      ),
     );
     const weak = bot({ ...http, METRICS_TOKEN: 'secret-1' });
     assert.equal(await weak.exited, 2, weak.err());

@@ -64,7 +64,9 @@ export function evaluateDb(
         'recycle-too-long',
         {
           count: 1,
-          evidence: `wait_timeout is ${state.waitTimeout} s but pool_recycle is ${poolRecycle} s: idle pooled connections are dropped by MySQL before the app recycles them`,
+          evidence:
+            `wait_timeout is ${state.waitTimeout} s but pool_recycle is ${poolRecycle} s: ` +
+            `idle pooled connections are dropped by MySQL before the app recycles them`,
         },
       ]);
     }
@@ -88,7 +90,8 @@ export function evaluateDb(
         'connections-high',
         {
           count,
-          evidence: `${state.threadsConnected} of max_connections ${state.maxConnections} in use (${Math.round(pct)} %), ${input.processlist.sleeping} sleeping`,
+          evidence:
+            `${state.threadsConnected} of max_connections ${state.maxConnections} in use ` + `(${Math.round(pct)} %), ${input.processlist.sleeping} sleeping`,
         },
       ]);
     }

@@ -21,22 +21,22 @@ export const historyCommand: Command = {
       immediate: true,
       run: async (s) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'history needs the store, which this bot runs without' };
-        const incidents: HistoryLine[] = s.incidents
-          .history(host, LIMIT)
-          .map((i) => ({
-            kind: 'incident',
-            subject: i.subject,
-            cause: i.cause,
-            title: i.title,
-            openedAt: i.opened_at,
-            resolvedAt: i.resolved_at ?? undefined,
-          }));
+        const incidents: HistoryLine[] = s.incidents.history(host, LIMIT).map((i) => ({
+          kind: 'incident',
+          subject: i.subject,
+          cause: i.cause,
+          title: i.title,
+          openedAt: i.opened_at,
+          resolvedAt: i.resolved_at ?? undefined,
+        }));
         // Restarts beside incidents: what was done about them, by whom, and how it ended.
         const restarts: HistoryLine[] = s.incidents.restarts(host, LIMIT).map((r) => ({
           kind: 'restart',
           subject: r.host,
           cause: 'restart',
-          title: `${r.state}${r.outcome ? `: ${r.outcome}` : ''}; asked by ${r.requested_by}${r.decided_by ? `, ${r.state === 'cancelled' ? 'cancelled' : 'approved'} by ${r.decided_by}` : ''}`,
+          title:
+            `${r.state}${r.outcome ? `: ${r.outcome}` : ''}; asked by ${r.requested_by}` +
+            `${r.decided_by ? `, ${r.state === 'cancelled' ? 'cancelled' : 'approved'} by ${r.decided_by}` : ''}`,
           openedAt: r.started_at ?? r.requested_at,
           resolvedAt: r.finished_at ?? undefined,
         }));

@@ -70,7 +70,9 @@ export function overRateLimit(text: string, caller: Caller, config: Config, limi
   return {
     kind: 'error',
     visibility: 'ephemeral',
-    message: `try again in ${Math.ceil(taken.retryInMs / 1000)} s: at most ${max} expensive command${max === 1 ? '' : 's'} (report, status of all hosts) per person every ${formatDuration(windowMs)}, so the watcher keeps its SSH sessions`,
+    message:
+      `try again in ${Math.ceil(taken.retryInMs / 1000)} s: at most ${max} expensive command${max === 1 ? '' : 's'} ` +
+      `(report, status of all hosts) per person every ${formatDuration(windowMs)}, so the watcher keeps its SSH sessions`,
     fix: 'one host at a time (`status HOST`) is not limited',
   };
 }

@@ -94,7 +94,8 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
         privateKey = new Secret(readFileSync(privateKeyPath, 'utf8'));
       } catch (err) {
         problems.push(
-          `${at}.ssh.privateKeyPath: cannot read ${privateKeyPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}) — check the path and that the bot's user may read it`,
+          `${at}.ssh.privateKeyPath: cannot read ${privateKeyPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}) ` +
+            `— check the path and that the bot's user may read it`,
         );
       }
     }
@@ -102,7 +103,8 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
     const parsed = privateKey.reveal() ? ssh2.utils.parseKey(privateKey.reveal()) : undefined;
     if (parsed instanceof Error)
       problems.push(
-        `${at}.ssh.${privateKeyEnv ? 'privateKeyEnv' : 'privateKeyPath'}: not a private key the bot can use (${parsed.message}) — give an unencrypted OpenSSH or PEM key`,
+        `${at}.ssh.${privateKeyEnv ? 'privateKeyEnv' : 'privateKeyPath'}: not a private key the bot can use ` +
+          `(${parsed.message}) — give an unencrypted OpenSSH or PEM key`,
       );
     ssh = { ...rest, privateKey };
   }

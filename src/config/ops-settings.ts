@@ -28,7 +28,8 @@ export function loadOpsSettings(env: Env, mode: Exclude<SlackSettings['mode'], '
   const host = env.METRICS_HOST || '127.0.0.1';
   if (env.METRICS_HOST && mode === 'http')
     problems.push(
-      'METRICS_HOST is set, but in HTTP mode /healthz and /metrics are served on PORT beside /slack/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect /metrics',
+      'METRICS_HOST is set, but in HTTP mode /healthz and /metrics are served on PORT beside /slack/events, ' +
+        'which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect /metrics',
     );
   else if (!isIP(host) && !HOSTNAME.test(host))
     problems.push(

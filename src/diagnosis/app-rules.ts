@@ -59,7 +59,9 @@ export const portNotListening: Rule = ({ checks }) => {
       title: `Nothing listens on port ${port}, and the service's state is unknown.`,
       evidence: [p.summary, ...(s ? [s.summary] : [])],
       quotes: s ? ['port', 'service'] : ['port'],
-      advice: `Check that the app runs at all (ps aux | grep ${JSON.stringify(s?.details?.service ?? 'the app')}), then its bind address and port (ss -tlnp | grep ${port}); fix the service row so the bot can see the state.`,
+      advice:
+        `Check that the app runs at all (ps aux | grep ${JSON.stringify(s?.details?.service ?? 'the app')}), ` +
+        `then its bind address and port (ss -tlnp | grep ${port}); fix the service row so the bot can see the state.`,
       restartHelps: true,
     };
   }
@@ -86,7 +88,8 @@ export const appUnresponsive: Rule = ({ checks }) => {
     evidence: [h.summary, p.summary],
     quotes: ['health', 'port'],
     advice:
-      'All Waitress threads are likely stuck (slow queries, dead DB connections). Check the log for "Task queue depth" and the DB processlist before restarting.',
+      'All Waitress threads are likely stuck (slow queries, dead DB connections). ' +
+      'Check the log for "Task queue depth" and the DB processlist before restarting.',
     restartHelps: true,
   };
 };
@@ -107,7 +110,8 @@ export const workersSaturated: Rule = ({ checks }) => {
     title: `Waitress is queueing requests (task queue depth up to ${l.details.maxQueueDepth}).`,
     evidence: evidence.lines,
     advice:
-      'Raise Waitress capacity: serve(app, threads=8, connection_limit=1000, cleanup_interval=30, channel_timeout=120), and look for slow requests holding threads.',
+      'Raise Waitress capacity: serve(app, threads=8, connection_limit=1000, cleanup_interval=30, channel_timeout=120), ' +
+      'and look for slow requests holding threads.',
     restartHelps: true,
     quotes: evidence.quotes,
   };

@@ -29,7 +29,9 @@ export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly 
     severity: 'critical',
     title: redact(healthFails ? healthTitle(health) : `check ${others.map((c) => c.id).join(', ')} failing: ${others[0]!.summary}`),
     evidence,
-    advice: `No known cause matched; the evidence is what fails now. Read the app's log around the first error (logs HOST) and the error above.${seen.length ? ` Also seen: ${seen.join(', ')}.` : ''} A restart is a guess until the cause is known.`,
+    advice:
+      `No known cause matched; the evidence is what fails now. Read the app's log around the first error (logs HOST) and the error above.` +
+      `${seen.length ? ` Also seen: ${seen.join(', ')}.` : ''} A restart is a guess until the cause is known.`,
     restartHelps: false,
   };
 }

@@ -65,7 +65,9 @@ export const dbConnectionDropped: Rule = ({ checks, poolRecycle }) => {
       severity: critical ? 'critical' : 'warning',
       title: 'The app used database connections that MySQL had already closed (2006/2013), although pool_recycle is within wait_timeout.',
       evidence: evidence.lines,
-      advice: `Enable pool_pre_ping=True so dead pooled connections are replaced; check whether MySQL restarted or killed connections (Aborted_clients, the MySQL error log).${restartNote}`,
+      advice:
+        `Enable pool_pre_ping=True so dead pooled connections are replaced; ` +
+        `check whether MySQL restarted or killed connections (Aborted_clients, the MySQL error log).${restartNote}`,
       restartHelps: true,
       quotes: evidence.quotes,
     };
@@ -105,7 +107,8 @@ export const dbConnectionsExhausted: Rule = ({ checks, thresholds }) => {
     title: 'MySQL is running out of connection slots.',
     evidence: evidence.lines,
     advice:
-      'Keep pool_size + max_overflow (10 + 20) per app process well under max_connections, close sessions (db.session.close()), and look at who holds the sleeping connections (SHOW PROCESSLIST).',
+      'Keep pool_size + max_overflow (10 + 20) per app process well under max_connections, close sessions (db.session.close()), ' +
+      'and look at who holds the sleeping connections (SHOW PROCESSLIST).',
     restartHelps: false,
     quotes: evidence.quotes,
   };

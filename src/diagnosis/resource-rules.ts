@@ -45,7 +45,9 @@ export const memoryGrowth: Rule = ({ checks, thresholds, rssHistory, now }) => {
   return {
     id: 'memory-growth',
     severity: 'warning',
-    title: `The app's memory grows by ${Math.round(trend.mbPerHour)} MB/h (${Math.round(trend.fromMb)} → ${Math.round(trend.toMb)} MB over ${Math.round(trend.spanMs / 60_000)} min).`,
+    title:
+      `The app's memory grows by ${Math.round(trend.mbPerHour)} MB/h ` +
+      `(${Math.round(trend.fromMb)} → ${Math.round(trend.toMb)} MB over ${Math.round(trend.spanMs / 60_000)} min).`,
     evidence: [`${trend.samples} RSS samples, slope ${Math.round(trend.mbPerHour)} MB/h (threshold ${thresholds.memoryGrowthMbPerHour} MB/h)`],
     advice: 'A leak: make sure every db.session is closed (try/finally), and bound caches. A restart resets it for a while.',
     restartHelps: true,

@@ -25,7 +25,8 @@ export function renderAnswer(a: Answer, style: Style): string {
         ? a.incidents
             .map(
               (i) =>
-                `${utcDateTime(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`,
+                `${utcDateTime(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ` +
+                `${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`,
             )
             .join('\n')
         : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;
@@ -45,7 +46,9 @@ export function renderAnswer(a: Answer, style: Style): string {
       return a.hosts
         .map(
           (h) =>
-            `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`,
+            `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ` +
+            `${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}` +
+            `${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`,
         )
         .join('\n');
     case 'help':

@@ -52,7 +52,11 @@ function serviceConfigCommand(app: AppTarget): string {
     .join(' ');
   const section = shq(`[program:${app.service}]`);
   // sudo is not needed: program sections are world-readable on Debian; the socket is not.
-  return `found=; for f in ${files}; do [ -r "$f" ] || continue; out=$(awk -v s=${section} '$0==s{p=1} /^\\[/&&$0!=s{p=0} p' "$f"); [ -n "$out" ] && { echo "# $f"; echo "$out"; found=1; }; done; [ -n "$found" ] || echo ${shq(`no readable [program:${app.service}] section in ${files}`)}`;
+  return (
+    `found=; for f in ${files}; do [ -r "$f" ] || continue; ` +
+    `out=$(awk -v s=${section} '$0==s{p=1} /^\\[/&&$0!=s{p=0} p' "$f"); [ -n "$out" ] && { echo "# $f"; echo "$out"; found=1; }; done; ` +
+    `[ -n "$found" ] || echo ${shq(`no readable [program:${app.service}] section in ${files}`)}`
+  );
 }
 
 function dirOf(path: string): string {

@@ -72,7 +72,10 @@ export function formatBundle(p: BundleParts): SupportBundle {
     filename: `moneymind-${p.host}-${safeStamp}.txt`,
     title: `Support bundle: ${p.host}`,
     text,
-    summary: `support bundle for ${p.host}: ${Math.ceil(Buffer.byteLength(text) / 1024)} KB, ${logUnread ? 'log not readable' : `${logLines} log lines`}${'error' in p.probe ? ', host part failed' : ''}${p.db && 'error' in p.db ? ', DB part failed' : ''}`,
+    summary:
+      `support bundle for ${p.host}: ${Math.ceil(Buffer.byteLength(text) / 1024)} KB, ` +
+      `${logUnread ? 'log not readable' : `${logLines} log lines`}` +
+      `${'error' in p.probe ? ', host part failed' : ''}${p.db && 'error' in p.db ? ', DB part failed' : ''}`,
   };
 }
 

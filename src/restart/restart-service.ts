@@ -61,7 +61,9 @@ export class RestartService {
     const r = this.d.config.restart;
     const until = this.d.ledger.limitedUntil(host.name, now, r.maxPerHour);
     if (until !== undefined) {
-      const why = `${host.name} was restarted ${r.maxPerHour} times in the last hour (restart.maxPerHour); try again after ${utcClock(until)}, or look at the diagnosis: restarting again is unlikely to help`;
+      const why =
+        `${host.name} was restarted ${r.maxPerHour} times in the last hour (restart.maxPerHour); ` +
+        `try again after ${utcClock(until)}, or look at the diagnosis: restarting again is unlikely to help`;
       this.audit({ host: host.name }, by, 'refused', { why: 'limit' });
       return { ok: false, why };
     }
@@ -196,7 +198,8 @@ export class RestartService {
       row,
       exitCode,
       'still-failing',
-      `❌ still failing ${formatDuration(r.verifyTimeout)} after ${r.dryRun ? 'the (dry-run) restart' : 'restart'}: ${last}${cause ? ` — likely ${cause.id}: ${cause.title}` : ''}`,
+      `❌ still failing ${formatDuration(r.verifyTimeout)} after ${r.dryRun ? 'the (dry-run) restart' : 'restart'}: ${last}` +
+        `${cause ? ` — likely ${cause.id}: ${cause.title}` : ''}`,
       report,
     );
   }

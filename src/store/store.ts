@@ -28,7 +28,8 @@ export class Store implements BotStore {
       for (const t of privateStoreFiles(path)) {
         if (t.error)
           opts.warn?.(
-            `the store file ${t.file} is readable by other users (mode ${t.was}) and could not be made 0600 (${t.error}) — run chmod 600 ${t.file} as its owner`,
+            `the store file ${t.file} is readable by other users (mode ${t.was}) ` +
+              `and could not be made 0600 (${t.error}) — run chmod 600 ${t.file} as its owner`,
             { file: t.file, mode: t.was },
           );
         else opts.warn?.(`the store file ${t.file} was readable by other users (mode ${t.was}); made it 0600`, { file: t.file, mode: t.was });
@@ -133,7 +134,8 @@ export class Store implements BotStore {
   setSilence(s: Silence): void {
     this.db
       .prepare(
-        'INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at',
+        'INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (host) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at',
       )
       .run(s.host, s.until, s.reason, s.by, s.createdAt);
   }

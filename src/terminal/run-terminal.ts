@@ -27,7 +27,8 @@ export async function runTerminal(
     if (opts.prompt) output.write('moneymind> ');
   };
   say(
-    `MoneyMind ops bot — terminal mode (${services.config.hosts.length} host${services.config.hosts.length === 1 ? '' : 's'} from ${services.config.source}). Type help.`,
+    `MoneyMind ops bot — terminal mode (${services.config.hosts.length} host${services.config.hosts.length === 1 ? '' : 's'} ` +
+      `from ${services.config.source}). Type help.`,
   );
   prompt();
   for await (const line of rl) {

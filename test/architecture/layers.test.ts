@@ -27,7 +27,8 @@ describe('layers: every import is allowed by its folder README', () => {
       writeFileSync(join(tmp, 'src', 'adapter', 'README.md'), '# adapter/\nMay import: `core`.\n');
       writeFileSync(
         join(tmp, 'src', 'core', 'a.ts'),
-        "import { x } from '../adapter/b.js';\nimport { z } from 'zod';\nimport type { Logger } from 'pino';\nimport { join } from 'node:path';\nimport { e } from '../errors.js';\n",
+        "import { x } from '../adapter/b.js';\nimport { z } from 'zod';\n" +
+          "import type { Logger } from 'pino';\nimport { join } from 'node:path';\nimport { e } from '../errors.js';\n",
       );
       writeFileSync(join(tmp, 'src', 'adapter', 'b.ts'), "import { a } from '../core/a.js';\n");
       const found = layerViolations(tmp);

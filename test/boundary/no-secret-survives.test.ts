@@ -267,19 +267,22 @@ function run(seed: number, wrap: boolean): Promise<{ planted: number; outputs: n
 }
 
 describe('no secret a host writes survives in any answer or output', () => {
-  it(`${ROUNDS} rounds through the boundary as the bot wires it (transport pool + checks), ${FORM_NAMES.length} line forms, configured secrets too`, async () => {
-    let planted = 0;
-    let outputs = 0;
-    const leaks: string[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const r = await run(SEED + i, true);
-      planted += r.planted;
-      outputs += r.outputs;
-      leaks.push(...r.leaks);
-    }
-    assert.deepEqual(leaks.slice(0, 10), [], `${leaks.length} leaks (rerun one with SECRET_SEED=n)`);
-    assert.ok(planted > ROUNDS * 15 && outputs > ROUNDS * 40, `${planted} secrets, ${outputs} outputs`);
-  });
+  it(
+    `${ROUNDS} rounds through the boundary as the bot wires it (transport pool + checks), ` + `${FORM_NAMES.length} line forms, configured secrets too`,
+    async () => {
+      let planted = 0;
+      let outputs = 0;
+      const leaks: string[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const r = await run(SEED + i, true);
+        planted += r.planted;
+        outputs += r.outputs;
+        leaks.push(...r.leaks);
+      }
+      assert.deepEqual(leaks.slice(0, 10), [], `${leaks.length} leaks (rerun one with SECRET_SEED=n)`);
+      assert.ok(planted > ROUNDS * 15 && outputs > ROUNDS * 40, `${planted} secrets, ${outputs} outputs`);
+    },
+  );
 
   it(`${ROUNDS} rounds with the checks' own redaction alone (no transport wrapper): the patterns hold at the second layer`, async () => {
     const leaks: string[] = [];

@@ -102,7 +102,8 @@ const SECRETS: readonly Row[] = [
     ['-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----\nnext line'],
   ],
   [
-    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…\n@@journal\n2024-01-15T10:23:45+0000 web1 app[1]: ok',
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…\n' +
+      '@@journal\n2024-01-15T10:23:45+0000 web1 app[1]: ok',
     ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ'],
     ['-----BEGIN OPENSSH PRIVATE KEY-----***…\n@@journal\n2024-01-15'],
   ],

@@ -126,7 +126,9 @@ const FORMS: Record<string, Form> = {
     const s = secret(r, URL_PASSWORD);
     const scheme = oneOf(r, ['mysql+pymysql', 'mysql', 'postgresql', 'redis', 'amqp', 'https']);
     return {
-      line: `${oneOf(r, ['url=', 'DATABASE_URL=', 'connecting to ', '(', '"'])}${scheme}://${oneOf(r, ['app', 'moneymind', ''])}:${s.value}@db.internal:3306/moneymind${oneOf(r, ['', ')', '"', ' failed', '?charset=utf8mb4'])}`,
+      line:
+        `${oneOf(r, ['url=', 'DATABASE_URL=', 'connecting to ', '(', '"'])}${scheme}://` +
+        `${oneOf(r, ['app', 'moneymind', ''])}:${s.value}@db.internal:3306/moneymind${oneOf(r, ['', ')', '"', ' failed', '?charset=utf8mb4'])}`,
       planted: [{ ...s, form: 'url' }],
     };
   },

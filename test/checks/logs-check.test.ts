@@ -84,7 +84,8 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
 
   it('journal lines use the level inside the message', () => {
     const j = parseJournal(
-      '2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n2026-11-25T22:05:32+0000 web1 python3[812]: serving',
+      '2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n' +
+        '2026-11-25T22:05:32+0000 web1 python3[812]: serving',
     );
     assert.deepEqual(
       j.map((e) => e.level),

@@ -157,13 +157,19 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     const table: [string, RegExp][] = [
       [
         '{ service: "-H" }',
-        /hosts\[0\]\.app\.service: may not start with "-" \(a command would read it as an option\) — give the systemd unit or supervisor program name itself, e\.g\. moneymind/,
+        new RegExp(
+          /hosts\[0\]\.app\.service: may not start with "-" \(a command would read it as an option\) /.source +
+            /— give the systemd unit or supervisor program name itself, e\.g\. moneymind/.source,
+        ),
       ],
       ['{ service: "--help" }', /hosts\[0\]\.app\.service: may not start with "-"/],
       ['{ manager: supervisor, service: "-c/tmp/evil.conf" }', /hosts\[0\]\.app\.service: /],
       [
         '{ processMatch: "--version" }',
-        /hosts\[0\]\.app\.processMatch: may not start with "-" \(a command would read it as an option\) — give a plain substring of the app's command line, e\.g\. moneymind/,
+        new RegExp(
+          /hosts\[0\]\.app\.processMatch: may not start with "-" \(a command would read it as an option\) /.source +
+            /— give a plain substring of the app's command line, e\.g\. moneymind/.source,
+        ),
       ],
       ['{ processMatch: "-" }', /hosts\[0\]\.app\.processMatch: may not start with "-"/],
     ];

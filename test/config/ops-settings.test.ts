@@ -28,12 +28,18 @@ describe('loadOpsSettings: where /healthz and /metrics listen, and the /metrics 
     [
       { METRICS_HOST: '127.0.0.1' },
       'http',
-      /^METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/,
+      new RegExp(
+        /^METRICS_HOST is set, but in HTTP mode \/healthz and \/metrics are served on PORT beside \/slack\/events, /.source +
+          /which Slack must reach — unset METRICS_HOST and set METRICS_TOKEN to protect \/metrics$/.source,
+      ),
     ],
     [
       { METRICS_HOST: '10.0.0.5; rm -rf /' },
       'socket',
-      /^METRICS_HOST=10\.0\.0\.5; rm -rf \/ is not an address to listen on — export METRICS_HOST=127\.0\.0\.1 \(this machine only\) or 0\.0\.0\.0 \(every interface\)$/,
+      new RegExp(
+        /^METRICS_HOST=10\.0\.0\.5; rm -rf \/ is not an address to listen on /.source +
+          /— export METRICS_HOST=127\.0\.0\.1 \(this machine only\) or 0\.0\.0\.0 \(every interface\)$/.source,
+      ),
     ],
     [{ METRICS_PORT: 'ninety' }, 'socket', /^METRICS_PORT=ninety is not a port number — export METRICS_PORT=9102$/],
     [{ METRICS_PORT: '70000' }, 'socket', /METRICS_PORT=70000 is not a port number/],

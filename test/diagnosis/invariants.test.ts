@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnyCheckResult, CheckId } from '../../src/checks/check-types.js';
-import { evaluateDb } from '../../src/checks/db-check.js';
 import { evaluateHealth, parseHealthBody } from '../../src/checks/health-check.js';
 import { evaluateLogs } from '../../src/checks/logs-check.js';
 import { evaluatePort } from '../../src/checks/port-check.js';
 import { evaluateResources } from '../../src/checks/resources-check.js';
 import { evaluateSupervisor, evaluateSystemd } from '../../src/checks/service-check.js';
-import { parseDbServerState, summarizeProcesslist } from '../../src/checks/parse-db.js';
 import type { Cause } from '../../src/diagnosis/cause.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { redact } from '../../src/boundary/redact.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
-import { tsvRows } from '../tsv.js';
 import { app, failed, healthy, r, URL_ } from './check-results.js';
 
 /*
@@ -39,24 +36,7 @@ const resources = (t = T, load = '0.10 0.10 0.10 1/300 9', df = fixture('df-P.tx
       t,
     ),
   );
-const db = (waitTimeout: number, threads: number) =>
-  r(
-    'db',
-    evaluateDb(
-      {
-        latencyMs: 3,
-        state: {
-          ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))),
-          waitTimeout,
-          threadsConnected: threads,
-          maxConnections: 151,
-        },
-        processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))),
-        poolRecycle: 3600,
-      },
-      T,
-    ),
-  );
+const db = (waitTimeout: number, threads: number) => healthy.db(waitTimeout, threads);
 const logs = (text: string) => r('logs', evaluateLogs(`@@now\n2026-11-25 22:10:00\n${text}`, app, T));
 
 type Variant = readonly [name: string, result: AnyCheckResult | undefined];

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnyCheckResult, CheckId } from '../../src/checks/check-types.js';
-import { evaluateDb } from '../../src/checks/db-check.js';
 import { evaluateHealth } from '../../src/checks/health-check.js';
 import { evaluatePort } from '../../src/checks/port-check.js';
 import { evaluateResources } from '../../src/checks/resources-check.js';
 import { evaluateSupervisor } from '../../src/checks/service-check.js';
-import { parseDbServerState, summarizeProcesslist } from '../../src/checks/parse-db.js';
 import type { Cause } from '../../src/diagnosis/cause.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
-import { tsvRows } from '../tsv.js';
 import { app, failed, healthy, r, URL_ } from './check-results.js';
 
 /*
@@ -23,24 +20,7 @@ import { app, failed, healthy, r, URL_ } from './check-results.js';
 const T = thresholds();
 const response = (status: number, body: string, durationMs = 9) => ({ kind: 'response' as const, response: { status, body, durationMs } });
 const health = (file: string, status = 500) => r('health', evaluateHealth(URL_, response(status, fixture(file)), T));
-const db = (waitTimeout: number, threads: number) =>
-  r(
-    'db',
-    evaluateDb(
-      {
-        latencyMs: 3,
-        state: {
-          ...parseDbServerState(tsvRows(fixture('mysql-variables.tsv')), tsvRows(fixture('mysql-status.tsv'))),
-          waitTimeout,
-          threadsConnected: threads,
-          maxConnections: 151,
-        },
-        processlist: summarizeProcesslist(tsvRows(fixture('mysql-processlist.tsv'))),
-        poolRecycle: 3600,
-      },
-      T,
-    ),
-  );
+const db = (waitTimeout: number, threads: number) => healthy.db(waitTimeout, threads);
 const broken = fixture('moneymind-log-broken.log');
 const only = (re: RegExp): string =>
   broken

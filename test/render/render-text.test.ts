@@ -30,7 +30,8 @@ describe('renderReport', () => {
         '  health     ✗  GET /health → 500 in 12 ms: (2006, "MySQL server has gone away")',
         '  database   ⚠  reachable in 3 ms · wait_timeout 600 s < 2 × pool_recycle 3600 s · 14/151 connections',
         '  port       ✓  :5070 listening',
-        'likely cause: db-connection-dropped — MySQL drops idle connections after 600 s but the app recycles them only after 3600 s. Set pool_recycle ≤ 300 and pool_pre_ping=True. A restart clears it for a while.',
+        'likely cause: db-connection-dropped — MySQL drops idle connections after 600 s but the app recycles them only after 3600 s. ' +
+          'Set pool_recycle ≤ 300 and pool_pre_ping=True. A restart clears it for a while.',
         '  · 35× "MySQL server has gone away" (2006) in 15 min',
         '  also: disk-full',
       ].join('\n'),

@@ -21,10 +21,13 @@ describe('restart policy', () => {
     ['U0GROUP001', true, true, true, true],
   ];
   for (const [who, inGroup, twoPerson, confirm, cancel] of table) {
-    it(`${who}${inGroup ? ' (in a group)' : ''}${twoPerson ? ', two-person rule' : ''}: confirm ${confirm ? 'yes' : 'no'}, cancel ${cancel ? 'yes' : 'no'}`, () => {
-      assert.equal(mayConfirm(row, who, config(twoPerson), inGroup).ok, confirm);
-      assert.equal(mayCancel(row, who, config(twoPerson), inGroup).ok, cancel);
-    });
+    it(
+      `${who}${inGroup ? ' (in a group)' : ''}${twoPerson ? ', two-person rule' : ''}: ` + `confirm ${confirm ? 'yes' : 'no'}, cancel ${cancel ? 'yes' : 'no'}`,
+      () => {
+        assert.equal(mayConfirm(row, who, config(twoPerson), inGroup).ok, confirm);
+        assert.equal(mayCancel(row, who, config(twoPerson), inGroup).ok, cancel);
+      },
+    );
   }
   it('the requester in an approver group: may cancel, and confirm only without the two-person rule', () => {
     const asker = { ...row, requested_by: 'U0GROUP001' };

@@ -307,7 +307,10 @@ describe('approved restarts on a real host', () => {
       const out = await outcome(from);
       assert.match(
         String(out.body.text),
-        /❌ the restart command failed \(exit 1\): sudo is not permitted: add a sudoers rule like "mmtest ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other.conf restart moneymind"/,
+        new RegExp(
+          /❌ the restart command failed \(exit 1\): sudo is not permitted: /.source +
+            /add a sudoers rule like "mmtest ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other.conf restart moneymind"/.source,
+        ),
       );
       assert.equal(r.store.restarts.get(id)?.state, 'done');
       assert.equal(starts(), 0);

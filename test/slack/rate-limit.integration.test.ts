@@ -76,9 +76,10 @@ describe('slack.rateLimit: expensive commands per person (max 2 per minute here)
     assert.ok(r.ms < 1000, `refused in ${r.ms} ms`);
     assert.equal(r.json.response_type, 'ephemeral');
     const wait = Number(
-      /^:hourglass: try again in (\d+) s: at most 2 expensive commands \(report, status of all hosts\) per person every 1 min, so the watcher keeps its SSH sessions\none host at a time \(`status HOST`\) is not limited$/.exec(
-        String(r.json.text),
-      )?.[1],
+      new RegExp(
+        /^:hourglass: try again in (\d+) s: at most 2 expensive commands \(report, status of all hosts\) per person every 1 min, /.source +
+          /so the watcher keeps its SSH sessions\none host at a time \(`status HOST`\) is not limited$/.source,
+      ).exec(String(r.json.text))?.[1],
     );
     assert.ok(wait > 30 && wait <= 60, String(r.json.text));
     // Nothing ran: no answer ever comes through its response_url.

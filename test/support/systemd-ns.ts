@@ -141,7 +141,8 @@ export async function startSystemdNs(opts: SystemdNsOptions): Promise<SystemdNs>
   for (const [unit, text] of Object.entries(opts.units)) writeFileSync(join(dir, 'units', unit), text);
   writeFileSync(
     join(dir, 'units', TARGET),
-    `[Unit]\nDescription=moneymind tests\nDefaultDependencies=no\nWants=systemd-journald.socket systemd-journald-dev-log.socket systemd-journald.service dbus.socket dbus.service ${wants.join(' ')}\n`,
+    `[Unit]\nDescription=moneymind tests\nDefaultDependencies=no\n` +
+      `Wants=systemd-journald.socket systemd-journald-dev-log.socket systemd-journald.service dbus.socket dbus.service ${wants.join(' ')}\n`,
   );
   // dbus would otherwise pull in sysinit.target (masked away here) and never start.
   for (const u of ['dbus.service', 'dbus.socket']) {
@@ -152,7 +153,9 @@ export async function startSystemdNs(opts: SystemdNsOptions): Promise<SystemdNs>
   writeFileSync(join(dir, 'inner.sh'), innerScript(dir), { mode: 0o755 });
   for (const h of CGROUP_HIERARCHIES) mkdirSync(`/sys/fs/cgroup/${h}/${name}`, { recursive: true });
   // The outer shell joins this instance's cgroups, then unshare makes that the namespace's root.
-  const outer = `for h in ${CGROUP_HIERARCHIES.join(' ')}; do echo $$ > /sys/fs/cgroup/$h/${name}/cgroup.procs; done; exec unshare --pid --fork --mount --propagation private --cgroup --uts --ipc ${join(dir, 'inner.sh')}`;
+  const outer =
+    `for h in ${CGROUP_HIERARCHIES.join(' ')}; do echo $$ > /sys/fs/cgroup/$h/${name}/cgroup.procs; done; ` +
+    `exec unshare --pid --fork --mount --propagation private --cgroup --uts --ipc ${join(dir, 'inner.sh')}`;
   const log = join(dir, 'unshare.log');
   let daemon: Daemon | undefined;
   let pid = 0;

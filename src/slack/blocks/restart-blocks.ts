@@ -21,7 +21,8 @@ export function restartConfirmation(req: RestartRequest): SlackMessage {
   const cause = report?.causes[0];
   const blocks: KnownBlock[] = [
     section(
-      `🔄 *Restart ${name}?* asked by ${mention(row.requested_by)}${req.dryRun ? ' — *dry run*: the command will not be run' : ''}\nWill run ${command(req.commandText)} on ${name} (${quote(req.address, 300)}).`,
+      `🔄 *Restart ${name}?* asked by ${mention(row.requested_by)}${req.dryRun ? ' — *dry run*: the command will not be run' : ''}` +
+        `\nWill run ${command(req.commandText)} on ${name} (${quote(req.address, 300)}).`,
     ),
     section(`*Now:* ${state}${cause ? `\n*Likely cause:* ${cause.id} — ${quote(cause.title, 500)}` : ''}`),
   ];
