@@ -31,7 +31,7 @@ export function appUnhealthy(checks: readonly AnyCheckResult[], found: readonly 
     evidence,
     advice:
       `No known cause matched; the evidence is what fails now. Read the app's log around the first error (logs HOST) and the error above.` +
-      `${seen.length ? ` Also seen: ${seen.join(', ')}.` : ''} A restart is a guess until the cause is known.`,
+      `${seen.length ? ` Also seen: ${seen.join(', ')}.` : ''}`,
     restartHelps: false,
   };
 }

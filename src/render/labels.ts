@@ -16,9 +16,11 @@ export const HOST_STATE: Record<HostStatus, string> = { ok: 'healthy', warn: 'de
 
 /**
  * What a restart does about a cause, in the words every adapter uses: `unless-helps` says only
- * that it will not help (a status report), `always` says either way (an alert's diagnosis).
+ * that it will not help (a status report), `always` says either way (an alert's diagnosis). The
+ * catch-all app-unhealthy names no cause, so nobody knows: it says so instead of "will not help".
  */
-export function restartNote(restartHelps: boolean, say: 'unless-helps' | 'always'): string {
-  if (!restartHelps) return 'A restart will not help.';
+export function restartNote(cause: { readonly id: string; readonly restartHelps: boolean }, say: 'unless-helps' | 'always'): string {
+  if (cause.id === 'app-unhealthy') return 'The cause is unknown: a restart may not help.';
+  if (!cause.restartHelps) return 'A restart will not help.';
   return say === 'always' ? 'A restart is likely to help for a while.' : '';
 }

@@ -29,7 +29,7 @@ export function renderReport(r: HostReport, style: Style): string {
   }
   const [first, ...others] = r.causes;
   if (first) {
-    const restart = restartNote(first.restartHelps, 'unless-helps');
+    const restart = restartNote(first, 'unless-helps');
     lines.push(`${bold('likely cause:')} ${first.id} — ${first.title} ${first.advice}${restart ? ` ${restart}` : ''}`);
     for (const e of first.evidence.slice(0, 4)) lines.push(`  · ${oneLine(e)}`);
     if (others.length) lines.push(`  also: ${others.map((c) => c.id).join(', ')}`);

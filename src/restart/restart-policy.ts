@@ -34,7 +34,12 @@ export function mayCancel(row: RestartRow, userId: string, config: Pick<Config, 
   return { ok: false, why: 'only the requester or an approver (slack.approvers or slack.approverGroups) may cancel' };
 }
 
-/** Pure: loud warnings for causes a restart does not fix (db-unreachable, disk-full, …). */
+/**
+ * Pure: loud warnings for causes a restart does not fix (db-unreachable, disk-full, …). The
+ * catch-all app-unhealthy names no cause: nobody knows what a restart does about it, and it says so.
+ */
 export function restartWarnings(report: HostReport | undefined): string[] {
-  return (report?.causes ?? []).filter((c) => !c.restartHelps).map((c) => `${c.id}: a restart will not fix this — ${c.advice}`);
+  return (report?.causes ?? [])
+    .filter((c) => !c.restartHelps)
+    .map((c) => `${c.id}: ${c.id === 'app-unhealthy' ? 'the cause is unknown, a restart may not fix it' : 'a restart will not fix this'} — ${c.advice}`);
 }

@@ -98,7 +98,7 @@ function diagnosis(c: Cause | undefined, affected: readonly string[]): SlackMess
     head: `*${c.id}* (${c.severity})`,
     evidence: 5,
     max: { title: 300, evidence: 300, advice: 800 },
-    restart: restartNote(c.restartHelps, 'always'),
+    restart: restartNote(c, 'always'),
   };
   const main = section(causeMrkdwn(c, layout, quote));
   const also = affected.length

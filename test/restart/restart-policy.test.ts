@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mayCancel, mayConfirm } from '../../src/restart/restart-policy.js';
+import { restartNote } from '../../src/render/labels.js';
+import { mayCancel, mayConfirm, restartWarnings } from '../../src/restart/restart-policy.js';
+import { cause, report } from '../support/builders.js';
 import type { RestartRow } from '../../src/store/restart-types.js';
 
 /* Who may confirm and who may cancel a restart request: pure, over every kind of person. */
@@ -40,5 +42,22 @@ describe('restart policy', () => {
       ok: false,
       why: 'only the requester or an approver (slack.approvers or slack.approverGroups) may cancel',
     });
+  });
+});
+
+describe('what a restart does about the causes, said before confirming', () => {
+  it('a cause a restart does not fix gets the loud warning; the catch-all says nobody knows', () => {
+    const warnings = restartWarnings(
+      report('prod-1', {
+        status: 'fail',
+        causes: [cause('disk-full', { restartHelps: false }), cause('app-unhealthy', { restartHelps: false }), cause('service-down', { restartHelps: true })],
+      }),
+    );
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /^disk-full: a restart will not fix this — /);
+    assert.match(warnings[1]!, /^app-unhealthy: the cause is unknown, a restart may not fix it — /);
+    assert.equal(restartNote({ id: 'app-unhealthy', restartHelps: false }, 'unless-helps'), 'The cause is unknown: a restart may not help.');
+    assert.equal(restartNote({ id: 'disk-full', restartHelps: false }, 'always'), 'A restart will not help.');
+    assert.equal(restartNote({ id: 'service-down', restartHelps: true }, 'unless-helps'), '');
   });
 });

@@ -32,7 +32,7 @@ export function reportBlocks(reports: readonly HostReport[], silences: ReadonlyM
     );
     const cause = r.causes[0];
     if (cause) {
-      const layout = { head: `*Likely cause: ${cause.id}*`, evidence: 3, max: CAUSE, restart: restartNote(cause.restartHelps, 'unless-helps') };
+      const layout = { head: `*Likely cause: ${cause.id}*`, evidence: 3, max: CAUSE, restart: restartNote(cause, 'unless-helps') };
       blocks.push(section(c.fit(causeMrkdwn(cause, layout, (text, max) => c.host(text, max)))));
     }
   }
