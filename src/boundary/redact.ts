@@ -13,7 +13,7 @@ export type Redact = (text: string) => string;
  * Masking is idempotent: redact(redact(x)) === redact(x), so layers may redact again freely.
  */
 
-// -----BEGIN RSA PRIVATE KEY----- … -----END RSA PRIVATE KEY-----, also JSON-escaped (\n), and
+// PEM private key blocks (BEGIN … END lines), also JSON-escaped (\n), and
 // cut short by a length limit: then up to the first character a PEM body cannot hold. (`*` is
 // in the body so that an already masked block stays as it is.)
 const PEM_BODY = String.raw`[A-Za-z0-9+/=\s\\:,.*-]`;

@@ -12,7 +12,7 @@ export async function withMysqlOver<T>(stream: Duplex, target: MysqlTarget, quer
   let conn: mysql.Connection;
   try {
     conn = await mysql.createConnection({
-      stream: stream as never,
+      stream, // mysql2 types it `any`: a Duplex is what it reads and writes
       user: target.user,
       password: target.password.reveal(),
       connectTimeout: target.connectTimeout,

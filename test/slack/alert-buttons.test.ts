@@ -3,16 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Secret } from '../../src/config/secret.js';
-import { botServices } from '../../src/app/bot-services.js';
-import { createLogger } from '../../src/log/create-logger.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
-import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import type { SlackRunner } from '../../src/slack/create-slack-app.js';
 import { Store } from '../../src/store/store.js';
 import { testConfig } from '../support/config.js';
-import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { slackSender, type SlackSender } from '../support/slack-requests.js';
+import type { SlackSender } from '../support/slack-requests.js';
+import { startHttpSlackApp } from '../support/http-slack-app.js';
 
 // The buttons on an alert's parent, clicked through Bolt's HTTP receiver with signed payloads.
 let slack: SlackDouble;
@@ -26,15 +23,7 @@ before(async () => {
   const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }], slack: { approvers: ['U0APPROVE1'] } });
   store = new Store(join(dir, 'store.db'));
   slack = await startSlackDouble();
-  const log = createLogger({ level: 'silent' });
-  const port = await freePort();
-  app = createSlackApp(
-    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl },
-    botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }),
-    log,
-  );
-  await app.start();
-  send = slackSender(`http://127.0.0.1:${port}`, slack, 's');
+  ({ app, send } = await startHttpSlackApp({ config, slack, secret: 's', transportFor: () => new LocalTransport(), store }));
 });
 after(async () => {
   await app?.stop();

@@ -4,19 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
-import { Secret } from '../../src/config/secret.js';
-import { botServices } from '../../src/app/bot-services.js';
-import { createLogger } from '../../src/log/create-logger.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
-import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import type { SlackRunner } from '../../src/slack/create-slack-app.js';
 import { Store } from '../../src/store/store.js';
 import { postsFor } from '../../src/watch/alert-messages.js';
 import type { Tracker } from '../../src/watch/incident-policy.js';
 import { dbKey } from '../../src/watch/observe.js';
-import { freePort } from '../support/free-port.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { slackSender, type SlackSender } from '../support/slack-requests.js';
+import type { SlackSender } from '../support/slack-requests.js';
 import { APPROVER, extremeConfig, HOSTS } from '../support/slack-messages.js';
+import { startHttpSlackApp } from '../support/http-slack-app.js';
 
 // [Silence 1h] on a database alert covering 60 hosts with 40-character names, clicked through
 // Bolt's HTTP receiver with signed requests: one answer on the click's response_url, not 60.
@@ -32,15 +29,7 @@ before(async () => {
   config = extremeConfig(HOSTS);
   store = new Store(join(dir, 'store.db'));
   slack = await startSlackDouble();
-  const log = createLogger({ level: 'silent' });
-  const port = await freePort();
-  app = createSlackApp(
-    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret('s'), port, apiUrl: slack.apiUrl },
-    botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }),
-    log,
-  );
-  await app.start();
-  send = slackSender(`http://127.0.0.1:${port}`, slack, 's');
+  ({ app, send } = await startHttpSlackApp({ config, slack, secret: 's', transportFor: () => new LocalTransport(), store }));
 });
 after(async () => {
   await app?.stop();

@@ -3,18 +3,17 @@ import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Secret } from '../../src/config/secret.js';
-import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
-import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import type { SlackRunner } from '../../src/slack/create-slack-app.js';
 import { testConfig } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { httpGet } from '../support/http-probe.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
-import { slackSender, type SlackSender } from '../support/slack-requests.js';
+import type { SlackSender } from '../support/slack-requests.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
+import { startHttpSlackApp } from '../support/http-slack-app.js';
 
 /*
  * Every subcommand end to end: a signed request into Bolt's HTTP receiver, the checks over real
@@ -50,16 +49,8 @@ before(async () => {
   const closed = await freePort();
   const dead = Array.from({ length: DEAD }, (_, i) => host.hostConfig(`dead-${i + 1}`, { ssh: { port: closed }, mysql: undefined }));
   const config = testConfig({ hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } }), ...dead], thresholds: TEST_THRESHOLDS }, host.env);
-  const log = createLogger({ level: 'silent' });
-  pool = new TransportPool(log);
-  const port = await freePort();
-  app = createSlackApp(
-    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
-    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }),
-    log,
-  );
-  await app.start();
-  send = slackSender(`http://127.0.0.1:${port}`, slack, SECRET);
+  pool = new TransportPool(createLogger({ level: 'silent' }));
+  ({ app, send } = await startHttpSlackApp({ config, slack, secret: SECRET, transportFor: (h) => pool.get(h) }));
 });
 beforeEach(() => truncateSync(host.app.logFile, 0));
 after(async () => {

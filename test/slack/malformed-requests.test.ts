@@ -3,18 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Secret } from '../../src/config/secret.js';
-import { botServices } from '../../src/app/bot-services.js';
-import { createLogger } from '../../src/log/create-logger.js';
 import { PromTelemetry } from '../../src/ops/prom-telemetry.js';
 import { LocalTransport } from '../../src/remote/local-transport.js';
-import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import type { SlackRunner } from '../../src/slack/create-slack-app.js';
 import { Store } from '../../src/store/store.js';
 import { testConfig } from '../support/config.js';
-import { freePort } from '../support/free-port.js';
 import { waitUntil } from '../support/proc.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
 import { slackHeaders } from '../support/slack-sign.js';
+import { startHttpSlackApp } from '../support/http-slack-app.js';
 
 /*
  * Requests signed with the right secret but malformed, through Bolt's real HTTP receiver: each
@@ -35,16 +32,7 @@ before(async () => {
   const config = testConfig({ hosts: [{ name: 'prod-1', transport: 'local' }], slack: { approvers: ['U0APPROVE1'] } });
   store = new Store(join(dir, 'store.db'));
   slack = await startSlackDouble();
-  const log = createLogger({ level: 'silent' });
-  const port = await freePort();
-  app = createSlackApp(
-    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
-    botServices({ config, transportFor: () => new LocalTransport(), clock: Date.now, log, store }),
-    log,
-    { telemetry },
-  );
-  await app.start();
-  url = `http://127.0.0.1:${port}`;
+  ({ app, url } = await startHttpSlackApp({ config, slack, secret: SECRET, transportFor: () => new LocalTransport(), store, telemetry }));
   // auth.test happens in the background; the calls counted below start after it.
   await waitUntil('the token check', async () => (app.state() === 'http' ? true : undefined), { timeoutMs: 10_000 });
 });

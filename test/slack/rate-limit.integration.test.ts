@@ -3,16 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Secret } from '../../src/config/secret.js';
-import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
-import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import type { SlackRunner } from '../../src/slack/create-slack-app.js';
 import { testConfig } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
 import { runOk } from '../support/proc.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { slackSender, type SlackSender } from '../support/slack-requests.js';
+import type { SlackSender } from '../support/slack-requests.js';
+import { startHttpSlackApp } from '../support/http-slack-app.js';
 
 /*
  * slack.rateLimit through Bolt's real HTTP receiver (signed requests, response_url into the Web
@@ -39,16 +38,8 @@ before(async () => {
     ssh: { host: '127.0.0.1', port: closed, username: 'ops', privateKeyPath: join(dir, 'key'), hostKey: 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc' },
   });
   const config = testConfig({ hosts: [host('dead-1'), host('dead-2')], slack: { commandChannels: ['C0123ABCD'], rateLimit: { max: 2, window: '1m' } } });
-  const log = createLogger({ level: 'silent' });
-  pool = new TransportPool(log);
-  const port = await freePort();
-  app = createSlackApp(
-    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
-    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }),
-    log,
-  );
-  await app.start();
-  send = slackSender(`http://127.0.0.1:${port}`, slack, SECRET);
+  pool = new TransportPool(createLogger({ level: 'silent' }));
+  ({ app, send } = await startHttpSlackApp({ config, slack, secret: SECRET, transportFor: (h) => pool.get(h) }));
 });
 after(async () => {
   await Promise.allSettled(running.map((id) => slack.waitFor((c) => c.path === `/response/${id}`, 20_000)));

@@ -4,16 +4,14 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Secret } from '../../src/config/secret.js';
-import { botServices } from '../../src/app/bot-services.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import { TransportPool } from '../../src/remote/transport-pool.js';
-import { createSlackApp, type SlackRunner } from '../../src/slack/create-slack-app.js';
+import type { SlackRunner } from '../../src/slack/create-slack-app.js';
 import { testConfig } from '../support/config.js';
-import { freePort } from '../support/free-port.js';
 import { runOk } from '../support/proc.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { slackSender, type SlackSender } from '../support/slack-requests.js';
+import type { SlackSender } from '../support/slack-requests.js';
+import { startHttpSlackApp } from '../support/http-slack-app.js';
 
 /*
  * The slash command through Bolt's real HTTP receiver: requests signed as Slack signs them, the
@@ -23,7 +21,6 @@ import { slackSender, type SlackSender } from '../support/slack-requests.js';
 const SECRET = 'test-signing-secret';
 let slack: SlackDouble;
 let app: SlackRunner;
-let url: string;
 let silent: Server;
 let dir: string;
 let pool: TransportPool;
@@ -51,17 +48,8 @@ before(async () => {
     ],
     slack: { commandChannels: ['C0123ABCD', 'C0456EFGH'] },
   });
-  const log = createLogger({ level: 'silent' });
-  pool = new TransportPool(log);
-  const port = await freePort();
-  app = createSlackApp(
-    { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(SECRET), port, apiUrl: slack.apiUrl },
-    botServices({ config, transportFor: (h) => pool.get(h), clock: Date.now, log }),
-    log,
-  );
-  await app.start();
-  url = `http://127.0.0.1:${port}`;
-  send = slackSender(url, slack, SECRET);
+  pool = new TransportPool(createLogger({ level: 'silent' }));
+  ({ app, send } = await startHttpSlackApp({ config, slack, secret: SECRET, transportFor: (h) => pool.get(h) }));
 });
 after(async () => {
   await app?.stop();
