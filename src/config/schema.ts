@@ -118,6 +118,8 @@ const thresholdsSchema = z.strictObject({
     .default(4 * 1024 * 1024),
   memoryGrowthMbPerHour: z.number().positive().default(50),
   memoryGrowthWindow: duration.prefault('30m'),
+  /** Waitress' queue depth only rising for this long means its threads are stuck (workers-hung). */
+  workersHungAfter: duration.prefault('3m'),
 });
 
 const slackId = z.string().regex(/^[A-Z0-9]{5,20}$/, 'a Slack ID like C0123ABCD or U0123ABCD');

@@ -62,6 +62,7 @@ export interface Thresholds {
   readonly maxOutputBytes: number;
   readonly memoryGrowthMbPerHour: number;
   readonly memoryGrowthWindow: number;
+  readonly workersHungAfter: number;
 }
 
 /** The config file's `slack:` section (the tokens and the mode come from the environment: SlackSettings). */

@@ -99,7 +99,8 @@ export const workersSaturated: Rule = ({ checks }) => {
   const l = findCheck(checks, 'logs');
   const h = findCheck(checks, 'health');
   const queue = l?.details?.signals['queue-depth'];
-  if (!l?.details || !queue) return null;
+  // A queue that never drains is workers-hung: "raise threads" would be the wrong advice.
+  if (!l?.details || !queue || l.details.signals['workers-hung']) return null;
   const slow = h?.details?.outcome === 'timeout' || h?.status === 'warn';
   const evidence = new Evidence();
   evidence.quote('logs', queue.evidence);

@@ -3,21 +3,30 @@ import { redact } from '../boundary/redact.js';
 import { appUnhealthy, unexplainedHealthError } from './app-unhealthy.js';
 import { appUnresponsive, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
 import type { Cause, DiagnosisInput, Finding, Rule } from './cause.js';
+import { dbAccessDenied, dbLockContention, dbPoolExhausted } from './db-error-rules.js';
 import { dbConnectionDropped, dbConnectionsExhausted, dbUnreachable } from './db-rules.js';
+import { appOomKilled, crashLoop, workerTimeout, workersHung } from './process-rules.js';
 import { cpuOverload, diskFull, memoryGrowth, memoryPressure } from './resource-rules.js';
 
 /** Rule order is the tie-break within a severity: the more fundamental cause first. */
 const RULES: readonly Rule[] = [
   hostUnreachable,
   diskFull,
+  appOomKilled,
   serviceDown,
+  crashLoop,
   dbUnreachable,
+  dbAccessDenied,
   portNotListening,
   dbConnectionsExhausted,
+  dbPoolExhausted,
+  dbLockContention,
   dbConnectionDropped,
   memoryPressure,
+  workersHung,
   appUnresponsive,
   workersSaturated,
+  workerTimeout,
   memoryGrowth,
   cpuOverload,
 ];

@@ -3,10 +3,9 @@ import type { Rule } from './cause.js';
 import { Evidence } from './evidence.js';
 import { rssTrend } from './memory-trend.js';
 
-/** Runbook causes 2 and 4: the machine is short of memory (or the OOM killer already acted). */
+/** Runbook causes 2 and 4: the machine is short of memory (the OOM killer's acts are app-oom-killed's). */
 export const memoryPressure: Rule = ({ checks, thresholds }) => {
   const r = findCheck(checks, 'resources');
-  const logs = findCheck(checks, 'logs');
   const d = r?.details;
   const evidence = new Evidence();
   const lowMemory = d?.memAvailablePercent !== null && d?.memAvailablePercent !== undefined && d.memAvailablePercent < thresholds.memAvailablePercent;
@@ -14,14 +13,12 @@ export const memoryPressure: Rule = ({ checks, thresholds }) => {
   // Word for word the resources check's own swap line (the same threshold decides both).
   if (d?.swapUsedPercent !== null && d?.swapUsedPercent !== undefined && d.swapUsedPercent >= thresholds.swapUsedPercent)
     evidence.quote('resources', `swap ${d.swapUsedPercent} % used`);
-  const oomKills = logs?.details?.oomKills;
-  if (oomKills) evidence.own(`${oomKills} OOM kill(s) in the kernel log`);
   if (!evidence.lines.length) return null;
   const top = d?.topByMemory[0];
   const appIsTop = !!(d && top && d.appProcesses.some((p) => p.pid === top.pid));
   if (top) evidence.own(`largest process: ${top.command.slice(0, 80)} (${Math.round(top.rssKb / 1024)} MB)`);
-  // Swap alone is a warning; memory running out, or the OOM killer already acting, alerts.
-  const critical = lowMemory || !!oomKills;
+  // Swap alone is a warning; memory running out alerts.
+  const critical = lowMemory;
   return {
     id: 'memory-pressure',
     severity: critical ? 'critical' : 'warning',

@@ -23,5 +23,12 @@ export const CAUSE_IDS = [
   'disk-full',
   'cpu-overload',
   'app-unhealthy',
+  'db-pool-exhausted',
+  'db-access-denied',
+  'db-lock-contention',
+  'workers-hung',
+  'worker-timeout',
+  'app-oom-killed',
+  'crash-loop',
 ] as const;
 export type CauseId = (typeof CAUSE_IDS)[number];

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateLogs, logsProbeCommand, windowStart } from '../../src/checks/logs-check.js';
-import { countOomKills, logCounts, parseAppLog, parseJournal } from '../../src/checks/parse-app-log.js';
+import { countSignals } from '../../src/checks/log-signals.js';
+import { parseHostClock } from '../../src/checks/log-time.js';
+import { readAppLog } from '../../src/checks/read-app-log.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
@@ -11,26 +13,32 @@ const NOW = '2026-11-25 22:09:56';
 const app = { logFile: '/opt/moneymind/logs/moneymind.log', service: 'moneymind' };
 const output = (log: string, now = NOW) => `@@now\n${now}\n@@log\n${log}`;
 
+const read = (log: string, now: string) => {
+  const c = parseHostClock(now);
+  return countSignals(readAppLog(log, c.nowMs, c.offsetMin, 15 * 60_000, null).records, 0);
+};
+
 describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   it('counts the runbook signatures, including causes only named at the end of a traceback', () => {
-    const sig = logCounts(parseAppLog(fixture('moneymind-log-broken.log'), '2026-11-25 21:00:00'));
+    const sig = read(fixture('moneymind-log-broken.log'), '2026-11-25 22:10:00');
     assert.equal(sig.errors, 9);
-    assert.equal(sig.goneAway, 2);
-    assert.equal(sig.lostConnection, 3, '2 health checks + "Exception on /report" whose traceback ends in 2013');
-    assert.equal(sig.cantConnect, 2);
-    assert.equal(sig.tooManyConnections, 2);
-    assert.equal(sig.queueDepthWarnings, 12);
+    assert.equal(sig.mysql['gone-away'], 2);
+    assert.equal(sig.mysql['lost-connection'], 3, '2 health checks + "Exception on /report" whose traceback ends in 2013');
+    assert.equal(sig.mysql['cant-connect'], 2);
+    assert.equal(sig.mysql['too-many-connections'], 2);
+    assert.equal(sig.queueDepths.length, 12);
     assert.equal(sig.maxQueueDepth, 11);
     assert.ok(sig.tracebacks >= 9);
     assert.equal(sig.lastErrors.length, 9);
     assert.match(sig.lastErrors.at(-1) ?? '', /^2026-11-25 22:09:47 ERROR: Health check failed: .*2003/);
   });
 
-  it('keeps only entries inside the window', () => {
-    const since = windowStart('2026-11-25 22:09:00', 60_000); // 22:08:00
-    const sig = logCounts(parseAppLog(fixture('moneymind-log-broken.log'), since));
-    assert.equal(sig.goneAway, 0);
-    assert.equal(sig.tooManyConnections, 2);
+  it('keeps only records inside the window', () => {
+    const sig = read(fixture('moneymind-log-broken.log'), '2026-11-25 22:09:00'); // window from 21:54
+    assert.equal(sig.mysql['gone-away'], 2);
+    const late = countSignals(readAppLog(fixture('moneymind-log-broken.log'), parseHostClock('2026-11-25 22:09:00').nowMs, 0, 60_000, null).records, 0);
+    assert.equal(late.mysql['gone-away'], 0);
+    assert.equal(late.mysql['too-many-connections'], 2);
   });
 
   it('a healthy log has nothing to report', () => {
@@ -58,7 +66,7 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
   });
 
   it('an unreadable log stays first in the summary even when the journal has lines, never "no errors"', () => {
-    const journal = '2026-11-25T22:05:32+0000 web1 python3[812]: serving';
+    const journal = '{"__REALTIME_TIMESTAMP":"1795644332000000","PRIORITY":"6","SYSLOG_IDENTIFIER":"python3","_PID":"812","MESSAGE":"serving"}';
     const out = evaluateLogs(
       `@@now\n${NOW}\n@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n@@journal\n${journal}\n`,
       { logFile: '/x.log' },
@@ -82,43 +90,12 @@ describe('app log parser on a real Flask/Waitress/SQLAlchemy log', () => {
     assert.equal(windowStart('garbage', 1000), '0000-00-00 00:00:00');
   });
 
-  it('journal lines use the level inside the message', () => {
-    const j = parseJournal(
-      '2026-11-25T22:05:31+0000 web1 python3[812]: 2026-11-25 22:05:31,716 ERROR: Health check failed: (2006, "MySQL server has gone away")\n' +
-        '2026-11-25T22:05:32+0000 web1 python3[812]: serving',
-    );
-    assert.deepEqual(
-      j.map((e) => e.level),
-      ['ERROR', 'INFO'],
-    );
-    assert.equal(logCounts(j).goneAway, 1);
-  });
-
-  it('counts one OOM kill per victim line', () => {
-    // Kernel format (journalctl -k); no OOM can be produced on this machine, so this one line is written by hand.
-    assert.equal(countOomKills('Nov 25 10:00:00 web1 kernel: Out of memory: Killed process 812 (python3) total-vm:2048000kB'), 1);
-    assert.equal(countOomKills('Nov 25 10:00:00 web1 kernel: python3 invoked oom-killer: gfp_mask=0x0'), 0);
-  });
-
   it('the command is bounded and quotes config values; journal only with systemd', () => {
     const base = loadConfig({}, undefined).hosts[0]!.app;
     const cmd = logsProbeCommand({ ...base, logFile: "/var/log/it's.log", manager: 'supervisor' }, thresholds());
     assert.match(cmd, /tail -n 5000 -- '\/var\/log\/it'\\''s\.log'/);
-    assert.doesNotMatch(cmd, /journalctl/);
+    assert.doesNotMatch(cmd, /journalctl -u/);
+    assert.match(cmd, /@@supervisord; .*'\/etc\/supervisor\/supervisord\.conf'/);
     assert.match(logsProbeCommand({ ...base, manager: 'systemd' }, thresholds()), /journalctl -u 'moneymind' --since '-15min'/);
-  });
-});
-
-describe('journal: real journalctl -u output', () => {
-  // systemd 252 in a test namespace: a service's own lines and systemd's lines about it (kill -9,
-  // scheduled restarts), -o short-iso.
-  const entries = parseJournal(fixture('systemd/journalctl-u-moneymind.txt'));
-  it('every line is an entry, with its ISO time', () => {
-    assert.equal(entries.length, fixture('systemd/journalctl-u-moneymind.txt').trim().split('\n').length);
-    assert.equal(entries[0]!.at, '2026-11-26 03:18:12');
-    assert.match(entries[0]!.message, /^Serving HTTP on 127\.0\.0\.1 port 5071/);
-  });
-  it("systemd's own lines about the unit are kept as messages", () => {
-    assert.ok(entries.some((e) => e.message === 'moneymind.service: Main process exited, code=killed, status=9/KILL'));
   });
 });

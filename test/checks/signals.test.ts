@@ -21,8 +21,8 @@ describe('signals', () => {
     ['health-500-gone-away.json', ['gone-away']],
     ['health-500-lost-connection.json', ['lost-connection']],
     ['health-500-cant-connect.json', ['cant-connect']],
-    ['health-500-access-denied.json', []],
-    ['health-500-too-many-connections.json', []],
+    ['health-500-access-denied.json', ['access-denied']],
+    ['health-500-too-many-connections.json', ['too-many-connections']],
   ];
   for (const [file, ids] of health) {
     it(`health ${file} → ${ids.join(', ') || 'none'}, quoting the summary`, () => {
@@ -37,7 +37,7 @@ describe('signals', () => {
   }
 
   it('logs: the broken log names every runbook signature; the evidence lines are the signals', () => {
-    const oom = '@@kernel\nNov 25 22:05:00 web1 kernel: Out of memory: Killed process 812 (python3) total-vm:2048000kB\n';
+    const oom = '@@kernel\n@@kern-log\nNov 25 22:05:00 web1 kernel: [812.5] Out of memory: Killed process 812 (python3) total-vm:2048000kB\n';
     const out = evaluateLogs(`@@now\n2026-11-25 22:10:00\n@@log\n${fixture('moneymind-log-broken.log')}\n${oom}`, app, thresholds());
     const s = out.details.signals;
     assert.deepEqual(Object.keys(s), ['gone-away', 'lost-connection', 'cant-connect', 'too-many-connections', 'queue-depth', 'oom-kill']);

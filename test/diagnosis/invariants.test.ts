@@ -149,7 +149,7 @@ describe('diagnosis invariants over every combination of check outcomes', () => 
     assert.deepEqual(failures, []);
   });
 
-  it('the rotated DB password with 2013s earlier in the log: the 1045 leads, the old cause follows quoting it first', () => {
+  it('the rotated DB password with 2013s earlier in the log: the 1045 leads as db-access-denied, the old cause follows quoting it first', () => {
     const checks = [
       r('health', evaluateHealth(URL_, response(500, fixture('health-500-access-denied.json')), T)),
       healthy.service(),
@@ -159,17 +159,31 @@ describe('diagnosis invariants over every combination of check outcomes', () => 
       logs(`@@log\n${fixture('moneymind-log-broken.log')}`),
     ];
     const causes = diagnose({ checks, poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
-    assert.equal(causes[0]?.id, 'app-unhealthy');
-    assert.equal(causes[0]?.severity, 'critical');
-    assert.match(
-      causes[0]?.title ?? '',
-      /^\/health answers 500: \(pymysql\.err\.OperationalError\) \(1045, "Access denied for user 'moneymind'@'127\.0\.0\.1'/,
-    );
-    assert.match(causes[0]?.advice ?? '', /No known cause matched.*Also seen: .*db-connection-dropped/);
+    assert.deepEqual([causes[0]?.id, causes[0]?.severity, causes[0]?.restartHelps], ['db-access-denied', 'critical', false]);
+    assert.match(causes[0]?.evidence[0] ?? '', /^GET \/health → 500 .*\(1045, "Access denied for user 'moneymind'@'127\.0\.0\.1'/);
+    assert.ok(!causes.some((c) => c.id === 'app-unhealthy'), 'a known cause explains the health error');
     const old = causes.find((c) => c.id === 'db-connection-dropped');
     assert.ok(old, 'the 2013s in the log are still reported');
     assert.equal(old.severity, 'warning', 'the past, not what fails now: it does not alert on its own');
     assert.match(old.evidence[0] ?? '', /^GET \/health → 500 .*1045/);
+  });
+
+  it('an error no rule knows on /health with 2013s earlier in the log: app-unhealthy leads, the old cause follows', () => {
+    // The stand-in app's /health shape, with an exception no rule names.
+    const body = '{"error":"KeyError: \'MONEYMIND_SETTINGS\'","status":"unhealthy"}\n';
+    const checks = [
+      r('health', evaluateHealth(URL_, response(500, body), T)),
+      healthy.service(),
+      healthy.port(),
+      resources(),
+      db(28800, 11),
+      logs(`@@log\n${fixture('moneymind-log-broken.log')}`),
+    ];
+    const causes = diagnose({ checks, poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
+    assert.deepEqual([causes[0]?.id, causes[0]?.severity], ['app-unhealthy', 'critical']);
+    assert.match(causes[0]?.title ?? '', /^\/health answers 500: KeyError: 'MONEYMIND_SETTINGS'/);
+    assert.match(causes[0]?.advice ?? '', /No known cause matched.*Also seen: .*db-connection-dropped/);
+    assert.equal(causes.find((c) => c.id === 'db-connection-dropped')?.severity, 'warning');
   });
 
   it('the log check failing on 2006s while /health passes: the known cause alerts, not a generic one', () => {

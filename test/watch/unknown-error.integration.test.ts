@@ -15,10 +15,11 @@ import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
- * The outage no rule names, made for real: the app's MySQL password is changed under it (as when
- * someone rotates it and forgets the app), its pooled connections are killed, and from then on
- * /health answers 500 with `(1045, "Access denied for user …")`. The watcher must still open one
- * alert thread within failuresToAlert cycles, and the thread must quote the error.
+ * Two outages made for real. The app's MySQL password is changed under it (as when someone rotates
+ * it and forgets the app), its pooled connections are killed, and from then on /health answers 500
+ * with `(1045, "Access denied for user …")`: db-access-denied. And an error no rule names (the
+ * stand-in's /health raising a KeyError): app-unhealthy. Either way the watcher opens one alert
+ * thread within failuresToAlert cycles, and the thread quotes the error.
  */
 const CHANNEL = 'C0ALERTS9';
 let host: TestHost;
@@ -49,8 +50,8 @@ async function rotateAppPassword(to: string): Promise<void> {
   for (const id of ids) await host.db!.sql(`KILL ${id.trim()}`);
 }
 
-describe('an outage no rule names', () => {
-  it('/health 500 with an unknown error (a rotated DB password) → one alert thread within failuresToAlert cycles, quoting the error', async () => {
+describe('a rotated DB password, and an outage no rule names', () => {
+  it('/health 500 with 1045 (a rotated DB password) → one db-access-denied thread within failuresToAlert cycles, quoting the error', async () => {
     const config = testConfig(
       {
         hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } })],
@@ -72,17 +73,61 @@ describe('an outage no rule names', () => {
       assert.match(await (await fetch(host.app.healthUrl)).text(), /2013|1045/);
       truncateSync(host.app.logFile, 0);
       const body = await (await fetch(host.app.healthUrl)).text();
-      assert.match(body, /\(1045, \\"Access denied for user/, 'the app now fails with an error no rule knows');
+      assert.match(body, /\(1045, \\"Access denied for user/, 'the app now fails with 1045');
 
       const first = await runCycle(deps);
       assert.deepEqual(first.intents, [], 'first failure: pending');
       assert.deepEqual(
         first.reports[0]?.causes.map((c) => c.id),
-        ['app-unhealthy'],
+        ['db-access-denied'],
       );
       const second = await runCycle(deps);
       assert.deepEqual(
         second.intents.map((i) => `${i.kind} ${i.key}`),
+        ['open host:prod-1|db-access-denied'],
+      );
+      for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
+        poster.kick();
+        await poster.idle();
+        if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      const posts = slack.calls.slice(from).filter((c) => c.path === '/api/chat.postMessage');
+      const parents = posts.filter((c) => !c.body.thread_ts);
+      assert.equal(parents.length, 1, 'exactly one thread');
+      assert.match(text(parents[0]!), /prod-1: db-access-denied — MySQL refuses the app's database account \(1045\)/);
+      const replies = posts.filter((c) => c.body.thread_ts);
+      assert.match(text(replies[0]!), /Access denied for user 'moneymind'/);
+      assert.match(text(replies[0]!), /A restart does not help until the credentials match/);
+    } finally {
+      await rotateAppPassword(host.db!.appPassword);
+      await poster.stop();
+      store.close();
+    }
+  });
+
+  it('/health 500 with an error no rule names → one app-unhealthy thread, quoting the error', async () => {
+    const config = testConfig(
+      {
+        hosts: [host.hostConfig('prod-1')],
+        thresholds: TEST_THRESHOLDS,
+        slack: { alertChannel: CHANNEL },
+        watch: { failuresToAlert: 2, store: join(dir, 'u.db') },
+      },
+      host.env,
+    );
+    const store = new Store(config.watch.store);
+    const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
+    const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };
+    const from = slack.calls.length;
+    try {
+      await fetch(new URL('/_mode/broken', host.app.healthUrl));
+      truncateSync(host.app.logFile, 0);
+      assert.match(await (await fetch(host.app.healthUrl)).text(), /KeyError|MONEYMIND_SETTINGS/);
+      const first = (await runCycle(deps)).reports[0]?.causes ?? [];
+      assert.deepEqual([first[0]?.id, first[0]?.severity], ['app-unhealthy', 'critical']);
+      assert.ok(!first.slice(1).some((c) => c.severity === 'critical'), 'no other cause alerts');
+      assert.deepEqual(
+        (await runCycle(deps)).intents.map((i) => `${i.kind} ${i.key}`),
         ['open host:prod-1|app-unhealthy'],
       );
       for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
@@ -93,12 +138,10 @@ describe('an outage no rule names', () => {
       const posts = slack.calls.slice(from).filter((c) => c.path === '/api/chat.postMessage');
       const parents = posts.filter((c) => !c.body.thread_ts);
       assert.equal(parents.length, 1, 'exactly one thread');
-      assert.match(text(parents[0]!), /prod-1: app-unhealthy — \/health answers 500: \(pymysql\.err\.OperationalError\) \(1045/);
-      const replies = posts.filter((c) => c.body.thread_ts);
-      assert.match(text(replies[0]!), /Access denied for user 'moneymind'/);
-      assert.match(text(replies[0]!), /No known cause matched/);
+      assert.match(text(parents[0]!), /prod-1: app-unhealthy — \/health answers 500: 'MONEYMIND_SETTINGS'/);
+      assert.match(text(posts.filter((c) => c.body.thread_ts)[0]!), /No known cause matched/);
     } finally {
-      await rotateAppPassword(host.db!.appPassword);
+      await fetch(new URL('/_mode/ok', host.app.healthUrl));
       await poster.stop();
       store.close();
     }

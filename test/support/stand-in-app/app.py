@@ -7,6 +7,7 @@ doing SELECT 1. Extra endpoints let tests simulate the incidents:
 
   GET /_mode/hang     /health blocks (up to 3600 s) from now on: a hung app
   GET /_mode/ok       back to normal (also releases the blocked requests)
+  GET /_mode/broken   /health fails with an exception no rule names (500)
   GET /slow?seconds=N occupy one worker thread for N seconds (saturation)
 
 SIGUSR1 / SIGUSR2 switch to ok / hang as well: once every worker thread is
@@ -60,9 +61,12 @@ engine = (
 # Set = normal operation; cleared = /health hangs.
 _normal = threading.Event()
 _normal.set()
+_broken = False
 
 
 def set_mode(mode):
+    global _broken
+    _broken = mode == "broken"
     if mode == "hang":
         _normal.clear()
     else:
@@ -74,6 +78,8 @@ def health():
     if not _normal.is_set():
         _normal.wait(HANG_SECONDS)
     try:
+        if _broken:
+            raise KeyError("MONEYMIND_SETTINGS")
         if engine is not None:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
@@ -88,8 +94,8 @@ def health():
 
 @app.get("/_mode/<mode>")
 def mode(mode):
-    if mode not in ("ok", "hang"):
-        return jsonify(error="mode must be ok or hang"), 400
+    if mode not in ("ok", "hang", "broken"):
+        return jsonify(error="mode must be ok, hang or broken"), 400
     set_mode(mode)
     app.logger.info("Test mode set to %s", mode)
     return jsonify(mode=mode)

@@ -1,0 +1,69 @@
+import type { LogFormatId } from './log-formats.js';
+import { groupRecords, type LogRecord, type SourceLine } from './log-records.js';
+import { parseLogTime } from './log-time.js';
+
+/** An app log file's tail, read: the records in the window and what could not be read. */
+export interface AppLogRead {
+  readonly format: LogFormatId | null;
+  /** A container runtime's or compose's prefix was stripped from the lines ("web-1  | "). */
+  readonly containerPrefix: boolean;
+  /** The records inside the window, oldest first. */
+  readonly records: readonly LogRecord[];
+  /** Lines in those records that fit no known format. */
+  readonly unknownLines: number;
+  /** False when no line carries a time: the file's mtime decided whether it is recent. */
+  readonly timed: boolean;
+}
+
+// ANSI colours (compose colours its prefixes; loguru colours when it thinks it has a terminal).
+const ANSI = /\x1b\[[0-9;]*m/g;
+/*
+ * Prefixes put before every line of an app's output:
+ *   web-1  | …   (docker compose v2)    web_1  | …   (docker-compose v1)
+ *   [web]  | …   (podman-compose)       [pod/web-5d9f/web] …   (kubectl logs --prefix)
+ * then, with --timestamps, the runtime's RFC 3339 time: 2024-05-01T10:00:00.123456789Z …
+ */
+const PREFIXES = [/^[\w.-]+ *\| ?/, /^\[[\w.-]+\] *\| ?/, /^\[pod\/[^\]\s]+\] /];
+const RUNTIME_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
+
+/**
+ * Pure: the tail of an app log → the records of the last `windowMs`. A file with no timestamps at
+ * all (basicConfig's "ERROR:app:…", bare stderr) is recent as a whole when it changed within the
+ * window (`mtimeMs`, read on the host), else none of it is.
+ */
+export function readAppLog(text: string, nowMs: number | null, offsetMin: number, windowMs: number, mtimeMs: number | null): AppLogRead {
+  const raw = text.split('\n').map((l) => l.replace(ANSI, '').replace(/\r$/, ''));
+  while (raw.length && raw[raw.length - 1] === '') raw.pop();
+  const prefix = containerPrefix(raw);
+  const lines: SourceLine[] = raw.map((line) => {
+    const bare = prefix ? line.replace(prefix, '') : line;
+    const t = RUNTIME_TIME.exec(bare);
+    return t ? { text: bare.slice(t[0].length), atMs: parseLogTime(t[1] as string, 0) } : { text: bare };
+  });
+  const { format, records } = groupRecords(lines, offsetMin);
+  const timed = records.some((r) => r.timed);
+  const since = nowMs === null ? null : nowMs - windowMs;
+  let inWindow: readonly LogRecord[];
+  if (since === null)
+    inWindow = records; // the host printed no clock: keep the whole tail
+  else if (timed) inWindow = records.filter((r) => r.atMs !== null && r.atMs >= since);
+  else inWindow = mtimeMs !== null && mtimeMs >= since ? records : [];
+  return {
+    format,
+    containerPrefix: prefix !== null,
+    records: inWindow,
+    unknownLines: inWindow.reduce((n, r) => n + r.unknownLines, 0),
+    timed,
+  };
+}
+
+/** The prefix pattern most of the first lines carry, when at least half of them do. */
+function containerPrefix(lines: readonly string[]): RegExp | null {
+  const sample = lines.filter((l) => l.trim() !== '').slice(0, 200);
+  if (!sample.length) return null;
+  for (const re of PREFIXES) {
+    const n = sample.filter((l) => re.test(l)).length;
+    if (n * 2 >= sample.length) return re;
+  }
+  return null;
+}
