@@ -212,12 +212,16 @@ function syslogTime(line: string, clock: HostClock): number | null {
   return parseSyslogTime(line.slice(0, 15), clock);
 }
 
-/** The app's own process (its unit's cgroup, a pid supervisord spawned it as), MySQL, or another. */
+/**
+ * The app's own process (its unit's cgroup, a pid supervisord spawned it as, or the app's SIGKILL
+ * death logged by its manager within 3 s of the kill), MySQL, or another.
+ */
 function victimOf(k: OomKill, app: LogsApp, crashes: CrashEvents | null): OomVictim {
   const svc = app.service ?? '';
   const unit = svc.endsWith('.service') ? svc : `${svc}.service`;
   if (svc && k.cgroup?.split('/').includes(unit)) return 'app';
   if (k.pid !== null && crashes?.pids.includes(k.pid)) return 'app';
+  if (k.atMs !== null && crashes?.sigkilledAt.some((t) => Math.abs(t - (k.atMs as number)) <= 3000)) return 'app';
   if (/^(?:mysqld|mariadbd|mysqld_safe|mariadb)$/.test(k.name) || /\/(?:mysql|mariadb|mysqld)\.service$/.test(k.cgroup ?? '')) return 'db';
   return 'other';
 }

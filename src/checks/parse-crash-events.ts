@@ -13,6 +13,12 @@ export interface CrashEvents {
   readonly oomKills: number;
   /** supervisord: the pids it spawned the program as (to recognise the app among OOM victims). */
   readonly pids: readonly number[];
+  /**
+   * When the app's process died of SIGKILL. On a cgroup-v1 host systemd cannot tell an OOM kill
+   * from `kill -9` ("Failed with result 'signal'"), but the kernel's kill is logged within
+   * milliseconds of it (test/fixtures/kernel/ and systemd/journal-oom-kill-*.json).
+   */
+  readonly sigkilledAt: readonly number[];
 }
 
 export interface TimedLine {
@@ -44,11 +50,13 @@ export function systemdCrashEvents(lines: readonly TimedLine[]): CrashEvents {
   let gaveUp: string | null = null;
   let oomKills = 0;
   let oomFromResult = 0;
-  for (const { text } of lines) {
+  const sigkilledAt: number[] = [];
+  for (const { text, atMs } of lines) {
     const exited = MAIN_EXITED.exec(text);
     if (exited && !/^0\//.test(exited[1] as string)) {
       exits++;
       lastExit = unitMessage(text);
+      if (exited[1] === '9/KILL' && atMs !== null) sigkilledAt.push(atMs);
     }
     const c = RESTART_COUNTER.exec(text);
     if (c) counter = Number(c[1]);
@@ -57,7 +65,7 @@ export function systemdCrashEvents(lines: readonly TimedLine[]): CrashEvents {
     if (/killed by the OOM killer/.test(text)) oomKills++;
     else if (UNIT_OOM.test(text)) oomFromResult++;
   }
-  return { manager: 'systemd', exits, lastExit, restartCounter: counter, gaveUp, oomKills: oomKills || oomFromResult, pids: [] };
+  return { manager: 'systemd', exits, lastExit, restartCounter: counter, gaveUp, oomKills: oomKills || oomFromResult, pids: [], sigkilledAt };
 }
 
 /*
@@ -75,7 +83,8 @@ export function supervisordCrashEvents(lines: readonly TimedLine[], program: str
   let lastExit: string | null = null;
   let gaveUp: string | null = null;
   const pids: number[] = [];
-  for (const { text } of lines) {
+  const sigkilledAt: number[] = [];
+  for (const { text, atMs } of lines) {
     const m = /(spawned|exited|gave up): '?([^\s']+)'? (.*)$/.exec(text);
     if (!m || !names.has(m[2] as string)) continue;
     const [, what, , rest = ''] = m;
@@ -85,11 +94,12 @@ export function supervisordCrashEvents(lines: readonly TimedLine[], program: str
     } else if (what === 'exited' && /not expected/.test(rest)) {
       exits++;
       lastExit = m[0];
+      if (/terminated by SIGKILL/.test(rest) && atMs !== null) sigkilledAt.push(atMs);
     } else if (what === 'gave up') {
       gaveUp = m[0];
     }
   }
-  return { manager: 'supervisor', exits, lastExit, restartCounter: null, gaveUp, oomKills: 0, pids };
+  return { manager: 'supervisor', exits, lastExit, restartCounter: null, gaveUp, oomKills: 0, pids, sigkilledAt };
 }
 
 /** "moneymind.service: Main process exited, …" → "Main process exited, …" (the unit is known). */

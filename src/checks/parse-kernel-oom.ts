@@ -25,12 +25,16 @@ export interface KernelLine {
  *   Out of memory: Kill process 4242 (python3) score 912 or sacrifice child              (older kernels; then
  *   Killed process 4242 (python3) total-vm:…                                              on its own line)
  *   oom-kill:constraint=CONSTRAINT_MEMCG,…,task_memcg=/system.slice/moneymind.service,task=python3,pid=4242,uid=998
+ *   Killed process 11726, UID 498, (mysqld) total-vm:…                                  (RHEL 6)
  *   systemd-oomd[512]: Killed /system.slice/moneymind.service due to memory pressure for /system.slice being …
  */
-const KILL = /(Memory cgroup out of memory|Out of memory)(?: \([\w ]+\))?: Kill(?:ed)? process (\d+) \((.*?)\)/;
-const KILLED = /\bKilled process (\d+) \((.*?)\)/;
+// The name is what the kernel put between the parentheses; it may hold some itself: "((resolved))".
+const KILL = /(Memory cgroup out of memory|Out of memory)(?: \([\w ]+\))?: Kill(?:ed)? process (\d+),? (?:UID \d+, )?\((.+?)\)(?=[ ,]|$)/;
+// RHEL 6 wrote "Killed process 11726, UID 498, (mysqld) total-vm:…".
+const KILLED = /\bKilled process (\d+),? (?:UID \d+, )?\((.+?)\)(?=[ ,]|$)/;
 const OOM_KILL_INFO = /oom-kill:(constraint=[^\s]*)/;
-const OOMD = /Killed (\/\S+) due to memory (?:pressure|used)/;
+// systemd-oomd 252 says "Killed /…", newer ones "Marked /… for killing".
+const OOMD = /(?:Killed|Marked) (\/\S+) (?:for killing )?due to memory (?:pressure|used)/;
 
 /** Pure: kernel (and systemd-oomd) lines → one kill per victim. */
 export function parseOomKills(lines: readonly KernelLine[]): OomKill[] {
