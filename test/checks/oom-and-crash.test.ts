@@ -103,8 +103,17 @@ describe('systemd crash events from the unit journal (JSON)', () => {
   it('the logs check names the crash loop and fails; the diagnosis says crash-loop, critical, no restart', () => {
     const out = evaluateLogs(systemdOutput(fixture('systemd/journal-crash-loop-exit.json'), ''), systemdApp, T);
     assert.equal(out.status, 'fail');
-    assert.match(out.details.signals['crash-loop']?.evidence ?? '', /^\d+ unexpected exits in 15 min \(last: "Main process exited, code=exited, status=1\/FAILURE"\); restart counter at \d+; systemd gave up: "Start request repeated too quickly\."/);
-    const causes = diagnose({ checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }], poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
+    assert.match(
+      out.details.signals['crash-loop']?.evidence ?? '',
+      /^\d+ unexpected exits in 15 min \(last: "Main process exited, code=exited, status=1\/FAILURE"\); restart counter at \d+; systemd gave up: "Start request repeated too quickly\."/,
+    );
+    const causes = diagnose({
+      checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }],
+      poolRecycle: 3600,
+      thresholds: T,
+      rssHistory: [],
+      now: 0,
+    });
     assert.deepEqual([causes[0]?.id, causes[0]?.severity, causes[0]?.restartHelps], ['crash-loop', 'critical', false]);
     assert.match(causes[0]?.title ?? '', /systemd gave up restarting it/);
   });
@@ -130,7 +139,13 @@ describe('systemd crash events from the unit journal (JSON)', () => {
 describe('OOM kills → app-oom-killed, naming the victim', () => {
   const cause = (journal: string, kernel: string, service = 'moneymind') => {
     const out = evaluateLogs(systemdOutput(journal, kernel), { ...systemdApp, service }, T);
-    const causes = diagnose({ checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }], poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
+    const causes = diagnose({
+      checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }],
+      poolRecycle: 3600,
+      thresholds: T,
+      rssHistory: [],
+      now: 0,
+    });
     return { out, oom: causes.find((c) => c.id === 'app-oom-killed') };
   };
 
@@ -159,7 +174,14 @@ describe('OOM kills → app-oom-killed, naming the victim', () => {
   it('mysqld killed: the database, not the app', () => {
     const kernel = fixture('published/kernel-oom-memcg-1.txt')
       .split('\n')
-      .map((m, i) => JSON.stringify({ __REALTIME_TIMESTAMP: String((1796086000000 + i) * 1000), PRIORITY: '3', SYSLOG_IDENTIFIER: 'kernel', MESSAGE: m.replace(/^\[[^\]]*\] /, '') }))
+      .map((m, i) =>
+        JSON.stringify({
+          __REALTIME_TIMESTAMP: String((1796086000000 + i) * 1000),
+          PRIORITY: '3',
+          SYSLOG_IDENTIFIER: 'kernel',
+          MESSAGE: m.replace(/^\[[^\]]*\] /, ''),
+        }),
+      )
       .join('\n');
     const { oom } = cause('', kernel);
     assert.equal(oom?.severity, 'critical');
@@ -168,9 +190,17 @@ describe('OOM kills → app-oom-killed, naming the victim', () => {
 
   it("systemd's own OOM words (cgroup v2 hosts) are enough without kernel lines", () => {
     // systemd-oom-4.txt shows the wording for slices; the unit's own line has the same text.
-    const said = fixture('published/systemd-oom-4.txt').split('\n')[0]!.replace(/^.*systemd\[1\]: [^:]+: /, '');
+    const said = fixture('published/systemd-oom-4.txt')
+      .split('\n')[0]!
+      .replace(/^.*systemd\[1\]: [^:]+: /, '');
     assert.equal(said, 'A process of this unit has been killed by the OOM killer.');
-    const journal = JSON.stringify({ __REALTIME_TIMESTAMP: '1796086456235000', PRIORITY: '4', SYSLOG_IDENTIFIER: 'systemd', _PID: '1', MESSAGE: `moneymind.service: ${said}` });
+    const journal = JSON.stringify({
+      __REALTIME_TIMESTAMP: '1796086456235000',
+      PRIORITY: '4',
+      SYSLOG_IDENTIFIER: 'systemd',
+      _PID: '1',
+      MESSAGE: `moneymind.service: ${said}`,
+    });
     const { oom } = cause(journal, '');
     assert.equal(oom?.severity, 'critical');
     assert.match(oom?.title ?? '', /^The OOM killer killed the app\./);

@@ -78,6 +78,40 @@ describe('a host run by a real systemd', () => {
     // systemd's own lines about the kill and the restart are in the unit's journal, read over SSH.
     const logs = (await status(['check', 'logs', 'sd-1'])).check('logs');
     assert.ok((logs.details!.journalEntries as number) >= 2, JSON.stringify(logs.details));
+    // …read as JSON: systemd's words about the kill are a crash event, not an app error.
+    const crashes = logs.details!.crashes as { exits: number; lastExit: string | null; manager: string };
+    assert.equal(crashes.manager, 'systemd');
+    assert.ok(crashes.exits >= 1, JSON.stringify(crashes));
+    assert.equal(crashes.lastExit, 'Main process exited, code=killed, status=9/KILL');
+  });
+
+  it('killed again and again: crash-loop, from the unit journal read over SSH', async () => {
+    const running = async (not?: string) => {
+      const pid = await show('MainPID');
+      return (await show('SubState')) === 'running' && pid !== '0' && pid !== not ? pid : undefined;
+    };
+    for (let i = 0; i < 2; i++) {
+      const pid = await waitUntil('running', () => running(), { timeoutMs: 10_000, intervalMs: 50 });
+      await host.killMain('KILL');
+      await waitUntil('restarted', () => running(pid), { timeoutMs: 10_000, intervalMs: 50 });
+    }
+    const r = await status(['check', 'logs', 'sd-1']);
+    const logs = r.check('logs');
+    assert.ok((logs.details!.crashes as { exits: number }).exits >= 3, JSON.stringify(logs.details!.crashes));
+    assert.match(
+      String((logs.details!.signals as Record<string, { evidence: string }>)['crash-loop']?.evidence),
+      /^\d+ unexpected exits in 15 min \(last: "Main process exited, code=killed, status=9\/KILL"\); restart counter at \d+/,
+    );
+    assert.ok(
+      r.report.hosts[0]!.causes.some((c) => c.id === 'crash-loop'),
+      JSON.stringify(r.report.hosts[0]!.causes),
+    );
+    // Three starts within seconds count against StartLimitBurst: clear them for the tests after.
+    await host.systemd.systemctl('reset-failed', 'moneymind');
+    await waitUntil('health back', async () => ((await status(['check', 'health', 'sd-1'])).code === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
   });
 
   it('stopped: service-down leads the diagnosis, exit 1; started again it is healthy', async () => {
