@@ -119,7 +119,8 @@ export function evaluateLogs(output: string, app: LogsApp, t: LogsThresholds): C
   const records = journalApp && journalApp.length > file.records.length ? journalApp : file.records;
   const counts = countSignals(records, clock.offsetMin);
 
-  const crashes = crashEventsOf(s, journal?.entries.filter((e) => isManagerEntry(e) && recent(e)) ?? null, service, clock, t.logWindow);
+  const manager = crashEventsOf(s, journal?.entries.filter((e) => isManagerEntry(e) && recent(e)) ?? null, service, clock, t.logWindow);
+  const crashes = manager.crashes;
   const kernel = kernelKills(s, clock, t.logWindow);
   const kills = kernel.kills ? kernel.kills.map((k) => ({ ...k, victim: victimOf(k, app, crashes) })) : null;
   const hung = hungQueue(counts.queueDepths, t.workersHungAfter ?? 180_000);
@@ -154,6 +155,7 @@ export function evaluateLogs(output: string, app: LogsApp, t: LogsThresholds): C
   else if (Object.keys(signals).length && evidence[0]) summary += `; ${evidence[0]}`;
   // Lines the reader could not place never read as "no errors": say how many, and in what.
   if (details.unknownLines > 0) summary += `; ${details.unknownLines} line${details.unknownLines === 1 ? '' : 's'} in an unknown format`;
+  if (manager.error) summary += `; supervisord log: ${manager.error}`;
   if (kernel.error) summary += `; kernel log: ${kernel.error}`;
   // An unreadable log never reads as "no errors": say so first, with the fix; the journal's
   // lines, when there are any, follow.
@@ -177,17 +179,22 @@ function crashEventsOf(
   service: string,
   clock: HostClock,
   windowMs: number,
-): CrashEvents | null {
-  if (manager) return systemdCrashEvents(manager.map((e) => ({ atMs: e.atMs, text: e.message })));
+): { crashes: CrashEvents | null; error: string | null } {
+  if (manager) return { crashes: systemdCrashEvents(manager.map((e) => ({ atMs: e.atMs, text: e.message }))), error: null };
   const text = s.get('supervisord');
-  if (text === undefined) return null;
+  if (text === undefined) return { crashes: null, error: null };
+  // "@@supervisord-log PATH" names the file read; tail's complaint, when there is one, says why not.
+  const path = /^@@supervisord-log (.*)$/m.exec(text)?.[1]?.trim() ?? '';
+  const failed = text.split('\n').find((l) => l.startsWith('tail: '));
+  if (!path || failed)
+    return { crashes: null, error: path ? `${failed?.slice(6).trim()} (make it readable by the bot's user)` : "no logfile= in supervisord's config" };
   const since = clock.nowMs === null ? null : clock.nowMs - windowMs;
   const lines: TimedLine[] = text
     .split('\n')
     .filter((l) => !l.startsWith('@@supervisord-log'))
     .map((l) => ({ atMs: parseLogTime(l.slice(0, 23), clock.offsetMin), text: l }))
     .filter((l) => since === null || (l.atMs !== null && l.atMs >= since));
-  return supervisordCrashEvents(lines, service);
+  return { crashes: supervisordCrashEvents(lines, service), error: null };
 }
 
 /** The kernel's OOM lines from the journal (JSON) or kern.log, in the window; or why they are unreadable. */

@@ -108,7 +108,8 @@ export const crashLoop: Rule = ({ checks }) => {
   if (down && service) evidence.quote('service', service.summary);
   return {
     id: 'crash-loop',
-    severity: c.gaveUp || down ? 'critical' : 'warning',
+    // supervisord may restart forever without "gave up" (a program that reached RUNNING first).
+    severity: c.gaveUp || down || c.exits >= 3 ? 'critical' : 'warning',
     title: c.gaveUp
       ? `The app kept crashing and ${c.manager === 'systemd' ? 'systemd' : 'supervisord'} gave up restarting it.`
       : `The app crashed ${c.exits} times in the window and was restarted each time.`,
