@@ -23,9 +23,16 @@ function clockAfter(text: string): string {
   return `${new Date(Math.max(...times) + 60_000).toISOString().slice(0, 19).replace('T', ' ')} +0000`;
 }
 
-const logsOf = (log: string, t = T) => evaluateLogs(`@@now\n${clockAfter(log)}\n@@log\n${log}\n`, { logFile: '/var/log/gunicorn/error.log', service: 'moneymind' }, t);
+const logsOf = (log: string, t = T) =>
+  evaluateLogs(`@@now\n${clockAfter(log)}\n@@log\n${log}\n`, { logFile: '/var/log/gunicorn/error.log', service: 'moneymind' }, t);
 const diagnosis = (out: ReturnType<typeof evaluateLogs>) =>
-  diagnose({ checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }], poolRecycle: 3600, thresholds: T, rssHistory: [], now: 0 });
+  diagnose({
+    checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }],
+    poolRecycle: 3600,
+    thresholds: T,
+    rssHistory: [],
+    now: 0,
+  });
 
 describe('gunicorn error logs', () => {
   const table: [file: string, timeouts: number, kills: string[]][] = [
