@@ -2,7 +2,7 @@ import { LEVEL_WORDS, type Level, levelFromJson, levelFromWord } from './log-lev
 import { TIMESTAMP_SOURCE } from './log-time.js';
 
 /** The record formats Python web apps write, by the name the logs check reports. */
-export type LogFormatId = 'runbook' | 'flask' | 'basic' | 'dash' | 'oslo' | 'loguru' | 'gunicorn' | 'json' | 'timestamped';
+export type LogFormatId = 'runbook' | 'flask' | 'basic' | 'dash' | 'oslo' | 'loguru' | 'gunicorn' | 'json' | 'timestamped' | 'level-first';
 
 /** A line that starts a record: its time as written (null: the format has none), level, message. */
 export interface Header {
@@ -64,8 +64,12 @@ const FORMATS: readonly LineFormat[] = [
   // Upper case only: a line that merely starts "error:" is not a basicConfig record.
   regexFormat('basic', 'basicConfig ("LEVEL:name:message")', String.raw`^(?<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):[\w.\-<>]*:(?<msg>.*)$`),
   { id: 'json', label: 'JSON lines', match: matchJson },
-  // Last: a time first and a level word among the next few tokens ("2024-… [ERROR] …", "2024-… app ERROR …").
-  regexFormat('timestamped', 'time + level', String.raw`^\[?(?<ts>${TS})\]?(?: [^\s|]+){0,3}? \[?(?<level>${LV})\]?:? (?<msg>.*)$`),
+  // Then: a time first and a level word among the next few tokens or bracketed fields
+  // ("2024-… [ERROR] …", "2024-… app ERROR …", "[2024-…][MainProcess][MainThread][ERROR]: …").
+  regexFormat('timestamped', 'time + level', String.raw`^\[?(?<ts>${TS})\]?(?:\s*\[[^\]\n]*\]|\s+[^\s|\[]+){0,4}?\s*\[?(?<level>${LV})\]?:?\s(?<msg>.*)$`),
+  // Last: no time, the level first ("ERROR oslo_messaging.rpc.server …" after a syslog prefix,
+  // "[ERROR] Error handling request /"); upper case only, as apps write it.
+  regexFormat('level-first', 'level first, no time', String.raw`^\[?(?<level>DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]?:? (?<msg>.*)$`),
 ];
 
 /** The format whose header a line is, trying `preferred` first (the file's own format). */

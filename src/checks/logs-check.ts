@@ -149,12 +149,13 @@ export function evaluateLogs(output: string, app: LogsApp, t: LogsThresholds): C
   if (fileError || details.unknownLines > 0) status = status === 'ok' ? 'warn' : status;
 
   const top = topSignature(signals, counts);
-  let summary =
-    counts.errors === 0 && !Object.keys(signals).length ? `no errors in ${win}` : `${counts.errors} error${counts.errors === 1 ? '' : 's'} in ${win}`;
+  const quiet = counts.errors === 0 && !Object.keys(signals).length;
+  let summary = quiet ? `no errors in ${win}` : `${counts.errors} error${counts.errors === 1 ? '' : 's'} in ${win}`;
   if (top) summary += `, ${top}`;
-  else if (Object.keys(signals).length && evidence[0]) summary += `; ${evidence[0]}`;
-  // Lines the reader could not place never read as "no errors": say how many, and in what.
-  if (details.unknownLines > 0) summary += `; ${details.unknownLines} line${details.unknownLines === 1 ? '' : 's'} in an unknown format`;
+  else if (!quiet && evidence[0]) summary += `; ${evidence[0]}`;
+  // Lines the reader could not place never read as "no errors": say how many, first when nothing else was found.
+  const unknown = `${details.unknownLines} line${details.unknownLines === 1 ? '' : 's'} in an unknown format`;
+  if (details.unknownLines > 0) summary = quiet ? `${unknown} (no errors recognised in ${win})` : `${summary}; ${unknown}`;
   if (manager.error) summary += `; supervisord log: ${manager.error}`;
   if (kernel.error) summary += `; kernel log: ${kernel.error}`;
   // An unreadable log never reads as "no errors": say so first, with the fix; the journal's

@@ -23,7 +23,9 @@ const ANSI = /\x1b\[[0-9;]*m/g;
  *   [web]  | …   (podman-compose)       [pod/web-5d9f/web] …   (kubectl logs --prefix)
  * then, with --timestamps, the runtime's RFC 3339 time: 2024-05-01T10:00:00.123456789Z …
  */
-const PREFIXES = [/^[\w.-]+ *\| ?/, /^\[[\w.-]+\] *\| ?/, /^\[pod\/[^\]\s]+\] /];
+// A log copied from syslog or `journalctl` (short format): "Sep 05 09:02:18 web1 nova-conductor[14994]: …".
+const SYSLOG_PREFIX = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [^\s:[]+(?:\[\d+\])?: /;
+const PREFIXES = [/^[\w.-]+ *\| ?/, /^\[[\w.-]+\] *\| ?/, /^\[pod\/[^\]\s]+\] /, SYSLOG_PREFIX];
 const RUNTIME_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
 
 /**
@@ -46,8 +48,14 @@ export function readAppLog(text: string, nowMs: number | null, offsetMin: number
   let inWindow: readonly LogRecord[];
   if (since === null)
     inWindow = records; // the host printed no clock: keep the whole tail
-  else if (timed) inWindow = records.filter((r) => r.atMs !== null && r.atMs >= since);
-  else inWindow = mtimeMs !== null && mtimeMs >= since ? records : [];
+  else if (timed) {
+    // Records before the file's first timestamp (bare stderr above Flask's first line) have no
+    // time of their own: they count when that first timestamp is in the window and the file changed
+    // within it, so an error printed bare just before it is not lost.
+    const firstTimed = records.find((r) => r.atMs !== null);
+    const leadIn = firstTimed?.atMs != null && firstTimed.atMs >= since && mtimeMs !== null && mtimeMs >= since;
+    inWindow = records.filter((r) => (r.atMs !== null ? r.atMs >= since : leadIn));
+  } else inWindow = mtimeMs !== null && mtimeMs >= since ? records : [];
   return {
     format,
     containerPrefix: prefix !== null,
