@@ -36,6 +36,7 @@ export interface SourceLine {
 const CONTINUATION =
   /^(?:\s|$|Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause|Exception in thread |Exception ignored in|[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)\b|\[SQL: |\[parameters: |\(Background on this error|[>└│├┌])/;
 const TRACEBACK_START = /^Traceback \(most recent call last\)|^Exception in thread /;
+const THREAD_EXCEPTION = /^Exception in thread /;
 const CHAIN = /^(?:During handling of the above exception|The above exception was the direct cause)/;
 /** The final line of a traceback: "sqlalchemy.exc.OperationalError: (pymysql.err…) (2013, …)". */
 export const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)\b[^\n]*?:/;
@@ -83,7 +84,10 @@ export function groupRecords(lines: readonly SourceLine[], offsetMin: number): G
       for (const x of header.extra) append(cur, x, false);
       continue;
     }
-    const continues = CONTINUATION.test(line.text) && !(TRACEBACK_START.test(line.text) && cur?.tracebackDone && !CHAIN.test(cur.lastText));
+    // A thread's uncaught exception always starts its own report; a bare traceback does after a
+    // finished one (unless chained to it: "During handling of the above exception…").
+    const newReport = THREAD_EXCEPTION.test(line.text) || (TRACEBACK_START.test(line.text) && cur?.tracebackDone && !CHAIN.test(cur.lastText));
+    const continues = CONTINUATION.test(line.text) && !newReport;
     if (cur && sameOrigin && continues) {
       append(cur, line.text, false);
       continue;

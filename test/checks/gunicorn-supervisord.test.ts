@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateLogs } from '../../src/checks/logs-check.js';
-import { parseLogTime } from '../../src/checks/log-time.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
+import { clockAfter } from './log-clock.js';
 
 /*
  * gunicorn 20.1 and supervisord 4.2.5, run for real (test/fixtures/gunicorn/README.md,
@@ -12,16 +12,6 @@ import { thresholds } from '../thresholds.js';
  */
 const T = thresholds();
 const FOREVER = { ...T, logWindow: 10 * 365 * 86_400_000 }; // published excerpts are years old
-
-/** The host's clock one minute after the last timestamped line of a text. */
-function clockAfter(text: string): string {
-  const times = text.split('\n').flatMap((l) => {
-    const m = /(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)/.exec(l);
-    const t = m ? parseLogTime(m[1] as string, 0) : null;
-    return t === null ? [] : [t];
-  });
-  return `${new Date(Math.max(...times) + 60_000).toISOString().slice(0, 19).replace('T', ' ')} +0000`;
-}
 
 const logsOf = (log: string, t = T) =>
   evaluateLogs(`@@now\n${clockAfter(log)}\n@@log\n${log}\n`, { logFile: '/var/log/gunicorn/error.log', service: 'moneymind' }, t);
