@@ -64,39 +64,44 @@ export interface Grouped {
 export function groupRecords(lines: readonly SourceLine[], offsetMin: number): Grouped {
   const format = detectFormat(lines.map((l) => l.text));
   const out: Building[] = [];
-  let cur: Building | undefined;
+  // The open record of each source: interleaved lines of two containers or processes each continue their own.
+  const open = new Map<string | undefined, Building>();
   let lastTime: number | null = null;
 
   for (const line of lines) {
     const header = matchHeader(line.text, format);
     const ownTime = line.atMs ?? (header?.time ? parseAnyTime(header.time, offsetMin) : null);
     if (ownTime !== null) lastTime = ownTime;
-    const sameOrigin = cur !== undefined && cur.origin === line.origin;
+    const cur = open.get(line.origin);
+    const begin = (level: Level | null, prefix: string | null): Building => {
+      const b = start(out, ownTime ?? lastTime, ownTime !== null, level, prefix, line.origin);
+      open.set(line.origin, b);
+      return b;
+    };
 
-    if (header && cur && sameOrigin && header.prefix !== '' && header.prefix === cur.prefix && CONTINUATION.test(header.message)) {
+    if (header && cur && header.prefix !== '' && header.prefix === cur.prefix && CONTINUATION.test(header.message)) {
       // oslo.log writes the record's whole prefix before every traceback line: still one record.
       append(cur, header.message, false);
       continue;
     }
     if (header) {
-      cur = start(out, ownTime ?? lastTime, ownTime !== null, moreSevere(line.level ?? null, header.level), header.prefix, line.origin);
-      append(cur, header.message, false);
-      for (const x of header.extra) append(cur, x, false);
+      const b = begin(moreSevere(line.level ?? null, header.level), header.prefix);
+      append(b, header.message, false);
+      for (const x of header.extra) append(b, x, false);
       continue;
     }
     // A thread's uncaught exception always starts its own report; a bare traceback does after a
     // finished one (unless chained to it: "During handling of the above exception…").
     const newReport = THREAD_EXCEPTION.test(line.text) || (TRACEBACK_START.test(line.text) && cur?.tracebackDone && !CHAIN.test(cur.lastText));
     const continues = CONTINUATION.test(line.text) && !newReport;
-    if (cur && sameOrigin && continues) {
+    if (cur && continues) {
       append(cur, line.text, false);
       continue;
     }
     // A line of no known format: its own record (bare stderr), unless the source knows its level
     // (a journal entry), in which case it is not "unknown" either.
     const known = line.level !== undefined && line.level !== null;
-    cur = start(out, ownTime ?? lastTime, ownTime !== null, line.level ?? null, null, line.origin);
-    append(cur, line.text, !known && !CONTINUATION.test(line.text));
+    append(begin(line.level ?? null, null), line.text, !known && !CONTINUATION.test(line.text));
   }
   return { format, records: out.map(finish) };
 }

@@ -21,11 +21,15 @@ const ANSI = /\x1b\[[0-9;]*m/g;
  * Prefixes put before every line of an app's output:
  *   web-1  | …   (docker compose v2)    web_1  | …   (docker-compose v1)
  *   [web]  | …   (podman-compose)       [pod/web-5d9f/web] …   (kubectl logs --prefix)
+ *   e46b75778e47 …   mmlogs_web_1 2026-…Z …   (podman logs of several containers, interleaved)
  * then, with --timestamps, the runtime's RFC 3339 time: 2024-05-01T10:00:00.123456789Z …
  */
 // A log copied from syslog or `journalctl` (short format): "Sep 05 09:02:18 web1 nova-conductor[14994]: …".
 const SYSLOG_PREFIX = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [^\s:[]+(?:\[\d+\])?: /;
-const PREFIXES = [/^[\w.-]+ *\| ?/, /^\[[\w.-]+\] *\| ?/, /^\[pod\/[^\]\s]+\] /, SYSLOG_PREFIX];
+// podman logs of several containers: the 12-hex container id, or with -n -t the name before the runtime's time.
+const PODMAN_ID = /^[0-9a-f]{12} /;
+const PODMAN_NAME = /^[\w.-]+ (?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z )/;
+const PREFIXES = [/^[\w.-]+ *\| ?/, /^\[[\w.-]+\] *\| ?/, /^\[pod\/[^\]\s]+\] /, PODMAN_ID, PODMAN_NAME, SYSLOG_PREFIX];
 const RUNTIME_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
 
 /**
@@ -38,11 +42,13 @@ export function readAppLog(text: string, nowMs: number | null, offsetMin: number
   while (raw.length && raw[raw.length - 1] === '') raw.pop();
   const prefix = containerPrefix(raw);
   const lines: SourceLine[] = raw.map((line) => {
+    // The prefix names the container: lines of two containers, interleaved, never join one record.
+    const origin = prefix ? (prefix.exec(line)?.[0].trim() ?? '') : undefined;
     const bare = prefix ? line.replace(prefix, '') : line;
     const t = RUNTIME_TIME.exec(bare);
-    return t ? { text: bare.slice(t[0].length), atMs: parseLogTime(t[1] as string, 0) } : { text: bare };
+    return t ? { text: bare.slice(t[0].length), atMs: parseLogTime(t[1] as string, 0), origin } : { text: bare, origin };
   });
-  const { format, records } = groupRecords(lines, offsetMin);
+  const { format, records } = groupRecords(joinSplitJson(lines), offsetMin);
   const timed = records.some((r) => r.timed);
   const since = nowMs === null ? null : nowMs - windowMs;
   let inWindow: readonly LogRecord[];
@@ -74,4 +80,45 @@ function containerPrefix(lines: readonly string[]): RegExp | null {
     if (n * 2 >= sample.length) return re;
   }
   return null;
+}
+
+/**
+ * Container runtimes split a long line into pieces (conmon and Docker's json-file at 8–16 KB): a
+ * JSON record with a traceback in it arrives as `{"time": …, "exception": "Traceback…` and the rest
+ * on the next line(s) of the same container. Rejoin pieces until the object parses (at most 16).
+ */
+function joinSplitJson(lines: readonly SourceLine[]): SourceLine[] {
+  const out: SourceLine[] = [];
+  const used = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (used.has(i)) continue;
+    const line = lines[i]!;
+    if (!line.text.startsWith('{"') || parses(line.text)) {
+      out.push(line);
+      continue;
+    }
+    let text = line.text;
+    const taken: number[] = [];
+    for (let j = i + 1; j < lines.length && taken.length < 16; j++) {
+      if (used.has(j) || lines[j]!.origin !== line.origin) continue;
+      text += lines[j]!.text;
+      taken.push(j);
+      if (parses(text)) break;
+    }
+    if (parses(text)) {
+      for (const j of taken) used.add(j);
+      out.push({ ...line, text });
+    } else out.push(line);
+  }
+  return out;
+}
+
+function parses(text: string): boolean {
+  if (!text.trimEnd().endsWith('}')) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

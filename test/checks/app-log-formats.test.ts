@@ -115,6 +115,28 @@ describe('container and syslog prefixes', () => {
     }
   });
 
+  // podman 4.3 / podman-compose 1.0.3 for real: two containers (the runbook run and the JSON run, 3 errors each).
+  const podman: [file: string, prefixed: boolean, unknown: number][] = [
+    ['app-logs/container-prefix-podman-logs-timestamps.log', false, 0],
+    ['app-logs/container-prefix-podman-compose-logs.log', true, 4],
+    ['app-logs/container-prefix-podman-compose-logs-names-timestamps.log', true, 4],
+    ['app-logs/container-prefix-podman-compose-up.log', false, 15],
+  ];
+  for (const [file, prefixed, unknown] of podman) {
+    it(`${file}: interleaved containers each keep their records; a JSON record conmon split in two is one`, () => {
+      const out = evaluateLogs(`@@log\n${fixture(file)}\n`, app, T);
+      const d = out.details;
+      const two = !file.endsWith('podman-logs-timestamps.log');
+      assert.equal(d.containerPrefix, prefixed);
+      assert.deepEqual(
+        [d.errors, d.signals['gone-away']?.count, d.signals['lost-connection']?.count, d.signals['queue-depth']?.count],
+        two ? [6, 2, 2, 6] : [3, 1, 1, 3],
+      );
+      // podman-compose's own lines ("using podman version: 4.3.1", "exit code: 0") are said, not hidden.
+      assert.equal(d.unknownLines, unknown);
+    });
+  }
+
   it('published compose output (v1 and v2 widths) and journald-prefixed oslo lines', () => {
     for (const file of ['published/compose-prefix-1.txt', 'published/compose-prefix-2.txt', 'published/compose-prefix-3.txt', 'published/oslo-log-4.txt']) {
       const out = evaluateLogs(`@@log\n${fixture(file)}\n`, app, T);
