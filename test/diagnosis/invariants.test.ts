@@ -9,6 +9,7 @@ import { evaluateSupervisor, evaluateSystemd } from '../../src/checks/service-ch
 import type { Cause } from '../../src/diagnosis/cause.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
 import { redact } from '../../src/boundary/redact.js';
+import { clockAfter } from '../checks/log-clock.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
 import { app, failed, healthy, r, URL_ } from './check-results.js';
@@ -38,13 +39,20 @@ const resources = (t = T, load = '0.10 0.10 0.10 1/300 9', df = fixture('df-P.tx
   );
 const db = (waitTimeout: number, threads: number) => healthy.db(waitTimeout, threads);
 const logs = (text: string) => r('logs', evaluateLogs(`@@now\n2026-11-25 22:10:00\n${text}`, app, T));
+const capturedLog = (file: string) => r('logs', evaluateLogs(`@@now\n${clockAfter(fixture(file))}\n@@log\n${fixture(file)}\n`, app, T));
 
 type Variant = readonly [name: string, result: AnyCheckResult | undefined];
 const VARIANTS: Record<CheckId, readonly Variant[]> = {
   health: [
     ['ok', healthy.health()],
     ['warn slow', r('health', evaluateHealth(URL_, response(200, fixture('health-200.json'), 4000), T))],
-    ['fail 1045 (no rule knows it)', r('health', evaluateHealth(URL_, response(500, fixture('health-500-access-denied.json')), T))],
+    ['fail 1045', r('health', evaluateHealth(URL_, response(500, fixture('health-500-access-denied.json')), T))],
+    ['fail QueuePool', r('health', evaluateHealth(URL_, response(500, fixture('db-signals/health-500-pool-exhausted.json')), T))],
+    ['fail 2002 (MySQLdb)', r('health', evaluateHealth(URL_, response(500, fixture('db-signals/health-500-mysqldb-server-down.json')), T))],
+    [
+      'fail KeyError (no rule knows it)',
+      r('health', evaluateHealth(URL_, response(500, '{"error":"KeyError: \'MONEYMIND_SETTINGS\'","status":"unhealthy"}\n'), T)),
+    ],
     ['fail 2006', r('health', evaluateHealth(URL_, response(500, fixture('health-500-gone-away.json')), T))],
     ['fail 2003', r('health', evaluateHealth(URL_, response(500, fixture('health-500-cant-connect.json')), T))],
     ['fail 502 html', r('health', evaluateHealth(URL_, response(502, '<html><body><h1>502 Bad Gateway</h1></body></html>'), T))],
@@ -91,6 +99,21 @@ const VARIANTS: Record<CheckId, readonly Variant[]> = {
     ['no history', logs(`@@log\n${fixture('moneymind-log-healthy.log')}`)],
     ['history: 2006/2013, queue depth', logs(`@@log\n${fixture('moneymind-log-broken.log')}`)],
     ['unreadable', logs("@@log\ntail: cannot open '/x.log' for reading: Permission denied\n@@log-failed\n")],
+    ['pool exhausted, queueing', capturedLog('db-signals/pool-exhausted-pileup.log')],
+    ['deadlock retried', capturedLog('db-signals/deadlock-retried.log')],
+    ['waitress hung', capturedLog('db-signals/waitress-hung.log')],
+    ['gunicorn worker timeout', capturedLog('gunicorn/worker-timeout-sigkill.log')],
+    [
+      'systemd crash loop + OOM kills',
+      r(
+        'logs',
+        evaluateLogs(
+          `@@now\n${clockAfter(fixture('systemd/journal-oom-kill-python.json'))}\n@@log\n\n@@journal\n${fixture('systemd/journal-crash-loop-exit.json')}\n${fixture('systemd/journal-oom-kill-python.json')}\n@@kernel\n${fixture('kernel/oom-memcg-2kills-journal-k.json')}\n`,
+          { ...app, manager: 'systemd' },
+          T,
+        ),
+      ),
+    ],
     ['error timeout', failed('logs', 'EXEC_TIMEOUT', 'command timed out after 10 s', 'unknown')],
   ],
 };
