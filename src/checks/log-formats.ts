@@ -74,6 +74,8 @@ const FORMATS: readonly LineFormat[] = [
 
 /** The format whose header a line is, trying `preferred` first (the file's own format). */
 export function matchHeader(line: string, preferred: LogFormatId | null): Header | null {
+  // No format starts with a blank: traceback lines (most of a failing log) skip every regex.
+  if (line === '' || line.charCodeAt(0) <= 32) return null;
   const first = preferred ? FORMATS.find((f) => f.id === preferred) : undefined;
   const own = first?.match(line);
   if (own) return own;
@@ -89,6 +91,7 @@ export function matchHeader(line: string, preferred: LogFormatId | null): Header
 export function detectFormat(lines: readonly string[]): LogFormatId | null {
   const score = new Map<LogFormatId, number>();
   for (const line of lines.slice(0, 200)) {
+    if (line === '' || line.charCodeAt(0) <= 32) continue;
     const f = FORMATS.find((x) => x.match(line));
     if (f) score.set(f.id, (score.get(f.id) ?? 0) + 1);
   }
