@@ -86,7 +86,8 @@ export function logSignals(x: FindingsInput): Signals<LogSignalId> {
     add(
       'workers-hung',
       1,
-      `Waitress queue depth rose ${x.hung.fromDepth} → ${x.hung.toDepth} over ${x.minutes(x.hung.spanMs)} without ever draining (${x.hung.samples} "Task queue depth" lines)`,
+      `Waitress queue depth rose ${x.hung.fromDepth} → ${x.hung.toDepth} over ${x.minutes(x.hung.spanMs)} without ever draining ` +
+        `(${x.hung.samples} "Task queue depth" lines)`,
     );
   add('queue-depth', c.queueDepths.length, `${c.queueDepths.length}× Waitress "Task queue depth is N" in ${win}, up to ${c.maxQueueDepth}`);
   const killed = c.workerKills ? `, ${c.workerKills} worker${c.workerKills === 1 ? '' : 's'} killed (${c.workerKillSignals.join(', ')})` : '';
@@ -108,7 +109,8 @@ function oomEvidence(kills: readonly VictimKill[], win: string): string {
     .slice(-3)
     .map(
       (k) =>
-        `${k.name}${k.pid !== null ? ` pid ${k.pid}` : ''} (${VICTIM[k.victim]}${k.memcg ? ', its cgroup memory limit' : ''}${k.by === 'systemd-oomd' ? ', by systemd-oomd' : ''})`,
+        `${k.name}${k.pid !== null ? ` pid ${k.pid}` : ''} ` +
+        `(${VICTIM[k.victim]}${k.memcg ? ', its cgroup memory limit' : ''}${k.by === 'systemd-oomd' ? ', by systemd-oomd' : ''})`,
     );
   return `${kills.length} OOM kill${kills.length === 1 ? '' : 's'} in ${win}: ${each.join(', ')}${kills.length > 3 ? ', …' : ''}`;
 }

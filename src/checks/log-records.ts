@@ -33,8 +33,13 @@ export interface SourceLine {
  * sentences, the final "pkg.SomeError: …" line, SQLAlchemy's extra message lines, loguru's
  * decorated traceback (`> File …`, `│ └ …`), a blank line.
  */
-const CONTINUATION =
-  /^(?:\s|$|Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause|Exception in thread |Exception ignored in|[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)\b|\[SQL: |\[parameters: |\(Background on this error|[>└│├┌])/;
+const CONTINUATION = new RegExp(
+  [
+    String.raw`^(?:\s|$|Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause`,
+    String.raw`|Exception in thread |Exception ignored in|[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Timeout)\b`,
+    String.raw`|\[SQL: |\[parameters: |\(Background on this error|[>└│├┌])`,
+  ].join(''),
+);
 const TRACEBACK_START = /^Traceback \(most recent call last\)|^Exception in thread /;
 const THREAD_EXCEPTION = /^Exception in thread /;
 const CHAIN = /^(?:During handling of the above exception|The above exception was the direct cause)/;

@@ -45,6 +45,9 @@ type LogsThresholds = Pick<Thresholds, 'logWindow'> & Partial<Pick<Thresholds, '
 // Kernel and systemd-oomd lines that name a kill (and journalctl's own word when it may not read them).
 const KERNEL_GREP = "grep -aiE 'killed process|kill process|oom-kill:|out of memory|due to memory (pressure|used)|not seeing messages|permission'";
 const SUPERVISOR_CONFS = ['/etc/supervisor/supervisord.conf', '/etc/supervisord.conf'];
+const JOURNAL_FIELDS = 'MESSAGE,PRIORITY,SYSLOG_IDENTIFIER,_PID';
+// The [supervisord] section's logfile= value, without an inline "; comment".
+const LOGFILE_AWK = '/^[[]/{s=($0 ~ /^[[]supervisord[]]/)} s && /^[ \\t]*logfile[ \\t]*=/{sub(/^[^=]*=[ \\t]*/,""); sub(/[ \\t]*;.*$/,""); print; exit}';
 
 /**
  * One exec, sections marked @@name: the host's clock (with its UTC offset), the app log's tail
@@ -62,21 +65,23 @@ export function logsProbeCommand(app: AppTarget, t: Pick<Thresholds, 'logTailLin
   ];
   if (app.manager === 'systemd') {
     parts.push(
-      `echo @@journal; journalctl -u ${shq(app.service)} --since ${since} --no-pager -o json --output-fields=MESSAGE,PRIORITY,SYSLOG_IDENTIFIER,_PID 2>&1 | tail -n ${t.logTailLines}`,
+      `echo @@journal; journalctl -u ${shq(app.service)} --since ${since} --no-pager -o json --output-fields=${JOURNAL_FIELDS} 2>&1 ` +
+        `| tail -n ${t.logTailLines}`,
     );
   } else {
     // The log path is the config's [supervisord] logfile= (%(here)s is the config's directory).
     const confs = (app.supervisorConfig ? [app.supervisorConfig] : SUPERVISOR_CONFS).map(shq).join(' ');
     parts.push(
       `echo @@supervisord; for c in ${confs}; do [ -r "$c" ] && break; done; ` +
-        `l=$(awk '/^[[]/{s=($0 ~ /^[[]supervisord[]]/)} s && /^[ \\t]*logfile[ \\t]*=/{sub(/^[^=]*=[ \\t]*/,""); sub(/[ \\t]*;.*$/,""); print; exit}' "$c" 2>/dev/null); ` +
+        `l=$(awk ${shq(LOGFILE_AWK)} "$c" 2>/dev/null); ` +
         `l=$(printf '%s' "$l" | sed "s|%(here)s|$(dirname "$c")|"); echo "@@supervisord-log $l"; ` +
         `tail -n ${t.logTailLines} -- "$l" 2>&1 | grep -aE 'spawned:|exited:|gave up:|tail: ' | tail -n 500`,
     );
   }
   parts.push(
     `echo @@kernel; if command -v journalctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then ` +
-      `journalctl --since ${since} --no-pager -o json --output-fields=MESSAGE,PRIORITY,SYSLOG_IDENTIFIER,_PID _TRANSPORT=kernel + SYSLOG_IDENTIFIER=systemd-oomd 2>&1 | ${KERNEL_GREP} | tail -n 200; ` +
+      `journalctl --since ${since} --no-pager -o json --output-fields=${JOURNAL_FIELDS} _TRANSPORT=kernel + SYSLOG_IDENTIFIER=systemd-oomd 2>&1 ` +
+      `| ${KERNEL_GREP} | tail -n 200; ` +
       `elif [ -r /var/log/kern.log ]; then echo @@kern-log; tail -n 20000 /var/log/kern.log | ${KERNEL_GREP} | tail -n 200; ` +
       `else echo @@kernel-unreadable; fi`,
   );

@@ -45,7 +45,8 @@ export const workerTimeout: Rule = ({ checks }) => {
         : `gunicorn workers died (${d.workerKillSignals.join(', ')}); their requests failed.`,
     evidence: [s.evidence],
     advice:
-      'A request blocked longer than --timeout (default 30 s): find the slow call (the access log around the kill, slow queries, outbound calls without timeouts). ' +
+      'A request blocked longer than --timeout (default 30 s): find the slow call ' +
+      '(the access log around the kill, slow queries, outbound calls without timeouts). ' +
       `${sigkill ? "SIGKILL without a timeout usually means the OOM killer: check the kernel log and the app's memory. " : ''}` +
       'Raise --timeout only for endpoints that are slow on purpose.',
     restartHelps: false,
@@ -87,8 +88,10 @@ export const appOomKilled: Rule = ({ checks }) => {
     title,
     evidence: [s.evidence],
     advice: memcg
-      ? "Raise the cgroup's limit (systemctl set-property SERVICE MemoryMax=…, or the container's memory limit) or find what grows (memory-growth, a leak of sessions or caches)."
-      : "Find what uses the memory (ps aux --sort=-rss | head; the app's RSS trend), add memory or swap, or cap the app (MemoryMax=) so it, not MySQL, is what gets killed. " +
+      ? "Raise the cgroup's limit (systemctl set-property SERVICE MemoryMax=…, or the container's memory limit) " +
+        'or find what grows (memory-growth, a leak of sessions or caches).'
+      : "Find what uses the memory (ps aux --sort=-rss | head; the app's RSS trend), add memory or swap, " +
+        'or cap the app (MemoryMax=) so it, not MySQL, is what gets killed. ' +
         'The process manager restarts a killed app by itself; a restart by hand frees nothing more.',
     restartHelps: false,
     quotes: ['logs'],
@@ -116,7 +119,8 @@ export const crashLoop: Rule = ({ checks }) => {
     evidence: evidence.lines,
     advice:
       c.manager === 'systemd'
-        ? 'Read why it exits right after starting: journalctl -u SERVICE -n 100 (the first error after each "Started"). Fix that first; systemctl reset-failed SERVICE then lets it start again.'
+        ? 'Read why it exits right after starting: journalctl -u SERVICE -n 100 (the first error after each "Started"). ' +
+          'Fix that first; systemctl reset-failed SERVICE then lets it start again.'
         : 'Read why it exits right after starting: supervisorctl tail -8000 NAME stderr. Fix that first; supervisorctl start NAME then starts it again.',
     restartHelps: false,
     quotes: evidence.quotes,

@@ -124,7 +124,8 @@ describe("supervisord's own log", () => {
 
   it('an unreadable supervisord log is said', () => {
     const out = evaluateLogs(
-      "@@now\n2026-12-01 01:02:00 +0000\n@@log\n\n@@supervisord\n@@supervisord-log /var/log/supervisor/supervisord.log\ntail: cannot open '/var/log/supervisor/supervisord.log' for reading: Permission denied\n",
+      '@@now\n2026-12-01 01:02:00 +0000\n@@log\n\n@@supervisord\n@@supervisord-log /var/log/supervisor/supervisord.log\n' +
+        "tail: cannot open '/var/log/supervisor/supervisord.log' for reading: Permission denied\n",
       { logFile: '/x.log', service: 'moneymind', manager: 'supervisor' },
       T,
     );

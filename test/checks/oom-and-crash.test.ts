@@ -105,7 +105,10 @@ describe('systemd crash events from the unit journal (JSON)', () => {
     assert.equal(out.status, 'fail');
     assert.match(
       out.details.signals['crash-loop']?.evidence ?? '',
-      /^\d+ unexpected exits in 15 min \(last: "Main process exited, code=exited, status=1\/FAILURE"\); restart counter at \d+; systemd gave up: "Start request repeated too quickly\."/,
+      new RegExp(
+        String.raw`^\d+ unexpected exits in 15 min \(last: "Main process exited, code=exited, status=1\/FAILURE"\); ` +
+          String.raw`restart counter at \d+; systemd gave up: "Start request repeated too quickly\."`,
+      ),
     );
     const causes = diagnose({
       checks: [{ id: 'logs', status: out.status, summary: out.summary, details: out.details, evidence: out.evidence, durationMs: 1 }],

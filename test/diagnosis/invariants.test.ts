@@ -108,7 +108,11 @@ const VARIANTS: Record<CheckId, readonly Variant[]> = {
       r(
         'logs',
         evaluateLogs(
-          `@@now\n${clockAfter(fixture('systemd/journal-oom-kill-python.json'))}\n@@log\n\n@@journal\n${fixture('systemd/journal-crash-loop-exit.json')}\n${fixture('systemd/journal-oom-kill-python.json')}\n@@kernel\n${fixture('kernel/oom-memcg-2kills-journal-k.json')}\n`,
+          [
+            `@@now\n${clockAfter(fixture('systemd/journal-oom-kill-python.json'))}\n@@log\n`,
+            `@@journal\n${fixture('systemd/journal-crash-loop-exit.json')}\n${fixture('systemd/journal-oom-kill-python.json')}`,
+            `@@kernel\n${fixture('kernel/oom-memcg-2kills-journal-k.json')}\n`,
+          ].join('\n'),
           { ...app, manager: 'systemd' },
           T,
         ),
