@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Redactor } from '../boundary/redactor.js';
 import { secretValues } from '../boundary/secret-values.js';
@@ -48,8 +49,9 @@ export function createBot(d: BotDeps): Bot {
   // What hosts say and what the bot logs is redacted (src/boundary); the configured secrets are
   // added to it as soon as they are loaded, before any host is reached or any secret logged.
   const redactor = new Redactor();
+  // Terminal mode is a person at a prompt: no JSON log lines between the answers unless LOG_LEVEL asks.
   const log = createLogger({
-    level: env.LOG_LEVEL ?? 'info',
+    level: env.LOG_LEVEL ?? (terminalMode(env) ? 'silent' : 'info'),
     pretty: env.LOG_FORMAT === 'pretty',
     redact: redactor.redact,
   });
@@ -67,7 +69,9 @@ export function createBot(d: BotDeps): Bot {
         store = new Store(config.watch.store, { warn: (msg, detail) => log.warn(detail, msg) });
         const services = botServices({ config, transportFor: (h) => pool.get(h), clock, log, store, telemetry });
         if (slack.mode === 'none') {
-          await runTerminal(d.stdin, d.stdout, services, { color: d.color, prompt: d.prompt });
+          // Support bundles go beside the store (./data/ by default, ignored by git), not into the checkout.
+          const saveDir = join(dirname(config.watch.store), 'bundles');
+          await runTerminal(d.stdin, d.stdout, services, { color: d.color, prompt: d.prompt, saveDir });
           await pool.closeAll();
           store.close();
           return 'terminal';
@@ -94,4 +98,13 @@ export function createBot(d: BotDeps): Bot {
       log.fatal({ err, origin }, 'uncaught exception; exiting for the supervisor to restart the bot');
     },
   };
+}
+
+/** No Slack tokens: terminal mode (a bad Slack setting is reported by start(), not here). */
+function terminalMode(env: BotDeps['env']): boolean {
+  try {
+    return loadSlackSettings(env).mode === 'none';
+  } catch {
+    return false;
+  }
 }

@@ -12,8 +12,10 @@ import { TransportPool } from '../remote/transport-pool.js';
 
 export interface CliDeps {
   readonly env: Env;
-  /** Tests pass their own; otherwise pino at LOG_LEVEL (default warn) on stderr. */
+  /** Tests pass their own; otherwise pino on stderr at `level`. */
   readonly log?: Logger;
+  /** The pino level when no logger is given (the CLI: silent unless --verbose or LOG_LEVEL). */
+  readonly level?: string;
   readonly clock?: () => number;
 }
 
@@ -31,7 +33,7 @@ export function createCliApp(d: CliDeps): CliApp {
   const clock = d.clock ?? Date.now;
   // Host text and log lines are redacted; the config's secrets join the patterns once loaded.
   const redactor = new Redactor();
-  const log = d.log ?? createLogger({ level: d.env.LOG_LEVEL ?? 'warn', redact: redactor.redact });
+  const log = d.log ?? createLogger({ level: d.level ?? d.env.LOG_LEVEL ?? 'warn', redact: redactor.redact });
   // Connects nothing until a host is asked for: `hosts` and `--help` never reach one.
   const pool = new TransportPool(log, redactor.redact);
   return {

@@ -11,6 +11,8 @@ export interface CliArgs {
   readonly command: CliCommand;
   readonly json: boolean;
   readonly config: string | undefined;
+  /** Show the bot's own log lines (JSON, on stderr); otherwise a person sees only the answer. */
+  readonly verbose: boolean;
 }
 
 /** argv (after the program name) → what to do. Throws OpsError('USAGE') with the reason. */
@@ -18,11 +20,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let json = false;
   let config: string | undefined;
   let help = false;
+  let verbose = false;
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--json') json = true;
     else if (a === '--help' || a === '-h') help = true;
+    else if (a === '--verbose' || a === '-v') verbose = true;
     else if (a === '--config' || a === '-c') {
       config = argv[++i];
       if (!config) throw new OpsError('USAGE', '--config needs a path');
@@ -30,7 +34,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a.startsWith('-')) throw new OpsError('USAGE', `unknown option ${a}`);
     else words.push(a);
   }
-  if (help || words.length === 0) return { command: { kind: 'help' }, json, config };
+  if (help || words.length === 0) return { command: { kind: 'help' }, json, config, verbose };
   const [verb, ...rest] = words;
   const tooMany = (max: number): void => {
     if (rest.length > max) throw new OpsError('USAGE', `too many arguments for ${verb}: ${rest.slice(max).join(' ')}`);
@@ -38,18 +42,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   switch (verb) {
     case 'status':
       tooMany(1);
-      return { command: { kind: 'status', host: rest[0] }, json, config };
+      return { command: { kind: 'status', host: rest[0] }, json, config, verbose };
     case 'check': {
       tooMany(2);
       const id = rest[0];
       if (!id || !(CHECK_IDS as readonly string[]).includes(id)) throw new OpsError('USAGE', `check needs one of: ${CHECK_IDS.join(', ')}`);
-      return { command: { kind: 'check', check: id as CheckId, host: rest[1] }, json, config };
+      return { command: { kind: 'check', check: id as CheckId, host: rest[1] }, json, config, verbose };
     }
     case 'hosts':
       tooMany(0);
-      return { command: { kind: 'hosts' }, json, config };
+      return { command: { kind: 'hosts' }, json, config, verbose };
     case 'help':
-      return { command: { kind: 'help' }, json, config };
+      return { command: { kind: 'help' }, json, config, verbose };
     default:
       throw new OpsError('USAGE', `unknown command "${verb}"`);
   }
@@ -68,5 +72,6 @@ options:
   --config PATH   config file (default: $MONEYMIND_CONFIG, then ./moneymind.yml;
                   with neither, one local host with the runbook's defaults)
   --json          machine-readable output
+  --verbose       also print the bot's own log lines (JSON, on stderr; or LOG_LEVEL=info)
 
 exit codes: 0 all healthy · 1 something unhealthy · 2 usage or config error`;

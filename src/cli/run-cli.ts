@@ -5,7 +5,7 @@ import type { Env } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
 import { selectHosts } from '../engine/select-hosts.js';
 import { asOpsError, OpsError } from '../errors.js';
-import { parseArgs, USAGE } from './parse-args.js';
+import { type CliArgs, parseArgs, USAGE } from './parse-args.js';
 import { renderHosts, renderReports } from '../render/render-text.js';
 
 export interface CliIo {
@@ -16,14 +16,23 @@ export interface CliIo {
 
 /** The terminal CLI. Returns the exit code: 0 healthy, 1 unhealthy, 2 usage or config error. */
 export async function runCli(argv: readonly string[], env: Env, io: CliIo, logger?: Logger): Promise<number> {
-  const app = createCliApp({ env, log: logger });
+  let args: CliArgs;
   try {
-    const args = parseArgs(argv);
+    args = parseArgs(argv);
+  } catch (err) {
+    return usageFailure(asOpsError(err), io);
+  }
+  // A person at a terminal reads the answer, not the bot's JSON log lines: those only with
+  // --verbose or LOG_LEVEL (what goes wrong on a host is in the report itself, once, in words).
+  const app = createCliApp({ env, log: logger, level: args.verbose ? 'info' : (env.LOG_LEVEL ?? 'silent') });
+  try {
     if (args.command.kind === 'help') {
       io.stdout(USAGE);
       return 0;
     }
     const config = app.loadConfig(args.config);
+    // First run: say which config answers, and what the built-in one checks (stderr: --json stays clean).
+    if (config.source.startsWith('built-in')) io.stderr(FIRST_RUN);
     if (args.command.kind === 'hosts') {
       io.stdout(args.json ? JSON.stringify({ hosts: config.hosts.map(hostSummary) }, null, 2) : renderHosts(config));
       return 0;
@@ -41,11 +50,21 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo, logge
   } catch (err) {
     const e = asOpsError(err);
     if (e.code === 'INTERNAL') app.log.error({ err }, 'unexpected error');
-    io.stderr(`moneymind: ${e.toUserText()}${e.code === 'USAGE' ? `\n\n${USAGE}` : ''}`);
+    if (e.code === 'USAGE') return usageFailure(e, io);
+    io.stderr(`moneymind: ${e.toUserText()}`);
     return e.code === 'INTERNAL' ? 1 : 2;
   } finally {
     await app.close();
   }
+}
+
+export const FIRST_RUN =
+  "moneymind: no config: checking this machine with the runbook's defaults — write moneymind.yml (README, Configuration) or pass --config PATH";
+
+/** A usage error: the reason and one hint, not the whole usage text. */
+function usageFailure(e: OpsError, io: CliIo): number {
+  io.stderr(`moneymind: ${e.toUserText()}\n(moneymind --help lists the commands)`);
+  return 2;
 }
 
 function hostSummary(h: Config['hosts'][number]): object {

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
-import type { z } from 'zod';
-import { OpsError, withFix } from '../errors.js';
-import { fixFor, formatPath } from './fix-hints.js';
-import { fileSchema, type FileConfig, type FileHost } from './schema.js';
+import { OpsError } from '../errors.js';
+import { checkRawSecrets } from './check-raw-secrets.js';
+import { defaultConfigDocument } from './default-config.js';
+import { describeIssue } from './describe-issue.js';
+import { readEnvSecret } from './read-env-secret.js';
+import { readSshKey } from './read-ssh-key.js';
+import { readYaml } from './read-yaml.js';
+import { type FileConfig, type FileHost, fileSchema } from './schema.js';
 import { Secret } from './secret.js';
 import type { Config, HostConfig } from './types.js';
-import { defaultConfigDocument } from './default-config.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,8 +28,12 @@ export function loadConfig(env: Env, file: string | undefined): Config {
  */
 export function resolveConfig(doc: unknown, env: Env, source = 'the config document'): Config {
   const parsed = fileSchema.safeParse(doc, { reportInput: true });
-  if (!parsed.success) throw configError(source, parsed.error.issues.map(describeIssue));
-
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, fileSchema));
+    // The secrets whose own fields are valid are looked up in the same round, so one error lists all.
+    checkRawSecrets(doc, env, problems);
+    throw configError(source, problems);
+  }
   const problems: string[] = [];
   const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems));
   if (problems.length) throw configError(source, problems);
@@ -50,63 +54,12 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
   } satisfies Config);
 }
 
-function readYaml(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new OpsError('CONFIG', `cannot read config file ${file} (${code ?? 'error'})`, {
-      fix: 'pass --config PATH or set MONEYMIND_CONFIG to an existing file',
-      cause: err,
-    });
-  }
-  try {
-    return parseYaml(text);
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
-    throw new OpsError('CONFIG', `${file} is not valid YAML${where}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
-  }
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = formatPath(issue.path);
-  const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
-  const what = missing ? 'required' : issue.message;
-  const fix = fixFor(path);
-  return withFix(`${path || '(top level)'}: ${what}`, fix);
-}
-
 function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): HostConfig {
   const at = `hosts[${i}]`;
-  const secretFrom = (field: string, name: string): Secret => {
-    const value = env[name];
-    if (value === undefined || value === '') problems.push(`${at}.${field}: environment variable ${name} is not set — export it before starting the bot`);
-    return new Secret(value ?? '');
-  };
   let ssh: HostConfig['ssh'];
   if (h.transport === 'ssh' && h.ssh) {
     const { privateKeyPath, privateKeyEnv, ...rest } = h.ssh;
-    let privateKey = new Secret('');
-    if (privateKeyEnv) privateKey = secretFrom('ssh.privateKeyEnv', privateKeyEnv);
-    else if (privateKeyPath) {
-      try {
-        privateKey = new Secret(readFileSync(privateKeyPath, 'utf8'));
-      } catch (err) {
-        problems.push(
-          `${at}.ssh.privateKeyPath: cannot read ${privateKeyPath} (${(err as NodeJS.ErrnoException).code ?? 'error'}) ` +
-            `— check the path and that the bot's user may read it`,
-        );
-      }
-    }
-    // Parse the key now so a wrong file is a start-up error naming the field, not a failed check later.
-    const parsed = privateKey.reveal() ? ssh2.utils.parseKey(privateKey.reveal()) : undefined;
-    if (parsed instanceof Error)
-      problems.push(
-        `${at}.ssh.${privateKeyEnv ? 'privateKeyEnv' : 'privateKeyPath'}: not a private key the bot can use ` +
-          `(${parsed.message}) — give an unencrypted OpenSSH or PEM key`,
-      );
-    ssh = { ...rest, privateKey };
+    ssh = { ...rest, privateKey: readSshKey({ privateKeyPath, privateKeyEnv }, at, env, problems) };
   }
   const mysql = h.mysql
     ? {
@@ -114,7 +67,7 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
         port: h.mysql.port,
         user: h.mysql.user,
         connectTimeout: h.mysql.connectTimeout,
-        password: secretFrom('mysql.passwordEnv', h.mysql.passwordEnv),
+        password: readEnvSecret(`${at}.mysql.passwordEnv`, h.mysql.passwordEnv, env, problems),
       }
     : undefined;
   return {
@@ -128,8 +81,16 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
 }
 
 function configError(source: string, problems: string[]): OpsError {
-  const list = problems.map((p) => `  - ${p}`).join('\n');
+  const list = byHost(problems)
+    .map((p) => `  - ${p}`)
+    .join('\n');
   return new OpsError('CONFIG', `config ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${list}`);
+}
+
+// Schema problems come in schema order and secret problems after them: put each host's together.
+function byHost(problems: string[]): string[] {
+  const host = (p: string) => Number(/^hosts\[(\d+)\]/.exec(p)?.[1] ?? Number.POSITIVE_INFINITY);
+  return [...problems].sort((a, b) => host(a) - host(b));
 }
 
 function deepFreeze<T>(value: T): T {

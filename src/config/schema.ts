@@ -9,7 +9,18 @@ import { parseDuration } from './duration.js';
  * Strict objects everywhere so a typo (`hostkey:`) is an error instead of a silently ignored field.
  */
 
-const duration = z.string().transform((text, ctx) => {
+/*
+ * A bare number is refused (60 could mean seconds or milliseconds), but the error proposes the
+ * likely spelling: `healthTimeout: 5` → "a duration like 5s or 500ms — write 5s". From 1000 up a
+ * number is as likely milliseconds, so both readings are offered.
+ */
+const notText = (what: string) => (issue: { input?: unknown }) => {
+  const n = issue.input;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return what;
+  return `${what} — write ${n < 1000 ? `${n}s` : `${n}ms, or ${n}s if you meant seconds`}`;
+};
+
+const duration = z.string({ error: notText('a duration like 5s or 500ms') }).transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration — write e.g. 500ms, 30s, 5m or 1h` });
@@ -22,7 +33,7 @@ const duration = z.string().transform((text, ctx) => {
  * watch.retryInterval: a duration of at least 1 s, or `off` / `0s` (→ 0) for no fast re-checks.
  * The floor keeps a failing host from being hammered: each retry is a full cheap set over SSH.
  */
-const retryInterval = z.string().transform((text, ctx) => {
+const retryInterval = z.string({ error: notText('a retry interval like 10s, or off') }).transform((text, ctx) => {
   const ms = text.trim() === 'off' ? 0 : parseDuration(text);
   if (ms === undefined || (ms > 0 && ms < 1000)) {
     ctx.addIssue({ code: 'custom', message: `"${text}" is not a retry interval — write e.g. 10s (at least 1s), or off` });

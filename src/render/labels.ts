@@ -24,3 +24,18 @@ export function restartNote(cause: { readonly id: string; readonly restartHelps:
   if (!cause.restartHelps) return 'A restart will not help.';
   return say === 'always' ? 'A restart is likely to help for a while.' : '';
 }
+
+const UNREACHABLE = new Set(['SSH_CONNECT', 'SSH_AUTH', 'SSH_HOSTKEY_MISMATCH']);
+
+/**
+ * A check row's words. When the host could not be reached every check fails with the same
+ * sentence: it is said once, in the cause (host-unreachable), and each row says only that it was
+ * not checked — in the terminal, the CLI and Slack's fields alike.
+ */
+export function checkRowText(
+  report: { readonly causes: readonly { readonly id: string }[] },
+  check: { readonly summary: string; readonly error?: { readonly code: string } },
+): string {
+  const unreachable = report.causes[0]?.id === 'host-unreachable' && check.error !== undefined && UNREACHABLE.has(check.error.code);
+  return unreachable ? 'not checked: the host cannot be reached (below)' : check.summary;
+}

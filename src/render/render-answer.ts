@@ -43,14 +43,15 @@ export function renderAnswer(a: Answer, style: Style): string {
       // The terminal adapter saves the content; this is the line that goes with it.
       return a.summary;
     case 'hosts':
-      return a.hosts
-        .map(
+      return [
+        `${'HOST'.padEnd(16)} ${'ADDRESS'.padEnd(22)} ${'SERVICE'.padEnd(24)} LAST CHECK`,
+        ...a.hosts.map(
           (h) =>
             `${h.name.padEnd(16)} ${h.address.padEnd(22)} ${h.service.padEnd(24)} ` +
             `${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}` +
             `${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`,
-        )
-        .join('\n');
+        ),
+      ].join('\n');
     case 'help':
       return [...(a.intro ? [`${a.intro}.`] : []), 'commands:', ...a.commands.map((c) => `  ${c.usage.padEnd(24)} ${c.description}`)].join('\n');
     case 'error':

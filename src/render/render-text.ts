@@ -1,7 +1,7 @@
 import type { CheckStatus } from '../checks/check-types.js';
 import type { Config } from '../config/types.js';
 import type { HostReport, HostStatus } from '../engine/host-report.js';
-import { CHECK_LABEL, HOST_STATE, restartNote } from './labels.js';
+import { CHECK_LABEL, checkRowText, HOST_STATE, restartNote } from './labels.js';
 
 export interface Style {
   readonly color: boolean;
@@ -24,7 +24,7 @@ export function renderReport(r: HostReport, style: Style): string {
   const bold = (text: string): string => (style.color ? `\x1b[1m${text}\x1b[0m` : text);
   const lines = [`${bold(r.name)}  ${paint(r.status, header(r.status))}  (checked in ${(r.durationMs / 1000).toFixed(1)} s)`];
   for (const c of r.checks) {
-    lines.push(`  ${CHECK_LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(c.summary)}`);
+    lines.push(`  ${CHECK_LABEL[c.id].padEnd(10)} ${paint(c.status, MARK[c.status])}  ${oneLine(checkRowText(r, c))}`);
     if (style.detail && c.id === 'logs' && c.details) for (const e of c.details.lastErrors.slice(-3)) lines.push(`             › ${oneLine(e).slice(0, 200)}`);
   }
   const [first, ...others] = r.causes;
@@ -38,13 +38,15 @@ export function renderReport(r: HostReport, style: Style): string {
 }
 
 export function renderHosts(config: Config): string {
-  const rows = config.hosts.map((h) => [
-    h.name,
-    h.transport === 'ssh' && h.ssh ? `${h.ssh.username}@${h.ssh.host}:${h.ssh.port}` : 'local',
-    `${h.app.manager} ${h.app.service}`,
-    `:${h.app.port}`,
-    h.mysql ? `mysql ${h.mysql.host}:${h.mysql.port}` : 'no mysql',
-  ]);
+  const rows = [['HOST', 'ADDRESS', 'SERVICE', 'PORT', 'DATABASE']].concat(
+    config.hosts.map((h) => [
+      h.name,
+      h.transport === 'ssh' && h.ssh ? `${h.ssh.username}@${h.ssh.host}:${h.ssh.port}` : 'local',
+      `${h.app.manager} ${h.app.service}`,
+      `:${h.app.port}`,
+      h.mysql ? `mysql ${h.mysql.host}:${h.mysql.port}` : 'no mysql',
+    ]),
+  );
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length))) ?? [];
   return rows
     .map((r) =>

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -26,18 +26,22 @@ export async function runTerminal(
   const prompt = (): void => {
     if (opts.prompt) output.write('moneymind> ');
   };
-  say(
-    `MoneyMind ops bot — terminal mode (${services.config.hosts.length} host${services.config.hosts.length === 1 ? '' : 's'} ` +
-      `from ${services.config.source}). Type help.`,
-  );
+  const n = services.config.hosts.length;
+  say(`MoneyMind ops bot — terminal mode (${n} host${n === 1 ? '' : 's'} from ${services.config.source}). Type help; quit or Ctrl-D leaves.`);
+  if (services.config.source.startsWith('built-in'))
+    say("No config: checking this machine with the runbook's defaults. Write moneymind.yml (README, Configuration) or set MONEYMIND_CONFIG.");
   prompt();
   for await (const line of rl) {
     const text = line.trim();
     if (text === 'quit' || text === 'exit') break;
     if (text) {
       const plan = planCommand(text, caller, services.config);
-      if (plan.kind !== 'plan') say(renderAnswer(plan, { color: opts.color }));
-      else {
+      if (plan.kind === 'help' && plan.intro)
+        say(`${plan.intro}. Type help for the commands.`); // a usage error: one hint
+      else if (plan.kind !== 'plan') {
+        say(renderAnswer(plan, { color: opts.color }));
+        if (plan.kind === 'help') say(`${'  quit | exit | Ctrl-D'.padEnd(26)} leave terminal mode`);
+      } else {
         say(plan.progress);
         try {
           say(await show(await plan.run(services, caller), opts));
@@ -55,7 +59,9 @@ export async function runTerminal(
 /** A file answer (the support bundle) is saved where the operator runs the bot, owner-only. */
 async function show(a: Answer, opts: { color: boolean; saveDir?: string }): Promise<string> {
   if (a.kind !== 'file') return renderAnswer(a, { color: opts.color });
-  const path = join(opts.saveDir ?? process.cwd(), a.filename);
+  const dir = opts.saveDir ?? process.cwd();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, a.filename);
   await writeFile(path, a.content, { mode: 0o600 });
   return `${renderAnswer(a, { color: opts.color })}\nsaved ${path}`;
 }

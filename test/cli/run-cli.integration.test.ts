@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -259,5 +259,89 @@ describe('moneymind CLI on a real host', () => {
     const help = await run(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.out, /exit codes: 0 all healthy · 1 something unhealthy · 2 usage or config error/);
+  });
+});
+
+/** The installed command as a person runs it: a child process, stdout and stderr apart. */
+function binRun(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; bin?: string } = {}) {
+  const bin = opts.bin ?? new URL('../../bin/moneymind.js', import.meta.url).pathname;
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const env = { ...process.env, ...host.env, ...opts.env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+    const child = spawn(process.execPath, [bin, ...args], { env, cwd: opts.cwd ?? dir });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('the first run, as a new user meets it', () => {
+  it('a fresh clone (nothing installed, nothing built): one line saying what to run, no stack trace', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'mm-clone-'));
+    try {
+      mkdirSync(join(clone, 'bin'));
+      mkdirSync(join(clone, 'src', 'cli'), { recursive: true });
+      copyFileSync(new URL('../../bin/moneymind.js', import.meta.url), join(clone, 'bin', 'moneymind.js'));
+      writeFileSync(join(clone, 'src', 'cli', 'main.ts'), '');
+      const r = await binRun(['status', 'prod-1'], { bin: join(clone, 'bin', 'moneymind.js'), cwd: clone });
+      assert.equal(r.code, 2);
+      assert.equal(r.err, 'moneymind: not installed yet — run `npm ci` in the checkout first (or `npm start`, which installs, builds and runs the bot)\n');
+      assert.equal(r.out, '');
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('no config: --json stays clean JSON on stdout; stderr says which config answers', async () => {
+    const r = await binRun(['hosts', '--json'], { env: { MONEYMIND_CONFIG: undefined } });
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(
+      (JSON.parse(r.out) as { hosts: { name: string }[] }).hosts.map((h) => h.name),
+      ['local'],
+    );
+    assert.equal(
+      r.err,
+      "moneymind: no config: checking this machine with the runbook's defaults — write moneymind.yml (README, Configuration) or pass --config PATH\n",
+    );
+    const text = await binRun(['hosts'], { env: { MONEYMIND_CONFIG: undefined } });
+    assert.match(text.out, /^HOST {3}ADDRESS {2}SERVICE {12}PORT {3}DATABASE\nlocal {2}local {4}systemd moneymind {2}:5070 {2}no mysql\n$/);
+  });
+
+  it('an unreachable host is said once, with its fix; no JSON log lines reach the person', async () => {
+    const closed = await freePort();
+    const cfg = config([host.hostConfig('dead-1', { ssh: { port: closed } })]);
+    const r = await binRun(['status', 'dead-1', '--config', cfg]);
+    assert.equal(r.code, 1);
+    const said = r.out.match(/connect|refused/gi) ?? [];
+    assert.ok(said.length >= 1 && said.length <= 3, `said ${said.length} times:\n${r.out}`);
+    assert.equal(r.out.match(/not checked: the host cannot be reached \(below\)/g)?.length, 6, r.out);
+    assert.match(r.out, /likely cause: host-unreachable — The bot cannot log in to the host over SSH\. Check the machine is up/);
+    assert.equal(r.err, '', 'nothing on stderr: no pino lines');
+    const verbose = await binRun(['status', 'dead-1', '--config', cfg, '--verbose']);
+    assert.match(verbose.err, /^\{"level":/m, '--verbose shows the log lines');
+  });
+
+  it('a usage error: the reason and one hint, not the whole usage text', async () => {
+    const r = await binRun(['frobnicate']);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'moneymind: unknown command "frobnicate"\n(moneymind --help lists the commands)\n');
+  });
+
+  it('`npm start -- --config FILE` opens terminal mode with that config', async () => {
+    const cfg = config([prod()]);
+    const root = new URL('../..', import.meta.url).pathname;
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('bash', ['scripts/start.sh', '--config', cfg], { cwd: root, env: { ...process.env, ...host.env, MONEYMIND_CONFIG: '' } });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+      child.stdin.end('hosts\nquit\n');
+    });
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`terminal mode \\(1 host from ${cfg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+    assert.match(r.out, /\nprod-1 +127\.0\.0\.1:\d+ +supervisor moneymind +not checked yet\n/);
   });
 });

@@ -110,7 +110,7 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     for (const expected of [
       /hosts\[0\]\.name: .*lower-case/,
       /hosts\[0\]\.ssh\.hostKey: .*SHA256/,
-      /hosts\[0\]\.ssh: Unrecognized key: "hostkey"/,
+      /hosts\[0\]\.ssh\.hostkey: unknown key — did you mean "hostKey"\?/,
       /hosts\[0\]\.app\.manager: .*systemd/,
       /thresholds\.healthTimeout: "5 seconds" is not a duration/,
       /thresholds\.diskUsedPercent: /,
@@ -192,7 +192,7 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     );
     assert.match(
       problems({}, `hosts:\n  - name: a\n    transport: local\nslack: { rateLimit: { max: -1, per: 1m } }\n`),
-      /slack\.rateLimit\.max: [\s\S]*slack\.rateLimit: Unrecognized key: "per"/,
+      /slack\.rateLimit\.max: [\s\S]*slack\.rateLimit\.per: unknown key/,
     );
   });
 
@@ -234,7 +234,7 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
   });
 
   it('reports invalid YAML with its line and an unreadable file with the fix', () => {
-    assert.match(problems({}, 'hosts:\n  - name: a\n   bad: [\n'), /not valid YAML at line \d/);
+    assert.match(problems({}, 'hosts:\n  - name: a\n   bad: [\n'), /c\d+\.yml line 3, column 1: sequence item without - indicator\n/);
     assert.throws(
       () => loadConfig({}, join(dir, 'missing.yml')),
       (e: OpsError) => e.code === 'CONFIG' && /--config PATH or set MONEYMIND_CONFIG/.test(e.message + e.fix),

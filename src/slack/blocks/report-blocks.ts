@@ -1,7 +1,7 @@
 import { mrkdwn } from '../../boundary/slack-escape.js';
 import type { SilenceLine } from '../../commands/answer.js';
 import { type HostReport, worstStatus } from '../../engine/host-report.js';
-import { CHECK_LABEL, HOST_STATE, restartNote } from '../../render/labels.js';
+import { CHECK_LABEL, checkRowText, HOST_STATE, restartNote } from '../../render/labels.js';
 import { actions, button, context, fieldsSection, header, section, type KnownBlock } from '../../slack-format/block-kit.js';
 import { causeMrkdwn } from '../../slack-format/cause-mrkdwn.js';
 import { ownSentence, slackDate } from '../../slack-format/mrkdwn.js';
@@ -27,7 +27,7 @@ export function reportBlocks(reports: readonly HostReport[], silences: ReadonlyM
     blocks.push(
       fieldsSection(
         `${EMOJI[r.status]} *${mrkdwn(r.name)}*`,
-        r.checks.map((ch) => `${EMOJI[ch.status]} *${CHECK_LABEL[ch.id]}*\n${c.host(ch.summary, SUMMARY)}`),
+        r.checks.map((ch) => `${EMOJI[ch.status]} *${CHECK_LABEL[ch.id]}*\n${c.host(checkRowText(r, ch), SUMMARY)}`),
       ),
     );
     const cause = r.causes[0];
