@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderReport } from '../../src/render/render-text.js';
+import { answerBlocks } from '../../src/slack/blocks/answer-blocks.js';
 import type { HostReport } from '../../src/engine/host-report.js';
 import { cause, check, report as build } from '../support/builders.js';
 
@@ -42,5 +43,40 @@ describe('renderReport', () => {
     assert.match(coloured, /\x1b\[31m✗ UNHEALTHY\x1b\[0m/);
     assert.match(coloured, /\x1b\[33m⚠\x1b\[0m/);
     assert.doesNotMatch(renderReport(report, { color: false }), /\x1b/);
+  });
+});
+
+describe('an unreachable host is said once', () => {
+  const msg = 'cannot connect to 10.0.0.5:22: connect ECONNREFUSED 10.0.0.5:22 — check the machine is up, sshd runs, and the firewall lets the bot in';
+  const dead: HostReport = build('dead-1', {
+    status: 'fail',
+    checks: (['health', 'service', 'port', 'resources', 'db', 'logs'] as const).map((id) =>
+      check(id, id === 'health' ? 'fail' : 'unknown', msg, { error: { code: 'SSH_CONNECT', message: msg } }),
+    ),
+    causes: [
+      cause('host-unreachable', {
+        title: 'The bot cannot log in to the host over SSH.',
+        evidence: [msg],
+        advice: 'Check the machine is up.',
+        restartHelps: false,
+      }),
+    ],
+  });
+
+  it('in the terminal: the rows say "not checked", the cause carries the error', () => {
+    const text = renderReport(dead, { color: false });
+    assert.equal(text.split(msg).length - 1, 1, text);
+    assert.equal(text.match(/not checked: the host cannot be reached \(below\)/g)?.length, 6);
+  });
+
+  it("in Slack's fields too", () => {
+    const json = JSON.stringify(answerBlocks({ kind: 'reports', visibility: 'channel', reports: [dead], detail: false }));
+    assert.equal(json.split('ECONNREFUSED').length - 1, 1, json);
+    assert.equal(json.match(/not checked: the host cannot be reached \(below\)/g)?.length, 6);
+  });
+
+  it('a host that answers keeps each check its own words', () => {
+    const text = renderReport(report, { color: false });
+    assert.doesNotMatch(text, /not checked/);
   });
 });
