@@ -1,50 +1,75 @@
-# MoneyMind ops bot. Untested by a build: no Docker daemon where this was written. Kept plain on
-# purpose; `npm start` runs the same dist/main.js.
+# MoneyMind ops bot. Usage, the Compose file and what was verified: README, "Docker".
 #
 #   docker build -t moneymind-ops-bot .
-#   docker run -d --name moneymind --restart unless-stopped \
-#     -v /etc/moneymind/moneymind.yml:/config/moneymind.yml:ro \
-#     -v /etc/moneymind/ssh_key:/run/secrets/moneymind_ssh_key:ro \
-#     -v moneymind-data:/data \
-#     -e SLACK_BOT_TOKEN -e SLACK_APP_TOKEN -e MONEYMIND_PROD1_MYSQL_PASSWORD \
-#     -e METRICS_HOST=0.0.0.0 -p 127.0.0.1:9102:9102 moneymind-ops-bot
+#   docker run --rm moneymind-ops-bot --help                  # the CLI (any arguments)
+#   docker run --rm -v …:/config/moneymind.yml:ro … moneymind-ops-bot status prod-1 --json
+#   docker run --rm -it moneymind-ops-bot                     # no Slack tokens: terminal mode
+#   docker compose up -d                                      # the bot (docker-compose.yml)
 #
-# Socket Mode serves /healthz and /metrics on METRICS_HOST:METRICS_PORT, 127.0.0.1 by default:
-# enough for the HEALTHCHECK, but `-p` reaches a container only on its own interface, hence
-# METRICS_HOST=0.0.0.0 above, published on the Docker host's loopback only. To publish it wider,
-# also set METRICS_TOKEN. (HTTP mode refuses METRICS_HOST: there both are on PORT, for Slack.)
-#
-# In the config: `watch.store: /data/moneymind.db`, `privateKeyPath: /run/secrets/moneymind_ssh_key`.
+# The base is pinned by exact version, the Node release this was built and tested with. Not by
+# digest: the image was built here with a local stand-in (no registry reachable), so no real
+# digest could be read. Pin one where you build: docker buildx imagetools inspect node:20.20.2-bookworm-slim.
 
 # --- build: compiles TypeScript and the one native module (better-sqlite3) ---
-FROM node:20-bookworm-slim AS build
+FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Some npm 10 releases end a failed install with "Exit handler never called!" and status 0: the
+# tree and the native module are checked, so a broken install fails here, not at run time.
+RUN npm ci --no-audit --no-fund \
+ && test -f node_modules/.package-lock.json \
+ && npm ls --omit=dev --depth=0 >/dev/null \
+ && node -e "new (require('better-sqlite3'))(':memory:').close()"
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json \
- && npm prune --omit=dev --no-audit --no-fund
+# `npm run build`, never `npx tsc`: without TypeScript installed npx would fetch the unrelated
+# `tsc` package. Then production dependencies only, without what only building or testing them
+# needed: node-gyp's objects and makefiles (only build/Release/*.node stays), better-sqlite3's
+# SQLite sources, packages' test directories (ssh2's hold private test keys) and source maps
+# (their sources are not shipped; our build makes none: tsconfig.build.json). The last line fails
+# the build if a PEM private key file is left anywhere under /app.
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && test -f node_modules/.package-lock.json \
+ && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src node_modules/better-sqlite3/build/Release/test_extension.node \
+ && find node_modules -type d -name build -exec test -d '{}/Release' \; -print >/tmp/gyp-builds \
+ && while read -r b; do find "$b" -mindepth 1 -depth ! -path "$b/Release" ! -path "$b/Release/*.node" -exec rm -rf {} +; done </tmp/gyp-builds \
+ && find node_modules -type d \( -name test -o -name tests -o -name __tests__ -o -name fixtures \) -prune -exec rm -rf {} + \
+ && find node_modules -type f -name '*.map' -delete \
+ && node -e "new (require('better-sqlite3'))(':memory:').close(); require('ssh2')" \
+ && ! grep -rlE -- '^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----' /app
 
-# --- runtime: production dependencies and the build, as the unprivileged `node` user ---
-FROM node:20-bookworm-slim
+# --- runtime: production dependencies and the build, as the unprivileged `node` user (uid 1000) ---
+FROM node:20.20.2-bookworm-slim
 ENV NODE_ENV=production \
-    MONEYMIND_CONFIG=/config/moneymind.yml \
     PORT=3000 \
     METRICS_PORT=9102
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json manifest.yml ./
-RUN mkdir -p /data && chown node:node /data
+COPY bin/docker-entrypoint.sh bin/docker-healthcheck.js ./bin/
+# /data is the node user's, and /app/data points at it: the store's default (./data/moneymind.db,
+# no `watch.store` in the config, or no config at all) and `watch.store: /data/moneymind.db` are
+# the same file, in the volume. The config goes to /config/moneymind.yml (the entrypoint uses it
+# when it is there), the SSH key to /run/secrets/ (owned by uid 1000, mode 0400: README, Docker).
+RUN mkdir -p /data /config \
+ && chown node:node /data \
+ && ln -s /data /app/data
 USER node
 VOLUME ["/data"]
 # 3000: HTTP mode (/slack/events, /healthz, /metrics). 9102: /healthz and /metrics in Socket Mode.
 EXPOSE 3000 9102
+# Healthy = the process serves /healthz and nothing a restart could fix is wrong: 200, or a 503
+# whose only problem is Slack (connecting / reconnecting). The bot is already retrying Slack, so
+# an orchestrator restarting on "unhealthy" would only restart it in a loop while Slack is down.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "const p=process.env.SLACK_APP_TOKEN?process.env.METRICS_PORT:process.env.PORT;fetch('http://127.0.0.1:'+p+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Node as PID 1 gets SIGTERM from `docker stop` and shuts down within 10 s (see src/main.ts).
+  CMD ["node", "/app/bin/docker-healthcheck.js", "/healthz"]
+# No arguments: the bot (Slack with tokens, terminal mode without). Arguments: the CLI
+# (`status prod-1 --json`, `--help`). The entrypoint execs node, so node is PID 1 and gets
+# SIGTERM from `docker stop` (it shuts down within 10 s, see src/main.ts).
+ENTRYPOINT ["/bin/sh", "/app/bin/docker-entrypoint.sh"]
 CMD ["node", "dist/main.js"]
