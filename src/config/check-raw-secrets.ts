@@ -1,7 +1,10 @@
 import type { z } from 'zod';
-import type { Env } from './load-config.js';
+import { keySourceProblem } from './key-source-problem.js';
+import type { Env, FieldName } from './load-config.js';
+import { readAgentSocket } from './read-agent-socket.js';
 import { readEnvSecret } from './read-env-secret.js';
-import { readSshKey } from './read-ssh-key.js';
+import { readKnownHosts } from './read-known-hosts.js';
+import { type KeyCache, readSshKey } from './read-ssh-key.js';
 import { hostSchema } from './schema.js';
 
 const sshShape = hostSchema.shape.ssh.unwrap().shape;
@@ -13,26 +16,36 @@ const mysqlShape = hostSchema.shape.mysql.unwrap().shape;
  * lists them beside the schema's and fixing one round does not just reveal the next. A typo in
  * hosts[1], or elsewhere in hosts[0].ssh, does not hide hosts[0]'s unset password variable.
  */
-export function checkRawSecrets(doc: unknown, env: Env, problems: string[]): void {
+export function checkRawSecrets(doc: unknown, env: Env, problems: string[], name: FieldName): void {
   const hosts = isRecord(doc) && Array.isArray(doc.hosts) ? doc.hosts : [];
+  const keys: KeyCache = new Map();
   hosts.forEach((host: unknown, i) => {
     if (!isRecord(host)) return;
-    const at = `hosts[${i}]`;
+    const field = (...path: string[]) => name(['hosts', i, ...path]);
     const { ssh, mysql } = host;
-    // Both key sources or neither is a schema error already: only a single one names a key to check.
-    if (
-      valid(hostSchema.shape.transport, host.transport) === 'ssh' &&
-      isRecord(ssh) &&
-      (ssh.privateKeyPath === undefined) !== (ssh.privateKeyEnv === undefined)
-    )
-      readSshKey(
-        { privateKeyPath: valid(sshShape.privateKeyPath, ssh.privateKeyPath), privateKeyEnv: valid(sshShape.privateKeyEnv, ssh.privateKeyEnv) },
-        at,
-        env,
-        problems,
-      );
+    // Several key sources or none is a schema error already: only a single one names a key to check.
+    if (valid(hostSchema.shape.transport, host.transport) === 'ssh' && isRecord(ssh) && !keySourceProblem(ssh)) {
+      if (ssh.agent === true) readAgentSocket(field('ssh', 'agent'), env, problems);
+      else
+        readSshKey(
+          {
+            privateKeyPath: valid(sshShape.privateKeyPath, ssh.privateKeyPath),
+            privateKeyEnv: valid(sshShape.privateKeyEnv, ssh.privateKeyEnv),
+            privateKeyPassphraseEnv: valid(sshShape.privateKeyPassphraseEnv, ssh.privateKeyPassphraseEnv),
+          },
+          (f) => field('ssh', f),
+          env,
+          problems,
+          keys,
+        );
+    }
+    // Not a secret, but a file read at load all the same: its problems belong in the same round.
+    if (valid(hostSchema.shape.transport, host.transport) === 'ssh' && isRecord(ssh)) {
+      const [path, sshHost, port] = [valid(sshShape.knownHostsPath, ssh.knownHostsPath), valid(sshShape.host, ssh.host), valid(sshShape.port, ssh.port)];
+      if (path && sshHost && port) readKnownHosts(path, sshHost, port, field('ssh', 'knownHostsPath'), problems);
+    }
     const passwordEnv = isRecord(mysql) ? valid(mysqlShape.passwordEnv, mysql.passwordEnv) : undefined;
-    if (passwordEnv) readEnvSecret(`${at}.mysql.passwordEnv`, passwordEnv, env, problems);
+    if (passwordEnv) readEnvSecret(field('mysql', 'passwordEnv'), passwordEnv, env, problems);
   });
 }
 

@@ -3,10 +3,11 @@
  * problem in the single error that lists every problem.
  */
 const HINTS: Record<string, string> = {
-  'hosts[].ssh.hostKey': 'run ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host and paste the SHA256:… part',
+  'hosts[].ssh.hostKey':
+    'run ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host and paste the SHA256:… part, or give knownHostsPath (a known_hosts file) instead',
   'hosts[].ssh.host': 'the address the bot connects to, e.g. 10.0.0.5',
   'hosts[].ssh.username': 'the account the bot logs in as, e.g. ops',
-  'hosts[].ssh.privateKeyPath': "point it at the bot's private key file, or use privateKeyEnv: NAME",
+  'hosts[].ssh.privateKeyPath': "point it at the bot's private key file, or use privateKeyEnv: NAME or agent: true (ssh-agent)",
   'hosts[].ssh': 'add ssh: { host, username, privateKeyPath, hostKey } or set transport: local',
   'hosts[].name': 'e.g. prod-1',
   'hosts[].mysql.user': 'the monitoring account, e.g. monitor (see the README for its grants)',

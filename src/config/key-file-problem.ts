@@ -1,7 +1,7 @@
 /**
  * Why `privateKeyPath` could not be read, and the fix. EACCES is the usual one in a container:
- * Docker mounts a secret root-owned 0600 (or 0444 only when asked) and the image runs as `node`
- * (uid 1000), so the fix names the uid the bot runs as. `uid` comes from the caller that read the
+ * Docker bind-mounts a key file with its host owner and mode (Compose applies a secret's uid and
+ * mode only under Swarm) and the image runs as `node` (uid 1000), so the fix names the uid the bot runs as. `uid` comes from the caller that read the
  * file (process.getuid), undefined where there are no uids.
  */
 export function keyFileProblem(field: string, file: string, code: string | undefined, uid: number | undefined): string {
@@ -10,7 +10,8 @@ export function keyFileProblem(field: string, file: string, code: string | undef
     const owner = uid === undefined ? 'BOT_USER' : String(uid);
     return (
       `${field}: ${file} cannot be read by ${who} (EACCES) — make it readable by that user: chown ${owner} ${file} ` +
-      `or chmod 0640 with a group it is in; in Docker Compose give the secret uid: "${owner}" and mode: 0400`
+      `or chmod 0640 with a group it is in; in Docker the mounted file itself must be (Compose ignores a file secret's uid and mode): ` +
+      `install -o ${owner} -m 0400 KEY /etc/moneymind/ssh_key`
     );
   }
   return `${field}: cannot read ${file} (${code ?? 'error'}) — check the path and that the bot's user may read it`;

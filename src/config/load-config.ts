@@ -1,15 +1,22 @@
+import type { z } from 'zod';
 import { OpsError } from '../errors.js';
+import { applyDefaults } from './apply-defaults.js';
 import { checkRawSecrets } from './check-raw-secrets.js';
 import { defaultConfigDocument } from './default-config.js';
 import { describeIssue } from './describe-issue.js';
+import { formatPath } from './fix-hints.js';
+import { readAgentSocket } from './read-agent-socket.js';
 import { readEnvSecret } from './read-env-secret.js';
-import { readSshKey } from './read-ssh-key.js';
+import { readKnownHosts } from './read-known-hosts.js';
+import { type KeyCache, readSshKey } from './read-ssh-key.js';
 import { readYaml } from './read-yaml.js';
 import { type FileConfig, type FileHost, fileSchema } from './schema.js';
 import { Secret } from './secret.js';
 import type { Config, HostConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
+/** A field's path for messages: ["hosts", 3, "ssh", "port"] → "hosts[3].ssh.port", or "defaults.ssh.port" where it came from. */
+export type FieldName = (path: readonly PropertyKey[]) => string;
 
 /**
  * Reads the config once, at start: YAML file (or the built-in single `local` host when `file` is
@@ -27,15 +34,19 @@ export function loadConfig(env: Env, file: string | undefined): Config {
  * the document in them. Tests build configs with it without a file.
  */
 export function resolveConfig(doc: unknown, env: Env, source = 'the config document'): Config {
-  const parsed = fileSchema.safeParse(doc, { reportInput: true });
+  // `defaults:` goes under every host first; a bad value a host took from there is named at defaults.
+  const { doc: merged, origin } = applyDefaults(doc);
+  const name: FieldName = (path) => formatPath(origin(path));
+  const parsed = fileSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, fileSchema));
+    const problems = parsed.error.issues.flatMap((issue) => blameDefaults(issue, origin).flatMap((i) => describeIssue(i, fileSchema)));
     // The secrets whose own fields are valid are looked up in the same round, so one error lists all.
-    checkRawSecrets(doc, env, problems);
+    checkRawSecrets(merged, env, problems, name);
     throw configError(source, problems);
   }
   const problems: string[] = [];
-  const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems));
+  const keys: KeyCache = new Map();
+  const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems, name, keys));
   if (problems.length) throw configError(source, problems);
   const { slack } = parsed.data;
   return deepFreeze({
@@ -54,12 +65,16 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
   } satisfies Config);
 }
 
-function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): HostConfig {
-  const at = `hosts[${i}]`;
+function resolveHost(h: FileHost, i: number, env: Env, problems: string[], name: FieldName, keys: KeyCache): HostConfig {
+  const field = (...path: string[]) => name(['hosts', i, ...path]);
   let ssh: HostConfig['ssh'];
   if (h.transport === 'ssh' && h.ssh) {
-    const { privateKeyPath, privateKeyEnv, ...rest } = h.ssh;
-    ssh = { ...rest, privateKey: readSshKey({ privateKeyPath, privateKeyEnv }, at, env, problems) };
+    const { privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv, agent, knownHostsPath, hostKey, ...rest } = h.ssh;
+    const knownHosts = knownHostsPath ? readKnownHosts(knownHostsPath, rest.host, rest.port, field('ssh', 'knownHostsPath'), problems) : undefined;
+    const key = agent
+      ? { privateKey: new Secret(''), agent: readAgentSocket(field('ssh', 'agent'), env, problems) }
+      : readSshKey({ privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv }, (f) => field('ssh', f), env, problems, keys);
+    ssh = { ...rest, ...key, hostKey, knownHosts };
   }
   const mysql = h.mysql
     ? {
@@ -67,7 +82,7 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
         port: h.mysql.port,
         user: h.mysql.user,
         connectTimeout: h.mysql.connectTimeout,
-        password: readEnvSecret(`${at}.mysql.passwordEnv`, h.mysql.passwordEnv, env, problems),
+        password: readEnvSecret(field('mysql', 'passwordEnv'), h.mysql.passwordEnv, env, problems),
       }
     : undefined;
   return {
@@ -80,16 +95,28 @@ function resolveHost(h: FileHost, i: number, env: Env, problems: string[]): Host
   };
 }
 
-function configError(source: string, problems: string[]): OpsError {
+/**
+ * A zod issue on the merged document, named where the value was written: a host's own path, or
+ * `defaults.` for what it took from there (each unknown key on its own, as they may differ).
+ */
+function blameDefaults(issue: z.core.$ZodIssue, origin: (path: readonly PropertyKey[]) => PropertyKey[]): z.core.$ZodIssue[] {
+  if (issue.code !== 'unrecognized_keys') return [{ ...issue, path: origin(issue.path) }];
+  return issue.keys.map((key) => ({ ...issue, path: origin([...issue.path, key]).slice(0, -1), keys: [key] }));
+}
+
+function configError(source: string, all: string[]): OpsError {
+  // A bad default is found once per host that took it: name it once.
+  const problems = [...new Set(all)];
   const list = byHost(problems)
     .map((p) => `  - ${p}`)
     .join('\n');
   return new OpsError('CONFIG', `config ${source} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${list}`);
 }
 
-// Schema problems come in schema order and secret problems after them: put each host's together.
+// Schema problems come in schema order and secret problems after them: put each host's together,
+// after the defaults' own.
 function byHost(problems: string[]): string[] {
-  const host = (p: string) => Number(/^hosts\[(\d+)\]/.exec(p)?.[1] ?? Number.POSITIVE_INFINITY);
+  const host = (p: string) => (p.startsWith('defaults') ? -1 : Number(/^hosts\[(\d+)\]/.exec(p)?.[1] ?? Number.POSITIVE_INFINITY));
   return [...problems].sort((a, b) => host(a) - host(b));
 }
 

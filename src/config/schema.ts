@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { CAUSE_IDS } from '../domain/ids.js';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { keySourceProblem } from './key-source-problem.js';
 
 /*
  * The YAML shape (a public interface: add fields, never rename). Secrets are not here: the file
@@ -64,7 +65,13 @@ const sshSchema = z.strictObject({
   username: z.string().regex(/^[a-z_][a-z0-9_.-]*$/i, 'a Unix user name'),
   privateKeyPath: absPath.optional(),
   privateKeyEnv: envName.optional(),
-  hostKey: fingerprint,
+  /** The variable holding the passphrase of an encrypted privateKeyPath / privateKeyEnv key. */
+  privateKeyPassphraseEnv: envName.optional(),
+  /** Authenticate with the ssh-agent at SSH_AUTH_SOCK instead of a key of the bot's own. */
+  agent: z.boolean().optional(),
+  hostKey: fingerprint.optional(),
+  /** An OpenSSH known_hosts file instead of hostKey (exactly one of the two): read-known-hosts.ts. */
+  knownHostsPath: absPath.optional(),
   readyTimeout: duration.prefault('10s'),
   keepaliveInterval: duration.prefault('5s'),
   maxChannels: z.number().int().min(1).max(10).default(8),
@@ -103,13 +110,34 @@ const mysqlSchema = z.strictObject({
     .optional(),
 });
 
-export const hostSchema = z.strictObject({
-  name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only (it is what people type in Slack)'),
-  transport: z.enum(['ssh', 'local']).default('ssh'),
-  ssh: sshSchema.optional(),
-  app: appSchema.default(appSchema.parse({})),
-  mysql: mysqlSchema.optional(),
-});
+/*
+ * Exactly one way to pin the host key: hostKey or knownHostsPath. Checked even when other fields
+ * failed (`when`), so a missing pin is listed in the same round as, say, a missing username.
+ */
+const pinOf = (host: unknown) => {
+  const h = host as { transport?: unknown; ssh?: { hostKey?: unknown; knownHostsPath?: unknown } } | null;
+  const ssh = h && typeof h === 'object' && h.transport !== 'local' && typeof h.ssh === 'object' && h.ssh ? h.ssh : undefined;
+  return ssh && { hostKey: ssh.hostKey !== undefined, knownHostsPath: ssh.knownHostsPath !== undefined };
+};
+const always = { when: () => true };
+const hostKeyPin = [
+  z.refine((h) => pinOf(h)?.hostKey !== false || pinOf(h)?.knownHostsPath !== false, { ...always, path: ['ssh', 'hostKey'], message: 'required' }),
+  z.refine((h) => !(pinOf(h)?.hostKey && pinOf(h)?.knownHostsPath), {
+    ...always,
+    path: ['ssh', 'knownHostsPath'],
+    message: 'give exactly one of hostKey or knownHostsPath, not both — remove one of them',
+  }),
+];
+
+export const hostSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only (it is what people type in Slack)'),
+    transport: z.enum(['ssh', 'local']).default('ssh'),
+    ssh: sshSchema.optional(),
+    app: appSchema.default(appSchema.parse({})),
+    mysql: mysqlSchema.optional(),
+  })
+  .check(...hostKeyPin);
 
 const thresholdsSchema = z.strictObject({
   diskUsedPercent: z.number().min(1).max(100).default(90),
@@ -188,8 +216,24 @@ const restartSchema = z.strictObject({
   dryRun: z.boolean().default(false),
 });
 
+/*
+ * `defaults:` is merged under every host before the hosts are validated (apply-defaults.ts), so
+ * here each field is optional. What names one host (its name, address, host key) is refused.
+ */
+const notADefault = (field: string) => z.never({ error: `cannot be a default: it names one host — give each host its own ${field}` }).optional();
+export const defaultsSchema = z.strictObject({
+  name: notADefault('name'),
+  ssh: sshSchema
+    .partial()
+    .extend({ host: notADefault('ssh.host'), hostKey: notADefault('ssh.hostKey') })
+    .optional(),
+  app: appSchema.partial().optional(),
+  mysql: mysqlSchema.partial().optional(),
+});
+
 export const fileSchema = z
   .strictObject({
+    defaults: defaultsSchema.optional(),
     hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
     slack: slackSchema.default(slackSchema.parse({})),
@@ -205,8 +249,10 @@ export const fileSchema = z
       seen.add(h.name);
       if (h.transport === 'ssh') {
         if (!h.ssh) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh'], message: 'required when transport is ssh' });
-        else if (!h.ssh.privateKeyPath === !h.ssh.privateKeyEnv)
-          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh', 'privateKeyPath'], message: 'give exactly one of privateKeyPath or privateKeyEnv' });
+        else {
+          const keys = keySourceProblem(h.ssh);
+          if (keys) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh', keys.field], message: keys.message });
+        }
       }
     });
   });

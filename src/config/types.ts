@@ -10,12 +10,36 @@ export interface SshTarget {
   readonly host: string;
   readonly port: number;
   readonly username: string;
+  /** Empty when `agent` is set. */
   readonly privateKey: Secret;
-  /** "SHA256:…" as `ssh-keygen -lf` prints it. */
-  readonly hostKey: string;
+  /** The passphrase of an encrypted privateKey (ssh.privateKeyPassphraseEnv). */
+  readonly passphrase?: Secret | undefined;
+  /** ssh.agent: true → the ssh-agent socket (SSH_AUTH_SOCK) to authenticate through instead of privateKey. */
+  readonly agent?: string | undefined;
+  /** "SHA256:…" as `ssh-keygen -lf` prints it. Exactly one of hostKey and knownHosts is set. */
+  readonly hostKey: string | undefined;
+  /** From `ssh.knownHostsPath`: the keys that file lists for this host, read at load. */
+  readonly knownHosts?: KnownHostsPin;
   readonly readyTimeout: number;
   readonly keepaliveInterval: number;
   readonly maxChannels: number;
+}
+
+/** The keys a known_hosts file lists for one host (`name`: `[host]:port`, or the host alone on port 22). */
+export interface KnownHostsPin {
+  readonly path: string;
+  readonly name: string;
+  readonly keys: readonly KnownHostKey[];
+  /** @revoked lines: refused even where another line lists the same key. */
+  readonly revoked: readonly KnownHostKey[];
+}
+
+export interface KnownHostKey {
+  readonly type: string;
+  /** The public key blob, base64. */
+  readonly key: string;
+  /** Its line in the file, for messages. */
+  readonly line: number;
 }
 
 export interface AppTarget {

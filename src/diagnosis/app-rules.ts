@@ -16,7 +16,7 @@ export const hostUnreachable: Rule = ({ checks }) => {
     evidence: [failed.error.message],
     quotes: [failed.id],
     advice: keyProblem
-      ? 'Check on the host with ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub; update ssh.hostKey only if the host was re-installed.'
+      ? 'Check on the host with ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub; update ssh.hostKey (or knownHostsPath) only if it was re-installed.'
       : 'Check the machine is up, sshd runs, and the firewall lets the bot in (ufw status / firewall-cmd --list-all).',
     restartHelps: false,
   };

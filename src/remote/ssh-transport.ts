@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import { Client, type ClientChannel } from 'ssh2';
 import type { MysqlTarget, SshTarget } from '../config/types.js';
 import { OpsError } from '../errors.js';
-import { sshFingerprint, sshKeyType } from './fingerprint.js';
 import type { ExecOptions, ExecResult, HostTransport, HttpOptions, HttpResponse, SqlSession } from './host-transport.js';
 import { httpGetOver } from './http-get.js';
+import { knownHostsVerdict, type ReceivedHostKey } from './known-hosts-verdict.js';
 import { withMysqlOver } from './mysql-session.js';
 import { Semaphore } from './semaphore.js';
+import { sshAuth } from './ssh-auth.js';
 import { translateSshError } from './ssh-errors.js';
 import { marked, withRemoteTimeout } from './shell-quote.js';
 import { collectChannel } from './collect-channel.js';
@@ -173,8 +174,9 @@ export class SshTransport implements HostTransport {
       const client = new Client();
       // Each command and tunnel in flight listens for 'close' (up to 2 × maxChannels at once).
       client.setMaxListeners(4 * t.maxChannels + 10);
-      let received: { fp: string; type: string } | undefined;
+      let received: ReceivedHostKey | undefined;
       let ready = false;
+      let auth: ReturnType<typeof sshAuth> | undefined;
       client.on('ready', () => {
         ready = true;
         this.connects++;
@@ -182,7 +184,7 @@ export class SshTransport implements HostTransport {
         resolve(client);
       });
       client.on('error', (err) => {
-        if (!ready) reject(translateSshError(err, t, received));
+        if (!ready) reject(translateSshError(err, t, received, auth?.agent?.offered));
         else this.#log.warn({ err: err.message, sshHost: t.host }, 'ssh connection error; it will be re-opened on next use');
       });
       client.on('close', () => {
@@ -191,20 +193,23 @@ export class SshTransport implements HostTransport {
         if (!ready) reject(new OpsError('SSH_CONNECT', `connection to ${t.host}:${t.port} closed during the handshake`));
       });
       try {
+        // The key (decrypted once when it has a passphrase) or the ssh-agent (ssh.agent).
+        auth = sshAuth(t);
         client.connect({
           host: t.host,
           port: t.port,
           username: t.username,
-          privateKey: t.privateKey.reveal(),
+          ...auth.options,
           readyTimeout: t.readyTimeout,
           // Without keepalives a host that vanishes (cable, VM paused) leaves calls hanging until TCP
           // gives up minutes later; three missed probes turn it into an error.
           keepaliveInterval: t.keepaliveInterval,
           keepaliveCountMax: 3,
-          // Pinned host key: never trust on first use. The received fingerprint is kept for the error.
+          // Pinned host key (ssh.hostKey, or the keys ssh.knownHostsPath lists for the host): never
+          // trust on first use. What was received, and why it was refused, is kept for the error.
           hostVerifier: (key: Buffer) => {
-            received = { fp: sshFingerprint(key), type: sshKeyType(key) };
-            return received.fp === t.hostKey;
+            received = knownHostsVerdict(t, key);
+            return received.verdict === 'accepted';
           },
         });
         // ssh2 leaves Nagle on, and OpenSSH sets TCP_NODELAY only for sessions with a pty: every

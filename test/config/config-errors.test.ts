@@ -143,7 +143,8 @@ thresholds: { healthTimeout: 5 }
     mysql: { user: monitor, passwordEnv: MM_B_PW, extra: 1 }
 `;
     assert.deepEqual(problems({}, yaml), [
-      "hosts[0].ssh.privateKeyPath: an absolute path without spaces or shell characters — point it at the bot's private key file, or use privateKeyEnv: NAME",
+      'hosts[0].ssh.privateKeyPath: an absolute path without spaces or shell characters — ' +
+        "point it at the bot's private key file, or use privateKeyEnv: NAME or agent: true (ssh-agent)",
       'hosts[0].mysql.passwordEnv: an environment variable name like MONEYMIND_PROD1_MYSQL_PASSWORD — name the environment variable that holds the password',
       'hosts[1].mysql.extra: unknown key — the keys here are host, port, user, passwordEnv, connectTimeout, name',
       'hosts[1].mysql.passwordEnv: environment variable MM_B_PW is not set — export it before starting the bot',
@@ -154,7 +155,9 @@ thresholds: { healthTimeout: 5 }
     assert.equal(
       keyFileProblem('hosts[0].ssh.privateKeyPath', '/run/secrets/k', 'EACCES', 1000),
       'hosts[0].ssh.privateKeyPath: /run/secrets/k cannot be read by uid 1000 (EACCES) — make it readable by that user: ' +
-        'chown 1000 /run/secrets/k or chmod 0640 with a group it is in; in Docker Compose give the secret uid: "1000" and mode: 0400',
+        'chown 1000 /run/secrets/k or chmod 0640 with a group it is in; ' +
+        "in Docker the mounted file itself must be (Compose ignores a file secret's uid and mode): " +
+        'install -o 1000 -m 0400 KEY /etc/moneymind/ssh_key',
     );
   });
 
@@ -169,7 +172,8 @@ thresholds: { healthTimeout: 5 }
     const uid = process.getuid?.();
     assert.deepEqual(problems({}, `hosts:\n  - name: a\n    ssh: { host: h, username: ops, privateKeyPath: ${key}, hostKey: ${FP} }\n`), [
       `hosts[0].ssh.privateKeyPath: ${key} cannot be read by uid ${uid} (EACCES) — make it readable by that user: ` +
-        `chown ${uid} ${key} or chmod 0640 with a group it is in; in Docker Compose give the secret uid: "${uid}" and mode: 0400`,
+        `chown ${uid} ${key} or chmod 0640 with a group it is in; in Docker the mounted file itself must be (Compose ignores a file secret's uid and mode): ` +
+        `install -o ${uid} -m 0400 KEY /etc/moneymind/ssh_key`,
     ]);
   });
 });

@@ -29,7 +29,11 @@ describe('didYouMean', () => {
 
 describe('schemaKeysAt', () => {
   const table: [readonly PropertyKey[], string[]][] = [
-    [[], ['hosts', 'thresholds', 'slack', 'watch', 'restart']],
+    [[], ['defaults', 'hosts', 'thresholds', 'slack', 'watch', 'restart']],
+    [
+      ['defaults', 'app'],
+      ['healthUrl', 'port', 'service', 'manager', 'supervisorConfig', 'logFile', 'processMatch', 'poolRecycle'],
+    ],
     [
       ['hosts', 3, 'mysql'],
       ['host', 'port', 'user', 'passwordEnv', 'connectTimeout', 'name'],
@@ -43,5 +47,18 @@ describe('schemaKeysAt', () => {
   ];
   for (const [path, expected] of table) it(JSON.stringify(path), () => assert.deepEqual(schemaKeysAt(fileSchema, path), expected));
   it('hosts[].ssh: the ssh section, through .optional()', () =>
-    assert.deepEqual(SSH, ['host', 'port', 'username', 'privateKeyPath', 'privateKeyEnv', 'hostKey', 'readyTimeout', 'keepaliveInterval', 'maxChannels']));
+    assert.deepEqual(SSH, [
+      'host',
+      'port',
+      'username',
+      'privateKeyPath',
+      'privateKeyEnv',
+      'privateKeyPassphraseEnv',
+      'agent',
+      'hostKey',
+      'knownHostsPath',
+      'readyTimeout',
+      'keepaliveInterval',
+      'maxChannels',
+    ]));
 });

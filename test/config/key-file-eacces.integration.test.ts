@@ -39,7 +39,8 @@ try { loadConfig({}, ${JSON.stringify(config)}); } catch (err) { process.stdout.
       out,
       `config ${config} has 1 problem:\n` +
         `  - hosts[0].ssh.privateKeyPath: ${key} cannot be read by uid ${uid} (EACCES) — make it readable by that user: ` +
-        `chown ${uid} ${key} or chmod 0640 with a group it is in; in Docker Compose give the secret uid: "${uid}" and mode: 0400`,
+        `chown ${uid} ${key} or chmod 0640 with a group it is in; in Docker the mounted file itself must be (Compose ignores a file secret's uid and mode): ` +
+        `install -o ${uid} -m 0400 KEY /etc/moneymind/ssh_key`,
     );
   });
 });
