@@ -25,12 +25,19 @@ export type ErrorCode =
 export class OpsError extends Error {
   readonly code: ErrorCode;
   readonly fix: string | undefined;
+  /**
+   * Set when the hop that failed is a jump host (its `jumpHosts` name), not the host itself: the
+   * bastion is down, refused the bot or offered another host key. The code is what it would be for
+   * a host (SSH_CONNECT, SSH_AUTH, SSH_HOSTKEY_MISMATCH); this says which hop.
+   */
+  readonly jumpHost: string | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { fix?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { fix?: string; cause?: unknown; jumpHost?: string } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'OpsError';
     this.code = code;
     this.fix = opts.fix;
+    this.jumpHost = opts.jumpHost;
   }
 
   /** One line for a person: the message, then the fix when there is one. */

@@ -1,6 +1,7 @@
 import type { CheckId } from '../checks/check-types.js';
 import type { CommandServices } from '../commands/command.js';
 import type { Config, HostConfig } from '../config/types.js';
+import { doctorHost } from '../doctor/run-doctor.js';
 import { checkHosts } from '../engine/check-hosts.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { RunLog } from '../log/run-log.js';
@@ -52,6 +53,7 @@ export function botServices(d: ServicesDeps): BotServices {
     },
     incidents: store ? storeIncidents(store, clock) : undefined,
     supportBundle: (host) => supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
+    doctor: (hosts) => Promise.all(hosts.map((h) => doctorHost(h, transportFor(h), config.thresholds))),
     restartService,
     restarts: restartService ? { request: (h, by) => restartService.request(h, by) } : undefined,
   };

@@ -4,11 +4,16 @@ import { secretValues } from '../boundary/secret-values.js';
 import type { CheckId } from '../checks/check-types.js';
 import { configPath } from '../config/config-path.js';
 import { type Env, loadConfig } from '../config/load-config.js';
-import type { Config, HostConfig } from '../config/types.js';
+import type { Config, HostConfig, JumpHostConfig } from '../config/types.js';
+import type { DoctorHost } from '../doctor/doctor-types.js';
+import { doctorHost } from '../doctor/run-doctor.js';
 import { checkHosts } from '../engine/check-hosts.js';
 import type { HostReport } from '../engine/host-report.js';
 import { createLogger } from '../log/create-logger.js';
+import { parseScanTarget, type ScannedKey, type ScanTarget, scanHostKeys } from '../remote/scan-host-keys.js';
 import { TransportPool } from '../remote/transport-pool.js';
+
+export type { DoctorHost, ScannedKey, ScanTarget };
 
 export interface CliDeps {
   readonly env: Env;
@@ -24,6 +29,10 @@ export interface CliApp {
   /** `--config PATH`, else MONEYMIND_CONFIG, ./moneymind.yml or one local host; its secrets join the redaction. */
   loadConfig(file: string | undefined): Config;
   checkHosts(config: Config, hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]>;
+  /** `doctor`: each host's setup, checked over the same pooled transports. */
+  doctor(config: Config, hosts: readonly HostConfig[]): Promise<DoctorHost[]>;
+  /** `scan HOST[:PORT]`: the host keys a server offers (one handshake per key type, no login); USAGE for a bad name. */
+  scanHostKeys(text: string, timeoutMs: number, jump?: JumpHostConfig): Promise<{ target: ScanTarget; keys: ScannedKey[] }>;
   /** Closes the SSH connections a run opened. */
   close(): Promise<void>;
 }
@@ -44,6 +53,14 @@ export function createCliApp(d: CliDeps): CliApp {
       return config;
     },
     checkHosts: (config, hosts, ids) => checkHosts(hosts, (h) => pool.get(h), config.thresholds, { ids, now: clock, log }),
+    doctor: (config, hosts) => Promise.all(hosts.map((h) => doctorHost(h, pool.get(h), config.thresholds))),
+    async scanHostKeys(text, timeoutMs, jump) {
+      const target = parseScanTarget(text);
+      if (!jump) return { target, keys: await scanHostKeys(target, timeoutMs) };
+      // Through the bastion (its own key pinned as always): each handshake over a fresh forwarding channel.
+      const bastion = pool.jump(jump);
+      return { target, keys: await scanHostKeys(target, timeoutMs, () => bastion.openTunnel(target.host, target.port, timeoutMs)) };
+    },
     close: () => pool.closeAll(),
   };
 }

@@ -28,8 +28,8 @@ export function redactingTransport(inner: HostTransport, redact: Redact): HostTr
 }
 
 /**
- * The same error with its texts redacted: an OpsError keeps its code and fix (checks decide on
- * the code), its cause becomes a plain Error carrying the redacted message and stack (the logs
+ * The same error with its texts redacted: an OpsError keeps its code, fix and jump host (checks
+ * decide on the code, the diagnosis on the hop), its cause becomes a plain Error carrying the redacted message and stack (the logs
  * print the cause; a MySQL or SSH error object can quote what the host said).
  */
 export function redactedError(err: unknown, redact: Redact): unknown {
@@ -37,6 +37,7 @@ export function redactedError(err: unknown, redact: Redact): unknown {
     return new OpsError(err.code, redact(err.message), {
       fix: err.fix === undefined ? undefined : redact(err.fix),
       cause: err.cause === undefined ? undefined : redactedCause(err.cause, redact),
+      ...(err.jumpHost === undefined ? {} : { jumpHost: err.jumpHost }),
     });
   }
   return redactedCause(err, redact);

@@ -35,7 +35,8 @@ export interface CheckResult<Id extends CheckId = CheckId> {
   readonly durationMs: number;
   readonly details: DetailsById[Id] | null;
   readonly evidence: readonly string[];
-  readonly error?: { readonly code: ErrorCode; readonly message: string };
+  /** `jumpHost`: the hop that failed was that jump host (the bastion), not the host itself. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string; readonly jumpHost?: string };
 }
 
 export type AnyCheckResult = { [K in CheckId]: CheckResult<K> }[CheckId];

@@ -46,7 +46,7 @@ async function runOne(check: AnyCheck, ctx: CheckContext, log: RunLog): Promise<
         durationMs: Math.round(performance.now() - started),
         details: null,
         evidence: [e.message],
-        error: { code: e.code, message: e.message },
+        error: { code: e.code, message: e.message, ...(e.jumpHost === undefined ? {} : { jumpHost: e.jumpHost }) },
       },
       redact,
     ) as AnyCheckResult;

@@ -5,6 +5,8 @@ export type CliCommand =
   | { kind: 'status'; host: string | undefined }
   | { kind: 'check'; check: CheckId; host: string | undefined }
   | { kind: 'hosts' }
+  | { kind: 'doctor'; host: string | undefined }
+  | { kind: 'scan'; target: string; jump: string | undefined }
   | { kind: 'help' };
 
 export interface CliArgs {
@@ -21,6 +23,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let config: string | undefined;
   let help = false;
   let verbose = false;
+  let jump: string | undefined;
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -31,11 +34,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       config = argv[++i];
       if (!config) throw new OpsError('USAGE', '--config needs a path');
     } else if (a.startsWith('--config=')) config = a.slice('--config='.length);
+    else if (a === '--jump' || a.startsWith('--jump=')) jump = a === '--jump' ? (argv[++i] ?? '') : a.slice('--jump='.length);
     else if (a.startsWith('-')) throw new OpsError('USAGE', `unknown option ${a}`);
     else words.push(a);
   }
   if (help || words.length === 0) return { command: { kind: 'help' }, json, config, verbose };
   const [verb, ...rest] = words;
+  // --jump belongs to scan only: anywhere else it is refused, never silently ignored.
+  if (jump !== undefined && verb !== 'scan') throw new OpsError('USAGE', 'unknown option --jump');
+  if (jump === '') throw new OpsError('USAGE', '--jump needs the name of a jumpHosts entry');
   const tooMany = (max: number): void => {
     if (rest.length > max) throw new OpsError('USAGE', `too many arguments for ${verb}: ${rest.slice(max).join(' ')}`);
   };
@@ -52,6 +59,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     case 'hosts':
       tooMany(0);
       return { command: { kind: 'hosts' }, json, config, verbose };
+    case 'doctor':
+      tooMany(1);
+      return { command: { kind: 'doctor', host: rest[0] }, json, config, verbose };
+    case 'scan':
+      tooMany(1);
+      if (!rest[0]) throw new OpsError('USAGE', 'scan needs HOST[:PORT]');
+      return { command: { kind: 'scan', target: rest[0], jump }, json, config, verbose };
     case 'help':
       return { command: { kind: 'help' }, json, config, verbose };
     default:
@@ -66,6 +80,10 @@ usage:
   moneymind check <${CHECK_IDS.join('|')}> [HOST] [--json]
                                            one area of the runbook
   moneymind hosts [--json]                 the configured hosts
+  moneymind doctor [HOST|all]              check the setup on a host (SSH, sudoers, logs, /health,
+                                           MySQL grants): ✓/✗/? per item, with the fix for each miss
+  moneymind scan HOST[:PORT] [--jump NAME]  the SSH host keys a server offers and a config stanza;
+                                           verify them on the host before trusting them
   moneymind --help
 
 options:

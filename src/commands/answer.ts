@@ -1,5 +1,6 @@
 import type { RestartRequest } from '../restart/restart-service.js';
 import type { HostReport } from '../engine/host-report.js';
+import type { DoctorHost } from '../doctor/doctor-types.js';
 
 /**
  * What a command answers, before any rendering: Slack turns it into Block Kit, the terminal into
@@ -36,6 +37,8 @@ export type Answer =
   | { readonly kind: 'note'; readonly visibility: 'channel' | 'ephemeral'; readonly text: string }
   | { readonly kind: 'history'; readonly visibility: 'ephemeral'; readonly host: string | undefined; readonly incidents: readonly HistoryLine[] }
   | { readonly kind: 'restart-request'; readonly visibility: 'channel'; readonly request: RestartRequest }
+  /** `doctor HOST`: the setup checklist, only for the asker (it names users, groups and sudoers lines). */
+  | { readonly kind: 'doctor'; readonly visibility: 'ephemeral'; readonly hosts: readonly DoctorHost[] }
   | { readonly kind: 'error'; readonly visibility: 'ephemeral'; readonly message: string; readonly fix?: string };
 
 export interface HostLine {

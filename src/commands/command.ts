@@ -5,6 +5,7 @@ import type { SupportBundle } from '../report/format-bundle.js';
 import type { IncidentRow, Silence } from '../store/watch-store.js';
 import type { RestartRequest } from '../restart/restart-service.js';
 import type { RestartRow } from '../store/restart-types.js';
+import type { DoctorHost } from '../doctor/doctor-types.js';
 import type { Answer } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
@@ -23,6 +24,8 @@ export interface CommandServices {
   supportBundle(host: HostConfig): Promise<SupportBundle>;
   /** Silences and incident history, from the store; undefined when the bot runs without one. */
   readonly incidents: IncidentServices | undefined;
+  /** `doctor`: each host's setup checked against the README's least-privilege section. */
+  doctor?(hosts: readonly HostConfig[]): Promise<DoctorHost[]>;
   /** Restart requests (Slack only; confirmation happens in the Slack adapter). */
   readonly restarts?: { request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | { ok: false; why: string }> };
 }

@@ -19,7 +19,7 @@ export const hostsCommand: Command = {
           const last = s.lastReport(h.name);
           return {
             name: h.name,
-            address: h.ssh ? `${h.ssh.host}:${h.ssh.port}` : 'local',
+            address: h.ssh ? `${h.ssh.host}:${h.ssh.port}${h.ssh.jump ? ` via ${h.ssh.jump.name}` : ''}` : 'local',
             service: `${h.app.manager} ${h.app.service}`,
             last: last ? { status: last.report.status, at: last.at, cause: last.report.causes[0]?.id } : undefined,
             silence: s.incidents?.silences().get(h.name),

@@ -3,6 +3,7 @@ import type { Config } from '../config/types.js';
 import type { Answer } from './answer.js';
 import { areaCommand } from './area-command.js';
 import type { Caller, Command, CommandServices, Plan } from './command.js';
+import { doctorCommand } from './doctor-command.js';
 import { hostsCommand } from './hosts-command.js';
 import { logsCommand } from './logs-command.js';
 import { reportCommand } from './report-command.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   unsilenceCommand,
   historyCommand,
   restartCommand,
+  doctorCommand,
 ];
 
 /**

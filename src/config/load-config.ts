@@ -10,9 +10,9 @@ import { readEnvSecret } from './read-env-secret.js';
 import { readKnownHosts } from './read-known-hosts.js';
 import { type KeyCache, readSshKey } from './read-ssh-key.js';
 import { readYaml } from './read-yaml.js';
-import { type FileConfig, type FileHost, fileSchema } from './schema.js';
+import { type FileConfig, type FileHost, type FileJumpHost, fileSchema } from './schema.js';
 import { Secret } from './secret.js';
-import type { Config, HostConfig } from './types.js';
+import type { Config, HostConfig, JumpHostConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 /** A field's path for messages: ["hosts", 3, "ssh", "port"] → "hosts[3].ssh.port", or "defaults.ssh.port" where it came from. */
@@ -46,11 +46,13 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
   }
   const problems: string[] = [];
   const keys: KeyCache = new Map();
-  const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems, name, keys));
+  const jumpHosts = parsed.data.jumpHosts.map((j, i) => resolveJumpHost(j, i, env, problems, keys));
+  const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems, name, keys, jumpHosts));
   if (problems.length) throw configError(source, problems);
   const { slack } = parsed.data;
   return deepFreeze({
     hosts,
+    jumpHosts,
     thresholds: parsed.data.thresholds,
     slack: {
       alertChannel: slack.alertChannel,
@@ -65,16 +67,29 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
   } satisfies Config);
 }
 
-function resolveHost(h: FileHost, i: number, env: Env, problems: string[], name: FieldName, keys: KeyCache): HostConfig {
+/** A `jumpHosts` entry with its key read and its host key pin resolved, like a host's `ssh:`. */
+function resolveJumpHost(j: FileJumpHost, i: number, env: Env, problems: string[], keys: KeyCache): JumpHostConfig {
+  const field = (f: string) => formatPath(['jumpHosts', i, f]);
+  const { privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv, agent, knownHostsPath, hostKey, ...rest } = j;
+  const knownHosts = knownHostsPath ? readKnownHosts(knownHostsPath, rest.host, rest.port, field('knownHostsPath'), problems) : undefined;
+  const key = agent
+    ? { privateKey: new Secret(''), agent: readAgentSocket(field('agent'), env, problems) }
+    : readSshKey({ privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv }, field, env, problems, keys);
+  return { ...rest, ...key, hostKey, knownHosts };
+}
+
+function resolveHost(h: FileHost, i: number, env: Env, problems: string[], name: FieldName, keys: KeyCache, jumpHosts: readonly JumpHostConfig[]): HostConfig {
   const field = (...path: string[]) => name(['hosts', i, ...path]);
   let ssh: HostConfig['ssh'];
   if (h.transport === 'ssh' && h.ssh) {
-    const { privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv, agent, knownHostsPath, hostKey, ...rest } = h.ssh;
+    const { privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv, agent, knownHostsPath, hostKey, jumpHost, ...rest } = h.ssh;
     const knownHosts = knownHostsPath ? readKnownHosts(knownHostsPath, rest.host, rest.port, field('ssh', 'knownHostsPath'), problems) : undefined;
     const key = agent
       ? { privateKey: new Secret(''), agent: readAgentSocket(field('ssh', 'agent'), env, problems) }
       : readSshKey({ privateKeyPath, privateKeyEnv, privateKeyPassphraseEnv }, (f) => field('ssh', f), env, problems, keys);
-    ssh = { ...rest, ...key, hostKey, knownHosts };
+    // The schema made sure the name is a jumpHosts entry.
+    const jump = jumpHost === undefined ? undefined : jumpHosts.find((j) => j.name === jumpHost);
+    ssh = { ...rest, ...key, hostKey, knownHosts, ...(jump ? { jump } : {}) };
   }
   const mysql = h.mysql
     ? {

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { CAUSE_IDS } from '../domain/ids.js';
 import { z } from 'zod';
+import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { keySourceProblem } from './key-source-problem.js';
 
@@ -75,7 +76,49 @@ const sshSchema = z.strictObject({
   readyTimeout: duration.prefault('10s'),
   keepaliveInterval: duration.prefault('5s'),
   maxChannels: z.number().int().min(1).max(10).default(8),
+  /** The `jumpHosts` entry (bastion) this host is reached through; `host`/`port` are then as the bastion sees them. */
+  jumpHost: z.string().min(1).optional(),
 });
+
+const hostName = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only (it is what people type in Slack)');
+
+/*
+ * A bastion (ProxyJump): one SSH connection, shared by every host that names it in ssh.jumpHost;
+ * each of their connections is a forwarding channel of it. Same fields as a host's `ssh:` (one key
+ * source, one host key pin), but no jumpHost (no chains). maxChannels bounds the hosts connected
+ * through it at once: each holds one channel for as long as its connection lives.
+ */
+const jumpHostSchema = z
+  .strictObject({
+    name: hostName,
+    host: z.string().min(1),
+    port: port.default(22),
+    username: z.string().regex(/^[a-z_][a-z0-9_.-]*$/i, 'a Unix user name'),
+    privateKeyPath: absPath.optional(),
+    privateKeyEnv: envName.optional(),
+    privateKeyPassphraseEnv: envName.optional(),
+    agent: z.boolean().optional(),
+    hostKey: fingerprint.optional(),
+    knownHostsPath: absPath.optional(),
+    readyTimeout: duration.prefault('10s'),
+    keepaliveInterval: duration.prefault('5s'),
+    maxChannels: z.number().int().min(1).max(1000).default(10),
+  })
+  .check(
+    z.refine((j) => !isPinless(j), {
+      when: () => true,
+      path: ['hostKey'],
+      message: "required (or knownHostsPath) — the bastion's key is pinned like a host's",
+    }),
+    z.refine((j) => !isDoublePinned(j), {
+      when: () => true,
+      path: ['knownHostsPath'],
+      message: 'give exactly one of hostKey or knownHostsPath, not both — remove one of them',
+    }),
+  );
+const pinFields = (j: unknown) => (j && typeof j === 'object' ? (j as { hostKey?: unknown; knownHostsPath?: unknown }) : undefined);
+const isPinless = (j: unknown) => pinFields(j) !== undefined && pinFields(j)?.hostKey === undefined && pinFields(j)?.knownHostsPath === undefined;
+const isDoublePinned = (j: unknown) => pinFields(j)?.hostKey !== undefined && pinFields(j)?.knownHostsPath !== undefined;
 
 const appSchema = z.strictObject({
   healthUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:5070/health'),
@@ -131,7 +174,7 @@ const hostKeyPin = [
 
 export const hostSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and - only (it is what people type in Slack)'),
+    name: hostName,
     transport: z.enum(['ssh', 'local']).default('ssh'),
     ssh: sshSchema.optional(),
     app: appSchema.default(appSchema.parse({})),
@@ -234,6 +277,7 @@ export const defaultsSchema = z.strictObject({
 export const fileSchema = z
   .strictObject({
     defaults: defaultsSchema.optional(),
+    jumpHosts: z.array(jumpHostSchema).default([]),
     hosts: z.array(hostSchema).min(1, 'at least one host is needed'),
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
     slack: slackSchema.default(slackSchema.parse({})),
@@ -243,6 +287,13 @@ export const fileSchema = z
   .superRefine((cfg, ctx) => {
     if (cfg.watch.flapLow >= cfg.watch.flapHigh)
       ctx.addIssue({ code: 'custom', path: ['watch', 'flapLow'], message: `must be below flapHigh (${cfg.watch.flapHigh})` });
+    const jumps = cfg.jumpHosts.map((j) => j.name);
+    cfg.jumpHosts.forEach((j, i) => {
+      if (jumps.indexOf(j.name) !== i)
+        ctx.addIssue({ code: 'custom', path: ['jumpHosts', i, 'name'], message: `"${j.name}" is used twice — jump host names must be unique` });
+      const keys = keySourceProblem(j);
+      if (keys) ctx.addIssue({ code: 'custom', path: ['jumpHosts', i, keys.field], message: keys.message });
+    });
     const seen = new Set<string>();
     cfg.hosts.forEach((h, i) => {
       if (seen.has(h.name)) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `"${h.name}" is used twice — host names must be unique` });
@@ -252,10 +303,21 @@ export const fileSchema = z
         else {
           const keys = keySourceProblem(h.ssh);
           if (keys) ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh', keys.field], message: keys.message });
+          const jump = h.ssh.jumpHost;
+          if (jump !== undefined && !jumps.includes(jump))
+            ctx.addIssue({ code: 'custom', path: ['hosts', i, 'ssh', 'jumpHost'], message: unknownJump(jump, jumps) });
         }
       }
     });
   });
 
+/** `ssh.jumpHost` names no `jumpHosts` entry: say which names there are, and the likely one. */
+function unknownJump(name: string, known: readonly string[]): string {
+  if (!known.length) return `"${name}" is not a jumpHosts entry, and there are none — add it under jumpHosts: (name, host, username, key, hostKey)`;
+  const guess = didYouMean(name, known);
+  return `"${name}" is not a jumpHosts entry${guess ? ` — did you mean "${guess}"?` : ''} (the jump hosts are ${known.join(', ')})`;
+}
+
 export type FileConfig = z.output<typeof fileSchema>;
+export type FileJumpHost = z.output<typeof jumpHostSchema>;
 export type FileHost = z.output<typeof hostSchema>;

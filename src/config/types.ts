@@ -23,6 +23,17 @@ export interface SshTarget {
   readonly readyTimeout: number;
   readonly keepaliveInterval: number;
   readonly maxChannels: number;
+  /** ssh.jumpHost: the bastion this host is reached through (`host`/`port` are as it sees them). */
+  readonly jump?: JumpHostConfig | undefined;
+}
+
+/**
+ * A `jumpHosts` entry: one SSH connection shared by every host naming it, each of their
+ * connections a forwarding channel of it (at most `maxChannels` at once). It has no jump of its own.
+ */
+export interface JumpHostConfig extends SshTarget {
+  readonly name: string;
+  readonly jump?: undefined;
 }
 
 /** The keys a known_hosts file lists for one host (`name`: `[host]:port`, or the host alone on port 22). */
@@ -126,6 +137,8 @@ export interface RestartSettings {
 
 export interface Config {
   readonly hosts: readonly HostConfig[];
+  /** The bastions (`jumpHosts:`); hosts behind one carry it as `ssh.jump`. */
+  readonly jumpHosts: readonly JumpHostConfig[];
   readonly thresholds: Thresholds;
   readonly slack: SlackConfig;
   readonly watch: WatchSettings;

@@ -4,9 +4,34 @@ import { Evidence } from './evidence.js';
 
 const UNREACHABLE_CODES = new Set(['SSH_CONNECT', 'SSH_AUTH', 'SSH_HOSTKEY_MISMATCH']);
 
+/**
+ * The host is behind a jump host (ssh.jumpHost) and the bastion itself cannot be reached, refused
+ * the bot or offered another host key: nothing is known about the host, and nothing is wrong with
+ * it as far as anyone can tell. The watcher folds every host behind it into one incident.
+ */
+export const bastionUnreachable: Rule = ({ checks }) => {
+  const failed = checks.find((c) => c.error?.jumpHost !== undefined && UNREACHABLE_CODES.has(c.error.code));
+  if (!failed?.error) return null;
+  const keyProblem = failed.error.code === 'SSH_HOSTKEY_MISMATCH';
+  const name = failed.error.jumpHost;
+  return {
+    id: 'bastion-unreachable',
+    severity: 'critical',
+    title: keyProblem
+      ? `The jump host ${name} answered with a different SSH host key; the bot refuses to go through it.`
+      : `The bot cannot log in to the jump host ${name}; this host cannot be checked behind it.`,
+    evidence: [failed.error.message],
+    quotes: [failed.id],
+    advice: keyProblem
+      ? `Check on ${name} with ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub; update jumpHosts[].hostKey (or knownHostsPath) only if it was re-installed.`
+      : `Check that ${name} is up, its sshd runs and lets the bot in (AllowTcpForwarding must allow the forwarding); the hosts behind it may be fine.`,
+    restartHelps: false,
+  };
+};
+
 /** Runbook cause 5 (network): the bot cannot reach the host at all, so nothing else is known. */
 export const hostUnreachable: Rule = ({ checks }) => {
-  const failed = checks.find((c) => c.error && UNREACHABLE_CODES.has(c.error.code));
+  const failed = checks.find((c) => c.error && c.error.jumpHost === undefined && UNREACHABLE_CODES.has(c.error.code));
   if (!failed?.error) return null;
   const keyProblem = failed.error.code === 'SSH_HOSTKEY_MISMATCH';
   return {

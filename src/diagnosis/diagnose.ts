@@ -1,7 +1,7 @@
 import { findCheck } from '../checks/check-types.js';
 import { redact } from '../boundary/redact.js';
 import { appUnhealthy, unexplainedHealthError } from './app-unhealthy.js';
-import { appUnresponsive, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
+import { appUnresponsive, bastionUnreachable, hostUnreachable, portNotListening, serviceDown, workersSaturated } from './app-rules.js';
 import type { Cause, DiagnosisInput, Finding, Rule } from './cause.js';
 import { dbAccessDenied, dbLockContention, dbPoolExhausted } from './db-error-rules.js';
 import { dbConnectionDropped, dbConnectionsExhausted, dbUnreachable } from './db-rules.js';
@@ -10,6 +10,7 @@ import { cpuOverload, diskFull, memoryGrowth, memoryPressure } from './resource-
 
 /** Rule order is the tie-break within a severity: the more fundamental cause first. */
 const RULES: readonly Rule[] = [
+  bastionUnreachable,
   hostUnreachable,
   diskFull,
   appOomKilled,
@@ -39,7 +40,8 @@ const RULES: readonly Rule[] = [
  */
 export function diagnose(input: DiagnosisInput): Cause[] {
   const found = RULES.map((rule) => rule(input)).filter((c): c is Finding => c !== null);
-  const unreachable = found.find((c) => c.id === 'host-unreachable');
+  // The bastion down or the host down: either way nothing else about the host can be seen.
+  const unreachable = found.find((c) => c.id === 'bastion-unreachable') ?? found.find((c) => c.id === 'host-unreachable');
   if (unreachable) return [asCause(unreachable)];
   const rank = (c: Cause): number => (c.severity === 'critical' ? 0 : 1);
   // When /health fails with an error no rule explains, that leads (app-unhealthy) and what the

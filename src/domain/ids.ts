@@ -11,6 +11,7 @@ export type CheckId = (typeof CHECK_IDS)[number];
 /** The diagnosis' causes: stable ids, a public interface (README, Diagnosis). */
 export const CAUSE_IDS = [
   'host-unreachable',
+  'bastion-unreachable',
   'service-down',
   'port-not-listening',
   'app-unresponsive',

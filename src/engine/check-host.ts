@@ -21,5 +21,6 @@ export async function checkHost(host: HostConfig, transport: HostTransport, thre
   const checks = await runChecks({ host, thresholds, transport }, opts.ids, opts.log);
   const causes = diagnose({ checks, poolRecycle: host.app.poolRecycle, thresholds, rssHistory: opts.rssHistory ?? [], now: opts.now });
   const status = worstStatus(checks);
-  return { name: host.name, ok: status !== 'fail', status, durationMs: Math.round(performance.now() - started), checks, causes };
+  const jump = host.ssh?.jump ? { jumpHost: host.ssh.jump.name } : {};
+  return { name: host.name, ok: status !== 'fail', status, durationMs: Math.round(performance.now() - started), checks, causes, ...jump };
 }

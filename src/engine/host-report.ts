@@ -14,6 +14,8 @@ export interface HostReport {
   readonly durationMs: number;
   readonly checks: readonly AnyCheckResult[];
   readonly causes: readonly Cause[];
+  /** The jump host (`ssh.jumpHost`) the host is reached through; absent for a host reached directly. */
+  readonly jumpHost?: string;
 }
 
 export function worstStatus(checks: readonly { status: CheckStatus }[]): HostStatus {

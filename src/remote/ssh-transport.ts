@@ -13,27 +13,44 @@ import { translateSshError } from './ssh-errors.js';
 import { marked, withRemoteTimeout } from './shell-quote.js';
 import { collectChannel } from './collect-channel.js';
 
+/** How a transport is reached: through a jump host's transport (`via`), or it is one (`jumpHost`: its name). */
+export interface SshHop {
+  /** The bastion's transport: this host's connection is made over a forwarding channel of it. */
+  readonly via?: SshTransport | undefined;
+  /** This transport is the jump host of that name: its errors name the hop and carry `jumpHost`. */
+  readonly jumpHost?: string | undefined;
+}
+
 /**
  * One SSH connection per host, opened on first use, shared by every check and tunnel, and
  * re-opened on the next call after it drops. Concurrent callers while connecting share the
  * same attempt, so a dead host costs one timeout, not one per check.
+ *
+ * Behind a jump host (`hop.via`) the connection runs over a `forwardOut` channel of the bastion's
+ * one connection (ssh2's `sock`), holding one of its channels for as long as it lives; when the
+ * bastion drops, the channel closes, this connection with it, and the next call reconnects both.
  */
 export class SshTransport implements HostTransport {
   readonly description: string;
   readonly #target: SshTarget;
   readonly #log: Logger;
   readonly #channels: Semaphore;
+  readonly #via: SshTransport | undefined;
+  readonly #jumpHost: string | undefined;
   #conn: Promise<Client> | undefined;
   #client: Client | undefined;
   #closed = false;
   /** How many times a connection was established: lets tests prove reuse. */
   connects = 0;
 
-  constructor(target: SshTarget, log: Logger) {
+  constructor(target: SshTarget, log: Logger, hop: SshHop = {}) {
     this.#target = target;
     this.#log = log;
     this.#channels = new Semaphore(target.maxChannels);
-    this.description = `ssh ${target.username}@${target.host}:${target.port}`;
+    this.#via = hop.via;
+    this.#jumpHost = hop.jumpHost;
+    const where = `${target.username}@${target.host}:${target.port}`;
+    this.description = hop.jumpHost ? `jump host ${hop.jumpHost} (${where})` : `ssh ${where}${hop.via ? ` via ${hop.via.description}` : ''}`;
   }
 
   get freeChannels(): number {
@@ -166,11 +183,74 @@ export class SshTransport implements HostTransport {
     });
   }
 
+  /**
+   * For a jump host: a channel to host:port as the bastion sees it, carrying one target's whole SSH
+   * connection (it holds one of the bastion's channels until it closes). The bastion's own failures
+   * come out as they are (they name the hop and carry `jumpHost`); the bastion reaching nothing at
+   * host:port is the target's failure (SSH_CONNECT, no `jumpHost`), as a direct connection's would be.
+   */
+  async openTunnel(host: string, port: number, timeoutMs: number): Promise<Duplex> {
+    try {
+      return await this.#forward(host, port, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof OpsError) || err.jumpHost !== undefined) throw err;
+      if (err.code === 'EXEC_TIMEOUT') {
+        const max = this.#target.maxChannels;
+        throw new OpsError(
+          'SSH_CHANNEL',
+          `${this.description}: all ${max} channels are held by hosts connected through it; ${host}:${port} waited ${timeoutMs} ms`,
+          {
+            fix: `raise jumpHosts[].maxChannels for ${this.#jumpHost ?? this.#target.host} (one per host behind it)`,
+            cause: err,
+          },
+        );
+      }
+      if (err.code === 'CONNECT_REFUSED') {
+        throw new OpsError(
+          'SSH_CONNECT',
+          `cannot connect to ${host}:${port} through ${this.description}: ${(err.cause as Error | undefined)?.message ?? err.message}`,
+          {
+            fix: `check the host is up and sshd listens on ${host}:${port} as the jump host sees it`,
+            cause: err,
+          },
+        );
+      }
+      throw this.#hopError(err);
+    }
+  }
+
+  /** An error about this transport's own connection, named as the hop it is when it is a jump host. */
+  #hopError(err: OpsError): OpsError {
+    const jumpHost = this.#jumpHost;
+    if (jumpHost === undefined || err.jumpHost !== undefined) return err;
+    return new OpsError(err.code, `${this.description}: ${err.message}`, {
+      ...(err.fix === undefined ? {} : { fix: err.fix }),
+      cause: err.cause ?? err,
+      jumpHost,
+    });
+  }
+
   #connect(): Promise<Client> {
-    if (this.#closed) return Promise.reject(new OpsError('SSH_CONNECT', `connection to ${this.#target.host} is closed (shutting down)`));
+    if (this.#closed) return Promise.reject(this.#hopError(new OpsError('SSH_CONNECT', `connection to ${this.#target.host} is closed (shutting down)`)));
     if (this.#conn) return this.#conn;
+    const attempt: Promise<Client> = this.#open(() => {
+      if (this.#conn === attempt) this.#conn = undefined;
+    }).catch((err: unknown) => {
+      throw err instanceof OpsError ? this.#hopError(err) : err;
+    });
+    this.#conn = attempt;
+    attempt.catch(() => {
+      if (this.#conn === attempt) this.#conn = undefined;
+    });
+    return attempt;
+  }
+
+  /** Behind a jump host, the channel through it first (its failures are the bastion's), then the handshake over it. */
+  async #open(onClose: () => void): Promise<Client> {
     const t = this.#target;
-    const attempt = new Promise<Client>((resolve, reject) => {
+    const sock = this.#via ? await this.#via.openTunnel(t.host, t.port, t.readyTimeout) : undefined;
+    const behind = this.#via ? ` (through ${this.#via.description})` : '';
+    return new Promise<Client>((resolve, reject) => {
       const client = new Client();
       // Each command and tunnel in flight listens for 'close' (up to 2 × maxChannels at once).
       client.setMaxListeners(4 * t.maxChannels + 10);
@@ -184,20 +264,20 @@ export class SshTransport implements HostTransport {
         resolve(client);
       });
       client.on('error', (err) => {
-        if (!ready) reject(translateSshError(err, t, received, auth?.agent?.offered));
+        if (!ready) reject(withSuffix(translateSshError(err, t, received, auth?.agent?.offered), behind));
         else this.#log.warn({ err: err.message, sshHost: t.host }, 'ssh connection error; it will be re-opened on next use');
       });
       client.on('close', () => {
-        if (this.#conn === attempt) this.#conn = undefined;
+        onClose();
         if (this.#client === client) this.#client = undefined;
-        if (!ready) reject(new OpsError('SSH_CONNECT', `connection to ${t.host}:${t.port} closed during the handshake`));
+        sock?.destroy();
+        if (!ready) reject(new OpsError('SSH_CONNECT', `connection to ${t.host}:${t.port}${behind} closed during the handshake`));
       });
       try {
         // The key (decrypted once when it has a passphrase) or the ssh-agent (ssh.agent).
         auth = sshAuth(t);
         client.connect({
-          host: t.host,
-          port: t.port,
+          ...(sock ? { sock } : { host: t.host, port: t.port }),
           username: t.username,
           ...auth.options,
           readyTimeout: t.readyTimeout,
@@ -218,16 +298,18 @@ export class SshTransport implements HostTransport {
         // synchronously in connect(), so this also covers the handshake.
         client.setNoDelay(true);
       } catch (err) {
+        sock?.destroy();
         // ssh2 throws synchronously for a key it cannot parse; config validation normally catches it first.
         reject(new OpsError('SSH_AUTH', `cannot use the private key for ${t.host}: ${(err as Error).message}`, { cause: err }));
       }
     });
-    this.#conn = attempt;
-    attempt.catch(() => {
-      if (this.#conn === attempt) this.#conn = undefined;
-    });
-    return attempt;
   }
+}
+
+/** The same error with `suffix` on its message (which hop a target's error was reached through). */
+function withSuffix(err: OpsError, suffix: string): OpsError {
+  if (!suffix) return err;
+  return new OpsError(err.code, `${err.message}${suffix}`, { ...(err.fix === undefined ? {} : { fix: err.fix }), cause: err.cause ?? err });
 }
 
 export type { ExecResult };

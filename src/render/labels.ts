@@ -36,6 +36,8 @@ export function checkRowText(
   report: { readonly causes: readonly { readonly id: string }[] },
   check: { readonly summary: string; readonly error?: { readonly code: string } },
 ): string {
-  const unreachable = report.causes[0]?.id === 'host-unreachable' && check.error !== undefined && UNREACHABLE.has(check.error.code);
-  return unreachable ? 'not checked: the host cannot be reached (below)' : check.summary;
+  const first = report.causes[0]?.id;
+  const unreachable = (first === 'host-unreachable' || first === 'bastion-unreachable') && check.error !== undefined && UNREACHABLE.has(check.error.code);
+  if (!unreachable) return check.summary;
+  return first === 'bastion-unreachable' ? 'not checked: its jump host cannot be reached (below)' : 'not checked: the host cannot be reached (below)';
 }

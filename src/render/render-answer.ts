@@ -1,6 +1,7 @@
 import type { Answer, SilenceLine } from '../commands/answer.js';
 import { formatDuration } from '../config/duration.js';
 import { withFix } from '../errors.js';
+import { renderDoctor } from './render-doctor.js';
 import { renderReports, type Style } from './render-text.js';
 import { utcDateTime, utcSeconds } from './utc-time.js';
 
@@ -20,6 +21,8 @@ export function renderAnswer(a: Answer, style: Style): string {
       return `restart of ${a.request.host.name} requested: ${a.request.commandText}`;
     case 'note':
       return a.text;
+    case 'doctor':
+      return renderDoctor(a.hosts);
     case 'history':
       return a.incidents.length
         ? a.incidents

@@ -41,7 +41,7 @@ export function renderHosts(config: Config): string {
   const rows = [['HOST', 'ADDRESS', 'SERVICE', 'PORT', 'DATABASE']].concat(
     config.hosts.map((h) => [
       h.name,
-      h.transport === 'ssh' && h.ssh ? `${h.ssh.username}@${h.ssh.host}:${h.ssh.port}` : 'local',
+      h.transport === 'ssh' && h.ssh ? `${h.ssh.username}@${h.ssh.host}:${h.ssh.port}${h.ssh.jump ? ` via ${h.ssh.jump.name}` : ''}` : 'local',
       `${h.app.manager} ${h.app.service}`,
       `:${h.app.port}`,
       h.mysql ? `mysql ${h.mysql.host}:${h.mysql.port}` : 'no mysql',

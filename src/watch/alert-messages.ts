@@ -75,7 +75,9 @@ function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackM
         // answer covers them all. 60 joined host names outgrew Slack's 2000 and the post was refused.
         button('alert_silence', 'Silence 1h', t.key),
         // One host's app can be restarted; a shared database cannot be fixed that way.
-        ...(t.hosts.length === 1 && t.cause !== 'host-unreachable' ? [button('restart_request', 'Restart…', t.hosts[0]!)] : []),
+        ...(t.hosts.length === 1 && t.cause !== 'host-unreachable' && t.cause !== 'bastion-unreachable'
+          ? [button('restart_request', 'Restart…', t.hosts[0]!)]
+          : []),
       ]),
     ],
   };

@@ -10,14 +10,14 @@ export type Verdict = 'fail' | 'ok' | 'unknown';
 export interface Observation {
   readonly key: IncidentKey;
   readonly verdict: Verdict;
-  /** The host, or for a shared database `db <name>`: what the alert names. */
+  /** The host, or for a shared database `db <name>`, for a jump host `jump host <name>`: what the alert names. */
   readonly subject: string;
-  /** Hosts whose silence covers this key (one for a host key, every affected host for a database). */
+  /** Hosts whose silence covers this key (one for a host key, every affected host for a database or jump host). */
   readonly hosts: readonly string[];
   readonly cause: CauseId;
   /** The diagnosis when failing: title, evidence, advice. */
   readonly detail: Cause | undefined;
-  /** Failing hosts folded into a database incident, with what each shows. */
+  /** Failing hosts folded into a database incident (the hosts a jump host hides), with what each shows. */
   readonly affected: readonly string[];
 }
 
@@ -30,11 +30,18 @@ const FOLDED_INTO_DB: readonly CauseId[] = ['app-unresponsive', 'workers-saturat
 export const hostKey = (host: string, cause: CauseId): IncidentKey => incidentKey({ kind: 'host', name: host, cause });
 /** A shared database has one incident: its outage. */
 export const dbKey = (db: string): IncidentKey => incidentKey({ kind: 'db', name: db, cause: 'db-unreachable' });
+/** A jump host (bastion) has one incident: its outage, which leaves every host behind it unknown. */
+export const jumpKey = (jump: string): IncidentKey => incidentKey({ kind: 'jump', name: jump, cause: 'bastion-unreachable' });
+
+const jumpSubject = (jump: string): string => `jump host ${jump}`;
 
 /**
  * Pure: this cycle's reports → one observation per incident key, with inhibition and grouping
- * applied. `known` are keys already tracked: those not failing now become 'ok' (or 'unknown' when
- * the host's state cannot be seen) so incidents can resolve.
+ * applied. A jump host that cannot be reached is one incident (`jump:NAME|bastion-unreachable`)
+ * listing the hosts behind it, which are unknown meanwhile; it resolves when a host behind it is
+ * checked through it again (the bastion answered, whatever that host's own state). `known` are
+ * keys already tracked: those not failing now become 'ok' (or 'unknown' when the host's state
+ * cannot be seen) so incidents can resolve.
  */
 export function observe(
   reports: readonly HostReport[],
@@ -47,11 +54,26 @@ export function observe(
   const checkedHosts = new Set<string>();
   const checkedDbs = new Set<string>();
   const dbFailures = new Map<string, { hosts: string[]; affected: string[]; detail: Cause }>();
+  // Hosts behind a jump host that is down: nothing is known of them, not even whether they answer.
+  const hiddenHosts = new Set<string>();
+  const answeredJumps = new Set<string>();
+  const jumpFailures = new Map<string, { hosts: string[]; detail: Cause }>();
 
   for (const r of reports) {
     const host = hosts.find((h) => h.name === r.name);
     checkedHosts.add(r.name);
     const alerting = r.causes.filter((c) => c.severity === 'critical' || w.alertWarnings.includes(c.id));
+    // The bastion down hides the host entirely: its own incidents neither open nor resolve.
+    const jump = host?.ssh?.jump?.name;
+    const bastionDown = alerting.find((c) => c.id === 'bastion-unreachable');
+    if (jump && bastionDown) {
+      hiddenHosts.add(r.name);
+      const g = jumpFailures.get(jump) ?? { hosts: [], detail: bastionDown };
+      g.hosts.push(r.name);
+      jumpFailures.set(jump, g);
+      continue;
+    }
+    if (jump) answeredJumps.add(jump);
     // host-unreachable hides everything else about the host: nothing else can be seen.
     const unreachable = alerting.find((c) => c.id === 'host-unreachable');
     if (unreachable) {
@@ -80,19 +102,29 @@ export function observe(
     const key = dbKey(db);
     out.set(key, { key, verdict: 'fail', subject: `db ${db}`, hosts: g.hosts, cause: 'db-unreachable', detail: g.detail, affected: g.affected });
   }
-  // Tracked keys not failing now: fine if their host (or database) was seen, unknown otherwise.
+  for (const [jump, g] of jumpFailures) {
+    const key = jumpKey(jump);
+    const n = g.hosts.length;
+    // Numbers only in the title: a change in how many hosts it hides is not a new cause (incident-policy blanks them).
+    const detail: Cause = { ...g.detail, title: `bastion unreachable: ${n} host${n === 1 ? '' : 's'} unknown` };
+    const affected = g.hosts.map((h) => `${h}: unknown — not checked while ${jumpSubject(jump)} is down`);
+    out.set(key, { key, verdict: 'fail', subject: jumpSubject(jump), hosts: g.hosts, cause: 'bastion-unreachable', detail, affected });
+  }
+  // Tracked keys not failing now: fine if their host (database, jump host) was seen, unknown otherwise.
   for (const key of known) {
     if (out.has(key)) continue;
     const parsed = parseIncidentKey(key);
     if (!parsed) continue;
     const seen =
       parsed.kind === 'host'
-        ? checkedHosts.has(parsed.name) && (!unknownHosts.has(parsed.name) || parsed.cause === 'host-unreachable')
-        : checkedDbs.has(parsed.name);
+        ? checkedHosts.has(parsed.name) && !hiddenHosts.has(parsed.name) && (!unknownHosts.has(parsed.name) || parsed.cause === 'host-unreachable')
+        : parsed.kind === 'db'
+          ? checkedDbs.has(parsed.name)
+          : answeredJumps.has(parsed.name);
     out.set(key, {
       key,
       verdict: seen ? 'ok' : 'unknown',
-      subject: parsed.kind === 'host' ? parsed.name : `db ${parsed.name}`,
+      subject: parsed.kind === 'host' ? parsed.name : parsed.kind === 'db' ? `db ${parsed.name}` : jumpSubject(parsed.name),
       hosts: parsed.kind === 'host' ? [parsed.name] : [],
       cause: parsed.cause,
       detail: undefined,

@@ -108,12 +108,12 @@ describe('defaults: merged under every host', () => {
     ]);
   });
 
-  it('jumpHost is not a key (yet): unknown, with the keys allowed there', () => {
+  it('defaults.ssh.jumpHost must name a jumpHosts entry; `jumpHosts` under a host is a typo for jumpHost', () => {
     const doc = { defaults: { ssh: { username: 'ops', privateKeyPath: keyPath, jumpHost: 'bastion' } }, hosts: [host('a', { jumpHosts: ['b'] })] };
     const found = problems(doc);
     assert.equal(found.length, 2, found.join('\n'));
-    assert.match(found[0] ?? '', /^defaults\.ssh\.jumpHost: unknown key — /);
-    assert.match(found[1] ?? '', /^hosts\[0\]\.ssh\.jumpHosts: unknown key — /);
+    assert.match(found[0] ?? '', /^defaults\.ssh\.jumpHost: "bastion" is not a jumpHosts entry, and there are none — /);
+    assert.equal(found[1], 'hosts[0].ssh.jumpHosts: unknown key — did you mean "jumpHost"?');
   });
 
   it('an unknown section of defaults is refused with the sections there are', () => {

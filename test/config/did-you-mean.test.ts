@@ -29,7 +29,25 @@ describe('didYouMean', () => {
 
 describe('schemaKeysAt', () => {
   const table: [readonly PropertyKey[], string[]][] = [
-    [[], ['defaults', 'hosts', 'thresholds', 'slack', 'watch', 'restart']],
+    [[], ['defaults', 'jumpHosts', 'hosts', 'thresholds', 'slack', 'watch', 'restart']],
+    [
+      ['jumpHosts', 0],
+      [
+        'name',
+        'host',
+        'port',
+        'username',
+        'privateKeyPath',
+        'privateKeyEnv',
+        'privateKeyPassphraseEnv',
+        'agent',
+        'hostKey',
+        'knownHostsPath',
+        'readyTimeout',
+        'keepaliveInterval',
+        'maxChannels',
+      ],
+    ],
     [
       ['defaults', 'app'],
       ['healthUrl', 'port', 'service', 'manager', 'supervisorConfig', 'logFile', 'processMatch', 'poolRecycle'],
@@ -60,5 +78,6 @@ describe('schemaKeysAt', () => {
       'readyTimeout',
       'keepaliveInterval',
       'maxChannels',
+      'jumpHost',
     ]));
 });

@@ -19,7 +19,8 @@ import { ensureTestUser, isRoot } from './test-user.js';
 import { makeTempDir, removeDir } from './tmp.js';
 
 export interface SshdHandle {
-  host: '127.0.0.1';
+  /** The address it listens on: 127.0.0.1 unless `listenAddress` said otherwise. */
+  host: string;
   port: number;
   user: string;
   privateKeyPath: string;
@@ -42,14 +43,15 @@ const SSHD = '/usr/sbin/sshd';
 const READY_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
 
-function sshdConfig(dir: string, port: number, user: string): string {
+function sshdConfig(dir: string, port: number, user: string, listen: string, allowFrom: string | undefined): string {
   return [
     `Port ${port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${listen}`,
     `HostKey ${join(dir, 'ssh_host_ed25519_key')}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    `AllowUsers ${user}`,
+    // allowFrom: only logins from that address (the one a jump host connects from) are let in.
+    `AllowUsers ${allowFrom ? `${user}@${allowFrom}` : user}`,
     'AuthenticationMethods publickey',
     'PubkeyAuthentication yes',
     'PasswordAuthentication no',
@@ -76,9 +78,9 @@ function sshdConfig(dir: string, port: number, user: string): string {
 }
 
 /** Resolves when the port answers with an SSH banner (so it is our sshd). */
-function bannerOk(port: number): Promise<boolean> {
+function bannerOk(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     let buf = '';
     const done = (ok: boolean): void => {
       socket.destroy();
@@ -100,9 +102,12 @@ async function keygen(dir: string, name: string, comment: string): Promise<void>
 
 /**
  * `enter` runs sshd through a command prefix, e.g. `nsenter -t PID -m -p --` so that its sessions
- * live inside a systemd test namespace (systemd-ns.ts).
+ * live inside a systemd test namespace (systemd-ns.ts), or `ip netns exec NAME` for a network
+ * namespace (netns.ts: a jump host). `listenAddress` (default 127.0.0.1) must be reachable from the
+ * test process; `allowFrom` lets logins in only from that source address.
  */
-export async function startSshd(opts: { user?: string; enter?: readonly string[] } = {}): Promise<SshdHandle> {
+export async function startSshd(opts: { user?: string; enter?: readonly string[]; listenAddress?: string; allowFrom?: string } = {}): Promise<SshdHandle> {
+  const listen = opts.listenAddress ?? '127.0.0.1';
   // Privilege-separation dir; sshd refuses to start without it.
   if (isRoot()) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const user = await ensureTestUser(opts.user);
@@ -125,7 +130,7 @@ export async function startSshd(opts: { user?: string; enter?: readonly string[]
 
     let port = 0;
     const launch = async (): Promise<void> => {
-      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user.name));
+      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user.name, listen, opts.allowFrom));
       writeFileSync(log, `--- starting sshd on port ${port}\n`, { flag: 'a' });
       const args = ['-D', '-e', '-f', join(dir, 'sshd_config')];
       const d = opts.enter?.length
@@ -134,10 +139,10 @@ export async function startSshd(opts: { user?: string; enter?: readonly string[]
       daemon = d;
       try {
         await waitUntil(
-          `sshd on 127.0.0.1:${port}`,
+          `sshd on ${listen}:${port}`,
           async () => {
             if (d.exited) throw new Error(`sshd exited (${d.exited.code ?? d.exited.signal}):\n${tail(log)}`);
-            return (await bannerOk(port)) ? true : undefined;
+            return (await bannerOk(listen, port)) ? true : undefined;
           },
           { timeoutMs: READY_TIMEOUT_MS, intervalMs: 50, describeFailure: () => tail(log) },
         );
@@ -169,7 +174,7 @@ export async function startSshd(opts: { user?: string; enter?: readonly string[]
     }
 
     const handle: SshdHandle = {
-      host: '127.0.0.1',
+      host: listen,
       port,
       user: user.name,
       privateKeyPath: join(dir, 'id_ed25519'),

@@ -75,7 +75,8 @@ async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
   if (errors.length > 0) throw new AggregateError(errors, 'stopping the test host failed');
 }
 
-export async function startTestHost(opts: { withDb?: boolean } = {}): Promise<TestHost> {
+/** `sshd`: how its sshd listens (startSshd's options), e.g. only for logins through a jump host. */
+export async function startTestHost(opts: { withDb?: boolean; sshd?: { listenAddress?: string; allowFrom?: string } } = {}): Promise<TestHost> {
   const stops: Array<() => Promise<void>> = [];
   const timings: Record<string, number> = {};
   const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
@@ -85,7 +86,7 @@ export async function startTestHost(opts: { withDb?: boolean } = {}): Promise<Te
     return result;
   };
   try {
-    const sshd = await timed('sshd', () => startSshd());
+    const sshd = await timed('sshd', () => startSshd(opts.sshd));
     stops.push(() => sshd.destroy());
     let db: MariadbHandle | undefined;
     if (opts.withDb) {
@@ -109,7 +110,7 @@ export async function startTestHost(opts: { withDb?: boolean } = {}): Promise<Te
           name,
           transport: 'ssh',
           ssh: {
-            host: '127.0.0.1',
+            host: sshd.host,
             port: sshd.port,
             username: sshd.user,
             privateKeyPath: sshd.privateKeyPath,

@@ -2,6 +2,7 @@ import { mrkdwn } from '../../boundary/slack-escape.js';
 import type { Answer, SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
 import { withFix } from '../../errors.js';
+import { DOCTOR_MARK } from '../../render/render-doctor.js';
 import { fallback, section, type KnownBlock } from '../../slack-format/block-kit.js';
 import { ownSentence, slackDate } from '../../slack-format/mrkdwn.js';
 import type { SlackMessage } from '../../slack-format/slack-message.js';
@@ -46,6 +47,21 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
     case 'note': {
       const text = ownSentence(a.text);
       return { text, blocks: [section(c.fit(text))], keep: 0 };
+    }
+    case 'doctor': {
+      // One section per host: its verdict, then each item's mark and line, and the fix under a miss.
+      const blocks = a.hosts.flatMap((h) => {
+        const misses = h.items.filter((i) => i.mark !== 'pass').length;
+        const head = `${misses ? '🔴' : '✅'} *${mrkdwn(h.name)}* (${mrkdwn(h.address)}) — ${misses ? `${misses} of ${h.items.length} to fix` : `all ${h.items.length} pass`}`;
+        const lines = h.items.map((i) => `${DOCTOR_MARK[i.mark]} ${c.host(i.line, 600)}${i.fix ? `\n      _fix:_ ${c.host(i.fix, 900)}` : ''}`);
+        return chunkLines([head, ...lines]).map((t) => section(t));
+      });
+      const fails = a.hosts.filter((h) => h.items.some((i) => i.mark !== 'pass')).map((h) => h.name);
+      return {
+        text: fails.length ? `doctor: ${fails.join(', ')} need fixes` : `doctor: ${a.hosts.map((h) => h.name).join(', ')} set up as the README says`,
+        blocks,
+        keep: 0,
+      };
     }
     case 'history': {
       const lines = a.incidents.map((i) => {

@@ -7,13 +7,15 @@ import { parseIncidentKey } from '../../domain/incident-key.js';
 /**
  * The hosts an alert's [Silence 1h] covers. Its value is the incident key: `host:NAME|cause` is
  * that host; `db:NAME|db-unreachable` is every host configured with that database (the ones the
- * alert named, and any other that shares it). Alerts posted before keys carried the host names
+ * alert named, and any other that shares it); `jump:NAME|bastion-unreachable` every host behind
+ * that jump host. Alerts posted before keys carried the host names
  * themselves, space-separated; those still work.
  */
 export function silenceTargets(value: string, config: Config): string[] {
   const key = parseIncidentKey(value);
   if (key?.kind === 'host') return [key.name];
   if (key?.kind === 'db') return config.hosts.filter((h) => h.dbName === key.name).map((h) => h.name);
+  if (key?.kind === 'jump') return config.hosts.filter((h) => h.ssh?.jump?.name === key.name).map((h) => h.name);
   return [...new Set(value.split(' ').filter(Boolean))].slice(0, 100);
 }
 
