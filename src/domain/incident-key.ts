@@ -2,8 +2,9 @@ import type { CauseId } from './ids.js';
 
 /**
  * One incident: a cause on one host, a shared database's outage (every host configured with
- * that `mysql.name`), or a jump host's (every host configured with that `ssh.jumpHost`). The watcher keys its trackers by it, the store its incidents, and the alert's
- * [Silence 1h] button carries it.
+ * that `mysql.name`), or a jump host's (every host configured with that `ssh.jumpHost`). The
+ * watcher keys its trackers by it, the store its incidents, and the alert's [Silence 1h] button
+ * carries it.
  */
 export interface IncidentRef {
   readonly kind: 'host' | 'db' | 'jump';

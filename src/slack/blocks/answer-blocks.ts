@@ -52,7 +52,8 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
       // One section per host: its verdict, then each item's mark and line, and the fix under a miss.
       const blocks = a.hosts.flatMap((h) => {
         const misses = h.items.filter((i) => i.mark !== 'pass').length;
-        const head = `${misses ? '🔴' : '✅'} *${mrkdwn(h.name)}* (${mrkdwn(h.address)}) — ${misses ? `${misses} of ${h.items.length} to fix` : `all ${h.items.length} pass`}`;
+        const verdict = misses ? `${misses} of ${h.items.length} to fix` : `all ${h.items.length} pass`;
+        const head = `${misses ? '🔴' : '✅'} *${mrkdwn(h.name)}* (${mrkdwn(h.address)}) — ${verdict}`;
         const lines = h.items.map((i) => `${DOCTOR_MARK[i.mark]} ${c.host(i.line, 600)}${i.fix ? `\n      _fix:_ ${c.host(i.fix, 900)}` : ''}`);
         return chunkLines([head, ...lines]).map((t) => section(t));
       });
