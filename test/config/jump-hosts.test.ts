@@ -125,6 +125,18 @@ describe('config: jump hosts', () => {
     );
   });
 
+  it("a bastion's unset key variable is listed beside a schema error elsewhere: one round", () => {
+    const p = problems({ jumpHosts: [bastion({ privateKeyPath: undefined, privateKeyEnv: 'MM_BASTION_KEY' })], hosts: [host('prod-1', { port: 0 })] });
+    assert.ok(
+      p.some((l) => l.startsWith('jumpHosts[0].privateKeyEnv: environment variable MM_BASTION_KEY is not set')),
+      p.join('\n'),
+    );
+    assert.ok(
+      p.some((l) => l.startsWith('hosts[0].ssh.port')),
+      p.join('\n'),
+    );
+  });
+
   it("the bastion's key is pinned by a known_hosts file too, looked up by its own host and port", () => {
     const pub = execFileSync('ssh-keygen', ['-y', '-f', keyPath], { encoding: 'utf8' }).trim();
     const kh = join(dir, 'known_hosts');
