@@ -39,7 +39,7 @@ RUN npm run build \
  && while read -r b; do find "$b" -mindepth 1 -depth ! -path "$b/Release" ! -path "$b/Release/*.node" -exec rm -rf {} +; done </tmp/gyp-builds \
  && find node_modules -type d \( -name test -o -name tests -o -name __tests__ -o -name fixtures \) -prune -exec rm -rf {} + \
  && find node_modules -type f -name '*.map' -delete \
- && node -e "new (require('better-sqlite3'))(':memory:').close(); require('ssh2')" \
+ && node -e "new (require('better-sqlite3'))(':memory:').close(); require('ssh2'); require('@resvg/resvg-js')" \
  && ! grep -rlE -- '^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----' /app
 
 # --- runtime: production dependencies and the build, as the unprivileged `node` user (uid 1000) ---
@@ -50,6 +50,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The charts' font (trend HOST): resvg loads it from here, never the system's (a slim image has none).
+COPY assets ./assets
 COPY package.json manifest.yml ./
 COPY bin/docker-entrypoint.sh bin/docker-healthcheck.js ./bin/
 # /data is the node user's, and /app/data points at it: the store's default (./data/moneymind.db,

@@ -9,6 +9,8 @@ import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import { RestartService } from '../restart/restart-service.js';
 import type { BotStore } from '../store/bot-store.js';
+import { trendChart } from '../charts/trend-chart.js';
+import { renderPng } from './render-png.js';
 import { storeIncidents } from './store-incidents.js';
 import { supportBundle } from './support-bundle.js';
 
@@ -28,6 +30,8 @@ export interface BotServices extends CommandServices {
   remember(reports: readonly HostReport[], at: number): void;
   /** Confirmations and execution, for the Slack adapter; only with a store. */
   readonly restartService: RestartService | undefined;
+  /** The outbox poster, told when a click queued posts (it exists only once Slack mode starts). */
+  postsTo(poster: { kick(): void }): void;
 }
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
@@ -35,6 +39,7 @@ export function botServices(d: ServicesDeps): BotServices {
   const { config, transportFor, clock, log, store } = d;
   const telemetry = d.telemetry ?? noTelemetry;
   const last = new Map<string, { report: HostReport; at: number }>();
+  let poster: { kick(): void } | undefined;
   const check = async (hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]> => {
     const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
     telemetry.reports(reports);
@@ -51,8 +56,18 @@ export function botServices(d: ServicesDeps): BotServices {
       telemetry.reports(reports);
       for (const r of reports) last.set(r.name, { report: r, at });
     },
-    incidents: store ? storeIncidents(store, clock) : undefined,
+    incidents: store ? storeIncidents(store, clock, () => poster?.kick()) : undefined,
+    postsTo(p) {
+      poster = p;
+    },
     supportBundle: (host) => supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
+    trendChart: store
+      ? (host, windowMs) => {
+          const now = clock();
+          const chart = trendChart(host, store.rssHistory(host, now - windowMs), now, windowMs);
+          return chart && { png: renderPng(chart.svg), altText: chart.altText };
+        }
+      : undefined,
     doctor: (hosts) => Promise.all(hosts.map((h) => doctorHost(h, transportFor(h), config.thresholds))),
     restartService,
     restarts: restartService ? { request: (h, by) => restartService.request(h, by) } : undefined,

@@ -75,6 +75,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
     const sender = slackAlertSender(slack.botToken.reveal(), slack.apiUrl);
     poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry });
     poster.kick(); // posts left over from before a restart go out first
+    services.postsTo(poster);
     watcher = startWatcher({
       config,
       store,

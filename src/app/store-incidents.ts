@@ -1,8 +1,9 @@
 import type { IncidentServices } from '../commands/command.js';
 import type { BotStore } from '../store/bot-store.js';
+import { acknowledge } from '../watch/acknowledge.js';
 
 /** Silences, history and alert threads for the commands, read from and written to the store. */
-export function storeIncidents(store: BotStore, clock: () => number): IncidentServices {
+export function storeIncidents(store: BotStore, clock: () => number, postsWaiting: () => void = () => undefined): IncidentServices {
   return {
     silence(host, durationMs, reason, by) {
       const now = clock();
@@ -14,6 +15,11 @@ export function storeIncidents(store: BotStore, clock: () => number): IncidentSe
     silences: () => new Map(store.activeSilences(clock()).map((s) => [s.host, s])),
     history: (host, limit) => store.history(host, limit),
     openThread: (host) => store.openThreadFor(host),
+    acknowledge(value, by, acknowledged) {
+      const outcome = acknowledge(store, value, by, clock(), acknowledged);
+      if (outcome.ok) postsWaiting();
+      return outcome;
+    },
     restarts: (host, limit) => store.restarts.recent(host, limit),
   };
 }

@@ -29,8 +29,11 @@ export type Answer =
       readonly visibility: 'channel';
       readonly filename: string;
       readonly title: string;
-      readonly content: string;
+      /** Text (a support bundle) or bytes (a PNG chart). */
+      readonly content: string | Uint8Array;
       readonly summary: string;
+      /** An image's description for screen readers (Slack's alt_text). */
+      readonly altText?: string;
     }
   | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
@@ -63,4 +66,6 @@ export interface HistoryLine {
   readonly title: string;
   readonly openedAt: number;
   readonly resolvedAt: number | undefined;
+  /** Time to acknowledge: from opening to the first [Acknowledge], if anyone clicked it. */
+  readonly ackMs?: number;
 }

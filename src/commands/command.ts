@@ -2,7 +2,7 @@ import type { CheckId } from '../checks/check-types.js';
 import type { Config, HostConfig } from '../config/types.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { SupportBundle } from '../report/format-bundle.js';
-import type { IncidentRow, Silence } from '../store/watch-store.js';
+import type { AckOutcome, IncidentRow, Silence } from '../store/watch-store.js';
 import type { RestartRequest } from '../restart/restart-service.js';
 import type { RestartRow } from '../store/restart-types.js';
 import type { DoctorHost } from '../doctor/doctor-types.js';
@@ -26,8 +26,19 @@ export interface CommandServices {
   readonly incidents: IncidentServices | undefined;
   /** `doctor`: each host's setup checked against the README's least-privilege section. */
   doctor?(hosts: readonly HostConfig[]): Promise<DoctorHost[]>;
+  /**
+   * `trend`: the host's stored samples over the window drawn as a PNG, with the numbers in words;
+   * undefined when none are stored. Absent when the bot runs without a store.
+   */
+  trendChart?(host: string, windowMs: number): TrendImage | undefined;
   /** Restart requests (Slack only; confirmation happens in the Slack adapter). */
   readonly restarts?: { request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | { ok: false; why: string }> };
+}
+
+export interface TrendImage {
+  readonly png: Uint8Array;
+  /** "prod-1: app RSS 212 → 338 MB over 6 h, +21 MB/h (72 samples)". */
+  readonly altText: string;
 }
 
 export interface IncidentServices {
@@ -40,6 +51,8 @@ export interface IncidentServices {
   restarts(host: string | undefined, limit: number): readonly RestartRow[];
   /** The alert thread of an open incident involving the host: where a restart request goes. */
   openThread(host: string): { channel: string; ts: string } | undefined;
+  /** [Acknowledge] (true) or [Unacknowledge] (false) on an alert, by its incident key. */
+  acknowledge?(key: string, by: string, acknowledged: boolean): AckOutcome;
 }
 
 /**

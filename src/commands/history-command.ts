@@ -28,6 +28,7 @@ export const historyCommand: Command = {
           title: i.title,
           openedAt: i.opened_at,
           resolvedAt: i.resolved_at ?? undefined,
+          ...(i.acked_at != null ? { ackMs: Math.max(0, i.acked_at - i.opened_at) } : {}),
         }));
         // Restarts beside incidents: what was done about them, by whom, and how it ended.
         const restarts: HistoryLine[] = s.incidents.restarts(host, LIMIT).map((r) => ({

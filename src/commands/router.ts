@@ -11,6 +11,7 @@ import { historyCommand } from './history-command.js';
 import { restartCommand } from './restart-command.js';
 import { silenceCommand, unsilenceCommand } from './silence-command.js';
 import { statusCommand } from './status-command.js';
+import { trendCommand } from './trend-command.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { tokenize } from './tokenize.js';
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   areaCommand('db'),
   logsCommand,
   reportCommand,
+  trendCommand,
   hostsCommand,
   silenceCommand,
   unsilenceCommand,

@@ -59,6 +59,8 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
       commandChannels: slack.commandChannels,
       approvers: slack.approvers,
       approverGroups: slack.approverGroups,
+      responders: slack.responders,
+      oncall: slack.oncall,
       rateLimit: { max: slack.rateLimit.max, windowMs: slack.rateLimit.window },
     },
     watch: parsed.data.watch,

@@ -162,6 +162,10 @@ const slackSchema = z.strictObject({
   approvers: z.array(slackId).default([]),
   /** Slack user groups (S…) whose members may also confirm restarts; needs the usergroups:read scope. */
   approverGroups: z.array(slackId).default([]),
+  /** Who may [Acknowledge] an alert (user IDs); empty = any channel member. */
+  responders: z.array(slackId).default([]),
+  /** Mentioned when an alert goes unacknowledged for watch.escalateAfter: users (U…) or user groups (S…). */
+  oncall: z.array(slackId).default([]),
   /**
    * Per Slack user: at most `max` expensive commands (report, status of all hosts) in any `window`.
    * Each opens SSH channels on every host it checks, the same channels the watcher needs, so one
@@ -187,6 +191,10 @@ const watchSchema = z.strictObject({
   retryInterval: retryInterval.prefault('10s'),
   successesToResolve: z.number().int().min(1).max(100).default(2),
   remindEvery: duration.prefault('30m'),
+  /** Reminders while acknowledged; off = none. */
+  remindAcknowledgedEvery: retryInterval.prefault('off'),
+  /** Unacknowledged this long after opening → one reply mentioning slack.oncall; off = never. */
+  escalateAfter: retryInterval.prefault('off'),
   /** Percent state change over the last 21 cycles (Nagios' flap detection). */
   flapHigh: z.number().min(1).max(100).default(50),
   flapLow: z.number().min(0).max(100).default(25),

@@ -106,6 +106,10 @@ export interface SlackConfig {
   readonly commandChannels: readonly string[];
   readonly approvers: readonly string[];
   readonly approverGroups: readonly string[];
+  /** Who may acknowledge alerts; empty = anyone in the channel. */
+  readonly responders: readonly string[];
+  /** Users (U…) and user groups (S…) an escalation mentions. */
+  readonly oncall: readonly string[];
   /** Expensive commands (report, status of all hosts) per Slack user: `max` per `windowMs`; max 0 = no limit. */
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
 }
@@ -118,6 +122,10 @@ export interface WatchSettings {
   readonly successesToResolve: number;
   /** Milliseconds. */
   readonly remindEvery: number;
+  /** Milliseconds between reminders while acknowledged; 0 = none. */
+  readonly remindAcknowledgedEvery: number;
+  /** Milliseconds unacknowledged before the one escalation; 0 = never. */
+  readonly escalateAfter: number;
   readonly flapHigh: number;
   readonly flapLow: number;
   readonly alertWarnings: readonly CauseId[];

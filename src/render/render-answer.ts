@@ -29,7 +29,8 @@ export function renderAnswer(a: Answer, style: Style): string {
             .map(
               (i) =>
                 `${utcDateTime(i.openedAt)}  ${i.subject.padEnd(16)} ${i.cause.padEnd(26)} ` +
-                `${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}`,
+                `${i.kind === 'restart' ? i.title : i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'open'}` +
+                `${i.ackMs !== undefined ? `, acknowledged after ${formatDuration(i.ackMs)}` : ''}`,
             )
             .join('\n')
         : `no incidents recorded${a.host ? ` on ${a.host}` : ''}`;

@@ -23,3 +23,9 @@ export const mention = (userId: string): string => (SLACK_USER.test(userId) ? `<
 export const ownSentence = (text: string): string => mrkdwn(text).replace(/&lt;@([UW][A-Z0-9]{2,20})&gt;/g, '<@$1>');
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
+
+/** slack.oncall: a user (`U…`) is `<@U…>`, a user group (`S…`) `<!subteam^S…>`; anything else stays text. */
+export const oncallMention = (id: string): string => (/^S[A-Z0-9]{2,20}$/.test(id) ? `<!subteam^${id}>` : mention(id));
+
+/** The acknowledged alert's line: `👀 <@U…> is on it since 12:00 UTC`. */
+export const ackLine = (by: string, at: number): string => `👀 ${mention(by)} is on it since ${utcClock(at)}`;

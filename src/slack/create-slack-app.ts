@@ -8,6 +8,7 @@ import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { RestartService } from '../restart/restart-service.js';
 import { boltLogger } from './bolt-logger.js';
 import { guardedHttpReceiver } from './guarded-http-receiver.js';
+import { ackButton } from './listeners/ack-buttons.js';
 import { alertButton } from './listeners/alert-buttons.js';
 import type { ButtonListener } from './listeners/interaction.js';
 import { moneymindCommand } from './listeners/moneymind-command.js';
@@ -72,6 +73,8 @@ export function createSlackApp(
     logs: reportButton('logs', services, log),
     alert_status: alertButton('status', services, log),
     alert_silence: alertButton('silence', services, log),
+    alert_ack: ackButton(true, services, log),
+    alert_unack: ackButton(false, services, log),
     restart_confirm: restartButton('confirm', flow, services, log),
     restart_cancel: restartButton('cancel', flow, services, log),
     restart_request: restartButton('request', flow, services, log),

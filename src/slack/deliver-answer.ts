@@ -30,7 +30,13 @@ export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> 
   if (answer.kind === 'restart-request') return deliverRestartRequest(answer, d);
   const msg = answerBlocks(answer);
   if (answer.kind === 'file') {
-    const failed = await upload(d, { filename: answer.filename, title: answer.title, content: answer.content, comment: answer.summary });
+    const failed = await upload(d, {
+      filename: answer.filename,
+      title: answer.title,
+      content: answer.content,
+      comment: answer.summary,
+      ...(answer.altText ? { altText: answer.altText } : {}),
+    });
     if (failed) {
       await withRetry(() => d.respond({ delete_original: true }), d.log).catch((err: unknown) => d.log.warn({ err }, 'could not remove the progress message'));
       await d.respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failed}` });
@@ -82,14 +88,19 @@ function payload(msg: AnswerMessage, replace: boolean): RespondArguments {
 }
 
 /** files.uploadV2 (getUploadURLExternal → upload → completeUploadExternal). Returns what went wrong, for the person. */
-async function upload(d: Delivery, f: { filename: string; title: string; content: string; comment: string }): Promise<string | undefined> {
+async function upload(
+  d: Delivery,
+  f: { filename: string; title: string; content: string | Uint8Array; comment: string; altText?: string },
+): Promise<string | undefined> {
   try {
     await d.client.files.uploadV2({
       channel_id: d.channelId,
-      file: Buffer.from(f.content, 'utf8'),
+      file: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content),
       filename: f.filename,
       title: f.title,
       initial_comment: f.comment,
+      // An image's description for screen readers; Slack takes it with the upload URL request.
+      ...(f.altText ? { alt_text: f.altText } : {}),
     });
     return undefined;
   } catch (err) {

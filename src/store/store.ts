@@ -4,6 +4,7 @@ import type { IncidentKey } from '../domain/incident-key.js';
 import { OpsError } from '../errors.js';
 import type { Tracker } from '../watch/incident-policy.js';
 import type { BotStore } from './bot-store.js';
+import { ACK_DDL, SqliteIncidentAcks } from './incident-acks.js';
 import { privateStoreFiles } from './private-file.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
 import { SqliteRestartLedger } from './restart-ledger.js';
@@ -22,6 +23,7 @@ export interface StoreOptions {
 export class Store implements BotStore {
   private readonly db: Database.Database;
   readonly restarts: RestartLedger;
+  readonly acks: SqliteIncidentAcks;
 
   constructor(path: string, opts: StoreOptions = {}) {
     try {
@@ -39,11 +41,13 @@ export class Store implements BotStore {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('busy_timeout = 5000');
       this.db.exec(DDL);
+      this.db.exec(ACK_DDL);
       const v = this.db.prepare('SELECT v FROM meta WHERE k = ?').get('schema') as { v: string } | undefined;
       // Versions only add tables (CREATE IF NOT EXISTS above); a newer file is refused, not guessed at.
       if (v && Number(v.v) > SCHEMA_VERSION) throw new Error(`schema version ${v.v} is newer than this bot's ${SCHEMA_VERSION}`);
       this.db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v').run('schema', String(SCHEMA_VERSION));
       this.restarts = new SqliteRestartLedger(this.db);
+      this.acks = new SqliteIncidentAcks(this.db);
     } catch (err) {
       throw new OpsError('CONFIG', `cannot open the store ${path}: ${(err as Error).message}`, {
         fix: 'set watch.store to a writable file path (default ./data/moneymind.db)',
@@ -80,12 +84,24 @@ export class Store implements BotStore {
     tx();
   }
 
+  /** Posts made outside a cycle (an acknowledgement's edit and reply), queued behind the incident's others. */
+  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number): void {
+    const inc = this.openIncident(key);
+    if (!inc) return;
+    const put = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const p of posts) put.run(inc.id, p.kind, JSON.stringify(p.message), now, now);
+    })();
+  }
+
   openIncident(key: IncidentKey): IncidentRow | undefined {
     return this.db.prepare('SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1').get(key) as IncidentRow | undefined;
   }
 
   history(host: string | undefined, limit: number): IncidentRow[] {
-    const rows = this.db.prepare('SELECT * FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?').all(host ? 1000 : limit) as IncidentRow[];
+    const rows = this.db
+      .prepare('SELECT i.*, a.first_at AS acked_at FROM incidents i LEFT JOIN incident_acks a ON a.incident_id = i.id ORDER BY opened_at DESC, id DESC LIMIT ?')
+      .all(host ? 1000 : limit) as IncidentRow[];
     return (host ? rows.filter((r) => (JSON.parse(r.hosts) as string[]).includes(host)) : rows).slice(0, limit);
   }
 

@@ -3,12 +3,17 @@ import type { CauseId } from '../domain/ids.js';
 import type { IncidentKey } from '../domain/incident-key.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { Tracker } from '../watch/incident-policy.js';
+import type { SqliteIncidentAcks } from './incident-acks.js';
 
 /** What the watcher and the commands need from the store; store.ts is the SQLite one. */
 export interface WatchStore {
   loadTrackers(): Tracker[];
   commitCycle(c: CycleCommit): void;
   openIncident(key: IncidentKey): IncidentRow | undefined;
+  /** Queues posts for an open incident's thread outside a cycle (an acknowledgement's). */
+  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number): void;
+  /** Who acknowledged which open incident. */
+  readonly acks: SqliteIncidentAcks;
   history(host: string | undefined, limit: number): IncidentRow[];
   rssHistory(host: string, since: number): RssSample[];
   duePosts(now: number, limit: number): OutboxRow[];
@@ -48,6 +53,8 @@ export interface IncidentRow {
   readonly resolved_at: number | null;
   readonly channel: string | null;
   readonly thread_ts: string | null;
+  /** When it was first acknowledged (history only). */
+  readonly acked_at?: number | null;
 }
 
 export interface OutboxRow {
@@ -60,6 +67,12 @@ export interface OutboxRow {
   readonly thread_ts: string | null;
   readonly channel: string | null;
 }
+
+/** What an [Acknowledge] / [Unacknowledge] click did. */
+export type AckOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly why: 'stale' }
+  | { readonly ok: false; readonly why: 'already'; readonly by: string | undefined };
 
 export interface Silence {
   readonly host: string;

@@ -6,10 +6,10 @@ import type { IncidentKey } from '../domain/incident-key.js';
 import { restartNote } from '../render/labels.js';
 import { actions, button, fallback, section } from '../slack-format/block-kit.js';
 import { causeMrkdwn } from '../slack-format/cause-mrkdwn.js';
-import { slackDate } from '../slack-format/mrkdwn.js';
+import { ackLine, mention, oncallMention, slackDate } from '../slack-format/mrkdwn.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { OutboxRow } from '../store/watch-store.js';
-import type { Intent, Tracker } from './incident-policy.js';
+import type { Ack, Intent, Tracker } from './incident-policy.js';
 
 export interface Post {
   readonly key: IncidentKey;
@@ -28,7 +28,7 @@ const HOSTS_SHOWN = 20;
  * a log line can neither ping the channel nor close a code block. Each message stays within
  * Slack's limits by construction (see slack-format/slack-limits.ts): at most 3 blocks of bounded text.
  */
-export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
+export function postsFor(intent: Intent, t: Tracker, now: number, ack?: Ack): Post[] {
   const key = t.key;
   switch (intent.kind) {
     case 'open':
@@ -37,7 +37,14 @@ export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
         { key, kind: 'reply', message: diagnosis(t.detail, t.affected) },
       ];
     case 'update':
-      return [{ key, kind: 'reply', message: reply(`🔁 Changed — ${quote(intent.what, 1000)}`) }];
+      return [{ key, kind: 'reply', message: reply(`🔁 Changed — ${quote(intent.what, 1000)}${intent.ackBy ? ` (${mention(intent.ackBy)})` : ''}`) }];
+    case 'escalate': {
+      const who = intent.oncall.length ? intent.oncall.map(oncallMention).join(' ') : 'nobody (slack.oncall is empty)';
+      return [
+        { key, kind: 'reply', message: reply(`📣 Escalated to ${who}: unacknowledged after ${formatDuration(intent.afterMs)}.`) },
+        { key, kind: 'edit-parent', message: alertParent({ ...t, escalated: true }, ack, now) },
+      ];
+    }
     case 'remind':
       return [
         {
@@ -58,7 +65,19 @@ export function postsFor(intent: Intent, t: Tracker, now: number): Post[] {
   }
 }
 
-function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackMessage {
+/** The open alert's parent as it stands: acknowledged or not, escalated or not (edited on each change). */
+export function alertParent(t: Tracker, ack: Ack | undefined, now: number): SlackMessage {
+  return parent(t, t.flapping ? 'flapping' : 'firing', t.since ?? now, ack);
+}
+
+/** The thread's line when someone takes the incident or gives it back. */
+export function ackReply(by: string, acknowledged: boolean): SlackMessage {
+  return acknowledged
+    ? reply(`👀 ${mention(by)} took it: reminders pause until it resolves or is given back.`)
+    : reply(`↩️ ${mention(by)} gave it back: it is unacknowledged again and reminders resume.`);
+}
+
+function parent(t: Tracker, state: 'firing' | 'flapping', since: number, ack?: Ack): SlackMessage {
   const emoji = state === 'flapping' ? '🟠' : t.detail?.severity === 'warning' ? '⚠️' : '🔴';
   const subject = mrkdwn(t.subject);
   const title = quote(t.detail?.title ?? '', 300);
@@ -67,8 +86,13 @@ function parent(t: Tracker, state: 'firing' | 'flapping', since: number): SlackM
   return {
     text: fallback(`${emoji} ${subject}: ${t.cause} — ${title}`),
     blocks: [
-      section(`${emoji} *${subject}*: ${t.cause}${state === 'flapping' ? ' (flapping)' : ''} — ${title}${hosts}\nsince ${when(since)}`),
+      section(
+        `${emoji} *${subject}*: ${t.cause}${state === 'flapping' ? ' (flapping)' : ''} — ${title}${hosts}\nsince ${when(since)}` +
+          `${t.escalated ? ' · 📣 escalated' : ''}${ack ? `\n${ackLine(ack.by, ack.at)}` : ''}`,
+      ),
       actions([
+        // The incident key: the listener checks that it is still open (a stale click says so).
+        ack ? button('alert_unack', 'Unacknowledge', t.key) : button('alert_ack', 'Acknowledge', t.key),
         button('alert_status', 'Status', t.hosts[0] ?? ''),
         // The incident key (`host:NAME|cause`, `db:NAME|db-unreachable`: names are at most 40
         // characters), never the host list: the listener looks the hosts up in config, and one

@@ -26,21 +26,35 @@ export interface Tracker {
   readonly signature: string | undefined;
   readonly detail: Cause | undefined;
   readonly affected: readonly string[];
+  /** The one escalation of this episode went out (absent in trackers stored before escalation existed). */
+  readonly escalated?: boolean;
+}
+
+/** Who acknowledged an open incident, and when (kept in the store, read back every cycle). */
+export interface Ack {
+  readonly by: string;
+  readonly at: number;
 }
 
 /** What the cycle asks the notifier to post. The notifier turns these into Slack messages. */
 export type Intent =
   | { readonly kind: 'open'; readonly key: IncidentKey; readonly flapping: boolean }
-  | { readonly kind: 'update'; readonly key: IncidentKey; readonly what: string }
+  | { readonly kind: 'update'; readonly key: IncidentKey; readonly what: string; readonly ackBy?: string }
+  | { readonly kind: 'escalate'; readonly key: IncidentKey; readonly oncall: readonly string[]; readonly afterMs: number }
   | { readonly kind: 'remind'; readonly key: IncidentKey; readonly firingMs: number }
   | { readonly kind: 'flapping'; readonly key: IncidentKey }
   | { readonly kind: 'resolve'; readonly key: IncidentKey; readonly durationMs: number; readonly note?: string };
 
 export interface PolicyContext {
   readonly now: number;
-  readonly settings: Pick<WatchSettings, 'failuresToAlert' | 'successesToResolve' | 'remindEvery' | 'flapHigh' | 'flapLow'>;
+  readonly settings: Pick<WatchSettings, 'failuresToAlert' | 'successesToResolve' | 'remindEvery' | 'flapHigh' | 'flapLow'> &
+    Partial<Pick<WatchSettings, 'remindAcknowledgedEvery' | 'escalateAfter'>>;
   /** Hosts silenced right now. */
   readonly silenced: ReadonlySet<string>;
+  /** Open incidents someone acknowledged, by key. */
+  readonly acks?: ReadonlyMap<IncidentKey, Ack>;
+  /** slack.oncall: whom an escalation mentions. */
+  readonly oncall?: readonly string[];
 }
 
 export interface Step {
@@ -106,12 +120,20 @@ export function step(previous: readonly Tracker[], observations: readonly Observ
           t = { ...t, posted: true, lastReminder: ctx.now, signature: signature(o.detail) };
         } else if (t.posted) {
           const sig = signature(o.detail);
+          const ack = ctx.acks?.get(t.key);
+          // Acknowledged: someone is on it; reminders pause (or slow down), a new cause pings them.
+          const remindEvery = ack ? s.remindAcknowledgedEvery || Number.POSITIVE_INFINITY : s.remindEvery;
           if (sig !== t.signature) {
-            say({ kind: 'update', key: t.key, what: o.detail ? `${o.detail.severity}: ${o.detail.title}` : 'changed' });
+            const what = o.detail ? `${o.detail.severity}: ${o.detail.title}` : 'changed';
+            say({ kind: 'update', key: t.key, what, ...(ack ? { ackBy: ack.by } : {}) });
             t = { ...t, signature: sig };
-          } else if (ctx.now - (t.lastReminder ?? ctx.now) >= s.remindEvery) {
+          } else if (ctx.now - (t.lastReminder ?? ctx.now) >= remindEvery) {
             say({ kind: 'remind', key: t.key, firingMs: ctx.now - (t.since ?? ctx.now) });
             t = { ...t, lastReminder: ctx.now };
+          }
+          if (shouldEscalate(t, ack, ctx)) {
+            say({ kind: 'escalate', key: t.key, oncall: ctx.oncall ?? [], afterMs: ctx.now - (t.since ?? ctx.now) });
+            t = { ...t, escalated: true };
           }
         }
       }
@@ -121,7 +143,7 @@ export function step(previous: readonly Tracker[], observations: readonly Observ
       const durationMs = ctx.now - (t.since ?? ctx.now);
       say({ kind: 'resolve', key: t.key, durationMs, ...(before.flapping ? { note: 'stopped flapping' } : {}) });
       closed.push({ key: t.key, durationMs });
-      t = { ...t, phase: 'ok', since: undefined, posted: false, lastReminder: undefined, signature: undefined };
+      t = { ...t, phase: 'ok', since: undefined, posted: false, lastReminder: undefined, signature: undefined, escalated: false };
     }
     byKey.set(t.key, t);
   }
@@ -148,6 +170,15 @@ function fresh(o: Observation): Tracker {
     detail: undefined,
     affected: [],
   };
+}
+
+/**
+ * Pure: escalate once per episode, when an alert that went out has been firing for
+ * `escalateAfter` (counted from its first failure) and nobody acknowledged it. Off when 0/absent.
+ */
+export function shouldEscalate(t: Tracker, ack: Ack | undefined, ctx: Pick<PolicyContext, 'now' | 'settings'>): boolean {
+  const after = ctx.settings.escalateAfter ?? 0;
+  return after > 0 && t.phase === 'firing' && t.posted && !ack && !t.escalated && ctx.now - (t.since ?? ctx.now) >= after;
 }
 
 /** Severity plus the title with its numbers blanked: "42 errors" → "# errors" does not re-alert. */

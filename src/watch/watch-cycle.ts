@@ -75,7 +75,8 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
     before.map((x) => x.key),
     w,
   );
-  const result = step(before, observations, { now, settings: w, silenced });
+  const acks = d.store.acks.open();
+  const result = step(before, observations, { now, settings: w, silenced, acks, oncall: d.config.slack.oncall });
   const after = new Map(result.trackers.map((x) => [x.key, x]));
   const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
   const samples = quick.flatMap((r) => {
@@ -89,7 +90,7 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
       const x = trackerOf(key);
       return { key, subject: x.subject, cause: x.cause, hosts: x.hosts, title: x.detail?.title ?? x.cause, at: x.since ?? now };
     }),
-    posts: result.intents.flatMap((i) => postsFor(i, trackerOf(i.key), now)),
+    posts: result.intents.flatMap((i) => postsFor(i, trackerOf(i.key), now, acks.get(i.key))),
     closed: result.closed,
     samples,
     keepSamplesMs: Math.max(2 * t.memoryGrowthWindow, 3_600_000),

@@ -207,7 +207,7 @@ async function everyOutput(transport: HostTransport, logs: () => string, log: Re
       out.push({ where: 'reports: --json', text: JSON.stringify({ hosts: a.reports }, null, 2) });
       out.push({ where: 'reports: CLI text', text: renderReports(a.reports, { color: false, detail: true }) });
     }
-    if (a.kind === 'file') out.push({ where: 'file: support bundle', text: a.content });
+    if (a.kind === 'file') out.push({ where: 'file: support bundle', text: Buffer.from(a.content).toString('utf8') });
   }
   // The watcher's alert thread for each cause: parent, diagnosis, changes, reminders, resolution.
   for (const c of report.causes) {

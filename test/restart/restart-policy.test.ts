@@ -8,7 +8,15 @@ import type { RestartRow } from '../../src/store/restart-types.js';
 /* Who may confirm and who may cancel a restart request: pure, over every kind of person. */
 const row = { id: 'r1', host: 'prod-1', requested_by: 'U0ASKER001' } as RestartRow;
 const config = (requireSecondPerson: boolean) => ({
-  slack: { alertChannel: undefined, commandChannels: [], approvers: ['U0APPROVE1'], approverGroups: ['S0OPSTEAM1'], rateLimit: { max: 4, windowMs: 60_000 } },
+  slack: {
+    alertChannel: undefined,
+    commandChannels: [],
+    approvers: ['U0APPROVE1'],
+    approverGroups: ['S0OPSTEAM1'],
+    responders: [],
+    oncall: [],
+    rateLimit: { max: 4, windowMs: 60_000 },
+  },
   restart: { requireSecondPerson, confirmTimeout: 1, verifyTimeout: 1, commandTimeout: 1, maxPerHour: 3, dryRun: false },
 });
 

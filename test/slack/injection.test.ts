@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
-import { APPROVER, everyMessage, extremeConfig, REQUESTER, type BuiltMessage } from '../support/slack-messages.js';
+import { APPROVER, everyMessage, extremeConfig, ONCALL_GROUP, REQUESTER, type BuiltMessage } from '../support/slack-messages.js';
 
 /*
  * Host text written to be read by Slack as syntax — a ping, a disguised link, a fence that closes
@@ -19,8 +19,8 @@ const ATTACKS: [string, string][] = [
   ['quotes', '> quoted\n>>> all of the rest quoted'],
 ];
 
-// What the bot itself writes: dates, and mentions of the people it recorded.
-const OWN = new RegExp(String.raw`<!date\^\d+\^\{[a-z_]+\}(?: \{time\})?\|[0-9: -]+UTC>|<@(?:${REQUESTER}|${APPROVER})>`, 'g');
+// What the bot itself writes: dates, mentions of the people it recorded, and slack.oncall's user group.
+const OWN = new RegExp(String.raw`<!date\^\d+\^\{[a-z_]+\}(?: \{time\})?\|[0-9: -]+UTC>|<@(?:${REQUESTER}|${APPROVER})>|<!subteam\^${ONCALL_GROUP}>`, 'g');
 // A note is a command's own sentence: its only outside words are a silence reason an approver
 // typed, where a user mention is theirs to make; a broadcast or a link is still text.
 const NOTES = new Set(['a long note', 'a long note, attachment failed', 'silence of 60 hosts']);

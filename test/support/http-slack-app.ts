@@ -29,12 +29,14 @@ export async function startHttpSlackApp(opts: {
   readonly transportFor: (h: HostConfig) => HostTransport;
   readonly store?: BotStore;
   readonly telemetry?: Telemetry;
+  /** The services' clock (a test's fake one, shared with its watcher cycles); Date.now otherwise. */
+  readonly clock?: () => number;
 }): Promise<HttpSlackApp> {
   const log = createLogger({ level: 'silent' });
   const port = await freePort();
   const app = createSlackApp(
     { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(opts.secret), port, apiUrl: opts.slack.apiUrl },
-    botServices({ config: opts.config, transportFor: opts.transportFor, clock: Date.now, log, ...(opts.store ? { store: opts.store } : {}) }),
+    botServices({ config: opts.config, transportFor: opts.transportFor, clock: opts.clock ?? Date.now, log, ...(opts.store ? { store: opts.store } : {}) }),
     log,
     opts.telemetry ? { telemetry: opts.telemetry } : {},
   );

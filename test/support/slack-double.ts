@@ -20,7 +20,7 @@ export interface SlackDouble {
   /** The next call of a Web API method answers `{ ok: false, error }` (HTTP 200), as Slack does. */
   refuseNext(method: string, error: string): void;
   /** Files uploaded through files.uploadV2, by file id: what a reader of the channel would open. */
-  readonly uploads: Map<string, { filename: string; content: string }>;
+  readonly uploads: Map<string, { filename: string; content: string; bytes: Buffer }>;
   /** Members usergroups.users.list answers for a user group. */
   readonly groups: Map<string, string[]>;
   waitFor(pred: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
@@ -44,19 +44,22 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
   const failures: number[] = [];
   const refusals = new Map<string, string>();
   const groups = new Map<string, string[]>();
-  const uploads = new Map<string, { filename: string; content: string }>();
+  const uploads = new Map<string, { filename: string; content: string; bytes: Buffer }>();
   const pending = new Map<string, string>();
   let fileSeq = 0;
   const server: Server = createServer(async (req, res) => {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     if (req.url?.startsWith('/upload/')) {
       // The second step of files.uploadV2: the bytes go to the URL the first step handed out.
       const id = req.url.slice('/upload/'.length);
       const filename = pending.get(id);
-      calls.push({ path: req.url, body: { bytes: raw.length }, at: Date.now() });
+      calls.push({ path: req.url, body: { bytes: bytes.length }, at: Date.now() });
       if (filename === undefined) return void res.writeHead(404).end('no such upload');
-      uploads.set(id, { filename, content: fileFromUpload(raw, req.headers['content-type'] ?? '') });
-      return void res.writeHead(200).end(`OK - ${raw.length}`);
+      // latin1 maps each byte to one character and back: a PNG survives the multipart split.
+      const part = Buffer.from(fileFromUpload(bytes.toString('latin1'), req.headers['content-type'] ?? ''), 'latin1');
+      uploads.set(id, { filename, content: part.toString('utf8'), bytes: part });
+      return void res.writeHead(200).end(`OK - ${bytes.length}`);
     }
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     calls.push({ path: req.url ?? '', body, at: Date.now() });
@@ -159,11 +162,11 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

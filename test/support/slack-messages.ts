@@ -13,7 +13,7 @@ import type { KnownBlock } from '../../src/slack-format/block-kit.js';
 import { withNotice } from '../../src/slack/blocks/fit-message.js';
 import { restartOutcome, restartState } from '../../src/slack/blocks/restart-blocks.js';
 import { silenceFromAlert } from '../../src/slack/listeners/silence-from-alert.js';
-import { postsFor } from '../../src/watch/alert-messages.js';
+import { ackReply, alertParent, postsFor } from '../../src/watch/alert-messages.js';
 import type { Intent, Tracker } from '../../src/watch/incident-policy.js';
 import type { IncidentKey } from '../../src/domain/incident-key.js';
 import { dbKey, hostKey } from '../../src/watch/observe.js';
@@ -35,6 +35,8 @@ export interface BuiltMessage {
 export const HOSTS = 60;
 export const REQUESTER = 'U0REQUEST1';
 export const APPROVER = 'U0APPROVE1';
+/** slack.oncall's user group: an escalation mentions it as `<!subteam^…>`. */
+export const ONCALL_GROUP = 'S0OPSTEAM1';
 const NOW = Date.UTC(2026, 0, 15, 12);
 export const hostName = (i: number): string => `${String(i).padStart(2, '0')}-${'a'.repeat(37)}`;
 const DB = `${'d'.repeat(38)}-1`;
@@ -212,11 +214,20 @@ export async function everyMessage(config: Config, hostText: (i: number) => stri
     { kind: 'remind', key: dbKey(DB), firingMs: 3_600_000 },
     { kind: 'flapping', key: dbKey(DB) },
     { kind: 'resolve', key: dbKey(DB), durationMs: 720_000, note: 'stopped flapping' },
+    { kind: 'update', key: dbKey(DB), what: hostText(14), ackBy: APPROVER },
+    { kind: 'escalate', key: dbKey(DB), oncall: [APPROVER, ONCALL_GROUP], afterMs: 900_000 },
   ];
   for (const t of [tracker(dbKey(DB), names), tracker(hostKey(host.name, 'db-connection-dropped'), [host.name])]) {
     for (const intent of intents) {
       for (const p of postsFor({ ...intent, key: t.key }, t, NOW))
         out.push({ name: `alert ${intent.kind} (${t.hosts.length} hosts) ${p.kind}`, text: p.message.text, blocks: p.message.blocks });
+    }
+    // The parent once acknowledged (and escalated), and the thread's lines for taking it and giving it back.
+    const acked = alertParent({ ...t, escalated: true }, { by: APPROVER, at: NOW }, NOW);
+    out.push({ name: `alert acknowledged (${t.hosts.length} hosts) edit-parent`, text: acked.text, blocks: acked.blocks });
+    for (const taken of [true, false]) {
+      const m = ackReply(APPROVER, taken);
+      out.push({ name: `alert ${taken ? 'acknowledge' : 'unacknowledge'} reply`, text: m.text, blocks: m.blocks });
     }
   }
 
