@@ -39,20 +39,11 @@ const hostName = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digi
  * source, one host key pin), but no jumpHost (no chains). maxChannels bounds the hosts connected
  * through it at once: each holds one channel for as long as its connection lives.
  */
+const { jumpHost: _noChains, ...sshFields } = sshSchema.shape;
 const jumpHostSchema = z
   .strictObject({
     name: hostName,
-    host: z.string().min(1),
-    port: port.default(22),
-    username: z.string().regex(/^[a-z_][a-z0-9_.-]*$/i, 'a Unix user name'),
-    privateKeyPath: absPath.optional(),
-    privateKeyEnv: envName.optional(),
-    privateKeyPassphraseEnv: envName.optional(),
-    agent: z.boolean().optional(),
-    hostKey: fingerprint.optional(),
-    knownHostsPath: absPath.optional(),
-    readyTimeout: duration.prefault('10s'),
-    keepaliveInterval: duration.prefault('5s'),
+    ...sshFields,
     maxChannels: z.number().int().min(1).max(1000).default(10),
   })
   .check(

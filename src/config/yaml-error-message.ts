@@ -1,6 +1,6 @@
 /**
  * A YAML syntax error as one clean line — `moneymind.yml line 3, column 1: sequence item without -
- * indicator` — then the offending line's text, when it has any, as a second one. The yaml library's
+ * indicator` — then the offending line's text, when there is one, as a second one. The yaml library's
  * own message ends in "at line 3, column 1:" and a multi-line snippet, which reads badly inside the
  * bot's one-line errors. `line` and `col` count from 1.
  */

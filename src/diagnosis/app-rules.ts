@@ -7,7 +7,7 @@ const UNREACHABLE_CODES = new Set(['SSH_CONNECT', 'SSH_AUTH', 'SSH_HOSTKEY_MISMA
 /**
  * The host is behind a jump host (ssh.jumpHost) and the bastion itself cannot be reached, refused
  * the bot or offered another host key: nothing is known about the host, and nothing is wrong with
- * it as far as anyone can tell. The watcher folds every host behind it into one incident.
+ * it so far as one can tell. The watcher folds every host behind it into one incident.
  */
 export const bastionUnreachable: Rule = ({ checks }) => {
   const failed = checks.find((c) => c.error?.jumpHost !== undefined && UNREACHABLE_CODES.has(c.error.code));
