@@ -9,6 +9,7 @@ import { knownHostsVerdict, type ReceivedHostKey } from './known-hosts-verdict.j
 import { withMysqlOver } from './mysql-session.js';
 import { Semaphore } from './semaphore.js';
 import { sshAuth } from './ssh-auth.js';
+import { asHopError, tunnelError, withSuffix } from './hop-errors.js';
 import { translateSshError } from './ssh-errors.js';
 import { marked, withRemoteTimeout } from './shell-quote.js';
 import { collectChannel } from './collect-channel.js';
@@ -194,40 +195,14 @@ export class SshTransport implements HostTransport {
       return await this.#forward(host, port, timeoutMs);
     } catch (err) {
       if (!(err instanceof OpsError) || err.jumpHost !== undefined) throw err;
-      if (err.code === 'EXEC_TIMEOUT') {
-        const max = this.#target.maxChannels;
-        throw new OpsError(
-          'SSH_CHANNEL',
-          `${this.description}: all ${max} channels are held by hosts connected through it; ${host}:${port} waited ${timeoutMs} ms`,
-          {
-            fix: `raise jumpHosts[].maxChannels for ${this.#jumpHost ?? this.#target.host} (one per host behind it)`,
-            cause: err,
-          },
-        );
-      }
-      if (err.code === 'CONNECT_REFUSED') {
-        throw new OpsError(
-          'SSH_CONNECT',
-          `cannot connect to ${host}:${port} through ${this.description}: ${(err.cause as Error | undefined)?.message ?? err.message}`,
-          {
-            fix: `check the host is up and sshd listens on ${host}:${port} as the jump host sees it`,
-            cause: err,
-          },
-        );
-      }
-      throw this.#hopError(err);
+      const hop = { description: this.description, jumpHost: this.#jumpHost, name: this.#jumpHost ?? this.#target.host, maxChannels: this.#target.maxChannels };
+      throw tunnelError(err, host, port, timeoutMs, hop) ?? this.#hopError(err);
     }
   }
 
   /** An error about this transport's own connection, named as the hop it is when it is a jump host. */
   #hopError(err: OpsError): OpsError {
-    const jumpHost = this.#jumpHost;
-    if (jumpHost === undefined || err.jumpHost !== undefined) return err;
-    return new OpsError(err.code, `${this.description}: ${err.message}`, {
-      ...(err.fix === undefined ? {} : { fix: err.fix }),
-      cause: err.cause ?? err,
-      jumpHost,
-    });
+    return asHopError(err, this.description, this.#jumpHost);
   }
 
   #connect(): Promise<Client> {
@@ -304,12 +279,6 @@ export class SshTransport implements HostTransport {
       }
     });
   }
-}
-
-/** The same error with `suffix` on its message (which hop a target's error was reached through). */
-function withSuffix(err: OpsError, suffix: string): OpsError {
-  if (!suffix) return err;
-  return new OpsError(err.code, `${err.message}${suffix}`, { ...(err.fix === undefined ? {} : { fix: err.fix }), cause: err.cause ?? err });
 }
 
 export type { ExecResult };
