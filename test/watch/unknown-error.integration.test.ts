@@ -50,20 +50,37 @@ async function rotateAppPassword(to: string): Promise<void> {
   for (const id of ids) await host.db!.sql(`KILL ${id.trim()}`);
 }
 
+/** A watcher over the test host with its outbox posting to the Web API double; `drain` sends what it queued. */
+function rig(hostOver: object, storeName: string) {
+  const config = testConfig(
+    {
+      hosts: [host.hostConfig('prod-1', hostOver)],
+      thresholds: TEST_THRESHOLDS,
+      slack: { alertChannel: CHANNEL },
+      watch: { failuresToAlert: 2, store: join(dir, storeName) },
+    },
+    host.env,
+  );
+  const store = new Store(config.watch.store);
+  const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
+  const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };
+  const drain = async (): Promise<void> => {
+    for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
+      poster.kick();
+      await poster.idle();
+      if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const close = async (): Promise<void> => {
+    await poster.stop();
+    store.close();
+  };
+  return { deps, drain, close };
+}
+
 describe('a rotated DB password, and an outage no rule names', () => {
   it('/health 500 with 1045 (a rotated DB password) → one db-access-denied thread within failuresToAlert cycles, quoting the error', async () => {
-    const config = testConfig(
-      {
-        hosts: [host.hostConfig('prod-1', { app: { poolRecycle: 300 } })],
-        thresholds: TEST_THRESHOLDS,
-        slack: { alertChannel: CHANNEL },
-        watch: { failuresToAlert: 2, store: join(dir, 's.db') },
-      },
-      host.env,
-    );
-    const store = new Store(config.watch.store);
-    const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
-    const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };
+    const { deps, drain, close } = rig({ app: { poolRecycle: 300 } }, 's.db');
     const from = slack.calls.length;
     try {
       assert.deepEqual((await runCycle(deps)).intents, [], 'healthy: nothing');
@@ -86,11 +103,7 @@ describe('a rotated DB password, and an outage no rule names', () => {
         second.intents.map((i) => `${i.kind} ${i.key}`),
         ['open host:prod-1|db-access-denied'],
       );
-      for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
-        poster.kick();
-        await poster.idle();
-        if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      await drain();
       const posts = slack.calls.slice(from).filter((c) => c.path === '/api/chat.postMessage');
       const parents = posts.filter((c) => !c.body.thread_ts);
       assert.equal(parents.length, 1, 'exactly one thread');
@@ -100,24 +113,12 @@ describe('a rotated DB password, and an outage no rule names', () => {
       assert.match(text(replies[0]!), /A restart does not help until the credentials match/);
     } finally {
       await rotateAppPassword(host.db!.appPassword);
-      await poster.stop();
-      store.close();
+      await close();
     }
   });
 
   it('/health 500 with an error no rule names → one app-unhealthy thread, quoting the error', async () => {
-    const config = testConfig(
-      {
-        hosts: [host.hostConfig('prod-1')],
-        thresholds: TEST_THRESHOLDS,
-        slack: { alertChannel: CHANNEL },
-        watch: { failuresToAlert: 2, store: join(dir, 'u.db') },
-      },
-      host.env,
-    );
-    const store = new Store(config.watch.store);
-    const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
-    const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };
+    const { deps, drain, close } = rig({}, 'u.db');
     const from = slack.calls.length;
     try {
       await fetch(new URL('/_mode/broken', host.app.healthUrl));
@@ -130,11 +131,7 @@ describe('a rotated DB password, and an outage no rule names', () => {
         (await runCycle(deps)).intents.map((i) => `${i.kind} ${i.key}`),
         ['open host:prod-1|app-unhealthy'],
       );
-      for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
-        poster.kick();
-        await poster.idle();
-        if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      await drain();
       const posts = slack.calls.slice(from).filter((c) => c.path === '/api/chat.postMessage');
       const parents = posts.filter((c) => !c.body.thread_ts);
       assert.equal(parents.length, 1, 'exactly one thread');
@@ -142,8 +139,7 @@ describe('a rotated DB password, and an outage no rule names', () => {
       assert.match(text(posts.filter((c) => c.body.thread_ts)[0]!), /No known cause matched/);
     } finally {
       await fetch(new URL('/_mode/ok', host.app.healthUrl));
-      await poster.stop();
-      store.close();
+      await close();
     }
   });
 });
