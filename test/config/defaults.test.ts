@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configProblems } from '../support/config.js';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config/load-config.js';
-import { OpsError } from '../../src/errors.js';
 
 // `defaults:` merged under every host: what merges, what a host overrides, and where errors point.
 
@@ -16,19 +16,7 @@ const FP = 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc';
 const ENV = { MONEYMIND_MYSQL_PASSWORD: 'pw', OTHER_PW: 'pw2' };
 
 const host = (name: string, ssh: object = {}, rest: object = {}) => ({ name, ssh: { host: `${name}.example`, hostKey: FP, ...ssh }, ...rest });
-function problems(doc: object, env: Record<string, string> = ENV): string[] {
-  try {
-    resolveConfig(doc, env, 'test');
-  } catch (err) {
-    assert.ok(err instanceof OpsError);
-    assert.equal(err.code, 'CONFIG');
-    return err.message
-      .split('\n')
-      .slice(1)
-      .map((l) => l.replace(/^ {2}- /, ''));
-  }
-  return assert.fail('expected a config error');
-}
+const problems = (doc: object, env: Record<string, string> = ENV): string[] => configProblems(() => resolveConfig(doc, env, 'test'));
 
 const DEFAULTS = {
   ssh: { username: 'ops', privateKeyPath: keyPath, port: 2222 },

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configProblems } from '../support/config.js';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config/load-config.js';
-import { OpsError } from '../../src/errors.js';
 
 // `jumpHosts:` and `ssh.jumpHost`: the bastion's own key and pin, the name check, defaults.
 
@@ -18,19 +18,7 @@ const FP2 = 'SHA256:AAAAP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc';
 const bastion = (over: object = {}) => ({ name: 'bastion', host: 'bastion.example.net', username: 'jump', privateKeyPath: keyPath, hostKey: FP2, ...over });
 const host = (name: string, ssh: object = {}) => ({ name, ssh: { host: '10.0.0.5', username: 'ops', privateKeyPath: keyPath, hostKey: FP, ...ssh } });
 
-function problems(doc: object): string[] {
-  try {
-    resolveConfig(doc, {}, 'test');
-  } catch (err) {
-    assert.ok(err instanceof OpsError);
-    assert.equal(err.code, 'CONFIG');
-    return err.message
-      .split('\n')
-      .slice(1)
-      .map((l) => l.replace(/^ {2}- /, ''));
-  }
-  return assert.fail('expected a config error');
-}
+const problems = (doc: object): string[] => configProblems(() => resolveConfig(doc, {}, 'test'));
 
 describe('config: jump hosts', () => {
   it('hosts naming a jump host carry it (one object for all); maxChannels defaults to 10 and can be raised', () => {

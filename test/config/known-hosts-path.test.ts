@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configProblems } from '../support/config.js';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.js';
-import { OpsError } from '../../src/errors.js';
 import { FIXTURES } from '../fixture.js';
 
 /*
@@ -26,19 +26,7 @@ function file(yaml: string): string {
   return p;
 }
 const host = (ssh: string, name = 'a') => `  - name: ${name}\n    ssh: { username: ops, privateKeyPath: ${keyPath}, ${ssh} }\n`;
-function problems(yaml: string): string[] {
-  try {
-    loadConfig({}, file(yaml));
-  } catch (err) {
-    assert.ok(err instanceof OpsError);
-    assert.equal(err.code, 'CONFIG');
-    return err.message
-      .split('\n')
-      .slice(1)
-      .map((l) => l.replace(/^ {2}- /, ''));
-  }
-  return assert.fail('expected a config error');
-}
+const problems = (yaml: string): string[] => configProblems(() => loadConfig({}, file(yaml)));
 
 describe('config: ssh.knownHostsPath', () => {
   it('loads the keys the file lists for [host]:port', () => {

@@ -1,3 +1,4 @@
+import { configProblems } from '../support/config.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -8,7 +9,6 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { secretValues } from '../../src/boundary/secret-values.js';
 import { resolveConfig } from '../../src/config/load-config.js';
-import { OpsError } from '../../src/errors.js';
 
 // How a host authenticates: exactly one of privateKeyPath, privateKeyEnv or agent: true; an
 // encrypted key and its passphrase variable; the ssh-agent's socket. Keys are made by ssh-keygen.
@@ -22,19 +22,7 @@ const FP = 'SHA256:ffstP7ZDLHJzi3ey+UwtzDQ9yhF4mLLZbdR9vIq4Ntc';
 const PASS = 'MONEYMIND_KEY_PASSPHRASE';
 
 const doc = (ssh: object) => ({ hosts: [{ name: 'a', ssh: { host: 'h', username: 'ops', hostKey: FP, ...ssh } }] });
-function problems(ssh: object, env: Record<string, string> = {}): string[] {
-  try {
-    resolveConfig(doc(ssh), env, 'test');
-  } catch (err) {
-    assert.ok(err instanceof OpsError);
-    assert.equal(err.code, 'CONFIG');
-    return err.message
-      .split('\n')
-      .slice(1)
-      .map((l) => l.replace(/^ {2}- /, ''));
-  }
-  return assert.fail('expected a config error');
-}
+const problems = (ssh: object, env: Record<string, string> = {}): string[] => configProblems(() => resolveConfig(doc(ssh), env, 'test'));
 
 let agentServer: Server;
 const agentSocket = join(dir, 'agent.sock');
