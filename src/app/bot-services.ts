@@ -9,8 +9,7 @@ import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { HostTransport } from '../remote/host-transport.js';
 import { RestartService } from '../restart/restart-service.js';
 import type { BotStore } from '../store/bot-store.js';
-import { trendChart } from '../charts/trend-chart.js';
-import { renderPng } from './render-png.js';
+import { drawCharts } from './draw-charts.js';
 import { storeIncidents } from './store-incidents.js';
 import { supportBundle } from './support-bundle.js';
 
@@ -56,18 +55,12 @@ export function botServices(d: ServicesDeps): BotServices {
       telemetry.reports(reports);
       for (const r of reports) last.set(r.name, { report: r, at });
     },
-    incidents: store ? storeIncidents(store, clock, () => poster?.kick()) : undefined,
+    incidents: store ? storeIncidents(store, clock, () => poster?.kick(), telemetry, config.paging) : undefined,
     postsTo(p) {
       poster = p;
     },
     supportBundle: (host) => supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
-    trendChart: store
-      ? (host, windowMs) => {
-          const now = clock();
-          const chart = trendChart(host, store.rssHistory(host, now - windowMs), now, windowMs);
-          return chart && { png: renderPng(chart.svg), altText: chart.altText };
-        }
-      : undefined,
+    trendChart: store ? drawCharts(store, clock).trend : undefined,
     doctor: (hosts) => Promise.all(hosts.map((h) => doctorHost(h, transportFor(h), config.thresholds))),
     restartService,
     restarts: restartService ? { request: (h, by) => restartService.request(h, by) } : undefined,

@@ -7,6 +7,7 @@ import { loadOpsSettings } from '../config/ops-settings.js';
 import type { SlackSettings } from '../config/slack-settings.js';
 import type { Config } from '../config/types.js';
 import { opsRoutes, startOpsServer } from '../ops/ops-routes.js';
+import { DeliveryPoster } from '../paging/delivery-poster.js';
 import type { PromTelemetry } from '../ops/prom-telemetry.js';
 import type { TransportPool } from '../remote/transport-pool.js';
 import { slackAlertSender } from '../slack/alert-sender.js';
@@ -15,6 +16,7 @@ import type { BotStore } from '../store/bot-store.js';
 import { OutboxPoster } from '../watch/outbox-poster.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import type { BotServices } from './bot-services.js';
+import { drawCharts } from './draw-charts.js';
 
 export interface SlackModeDeps {
   readonly config: Config;
@@ -31,7 +33,7 @@ export interface SlackModeDeps {
 }
 
 export interface SlackMode {
-  /** Watcher, Slack, outbox, transports, ops server, store — in that order. */
+  /** Watcher, Slack, outbox, pages, transports, ops server, store — in that order. */
   stop(): Promise<void>;
 }
 
@@ -70,19 +72,30 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   // for them (this machine only, unless METRICS_HOST says otherwise).
   const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metrics.port, metrics.host) : undefined;
   await runner.start();
+  // Pages have their own queue and poster: Slack being down is when a page matters most. Those left
+  // from before a restart go out first; one kick tells both posters a cycle or a click queued something.
+  const pager = config.paging.length ? new DeliveryPoster(store.deliveries, config.paging, log.child({ component: 'paging' })) : undefined;
+  pager?.kick();
+  const queued = {
+    kick: () => {
+      poster?.kick();
+      pager?.kick();
+    },
+  };
   const channel = config.slack.alertChannel;
   if (channel) {
     const sender = slackAlertSender(slack.botToken.reveal(), slack.apiUrl);
-    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry });
+    const drawChart = drawCharts(store, d.clock).thread;
+    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry, drawChart });
     poster.kick(); // posts left over from before a restart go out first
-    services.postsTo(poster);
+    services.postsTo(queued);
     watcher = startWatcher({
       config,
       store,
       transportFor: (h) => d.pool.get(h),
       log: log.child({ component: 'watch' }),
       clock: d.clock,
-      poster,
+      poster: queued,
       telemetry,
       onReports: (r, at) => services.remember(r, at),
     });
@@ -92,13 +105,15 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   const where = opsServer ? `${metrics.host}:${metrics.port}` : 'on the Slack port';
   const watch = channel ? config.watch.schedule : 'off';
   const metricsToken = Boolean(metrics.metricsToken);
-  const started = { mode: slack.mode, hosts: config.hosts.length, watch, metrics: where, metricsToken };
+  const paging = config.paging.map((t) => t.label);
+  const started = { mode: slack.mode, hosts: config.hosts.length, watch, metrics: where, metricsToken, paging };
   log.info(started, 'moneymind bot started');
   return {
     async stop() {
       await watcher?.stop(); // no new cycle; the one in flight finishes
       await runner.stop(); // lets a running restart finish (5 s) or leaves it recorded as running
       await poster?.stop();
+      await pager?.stop(); // a page in flight stays queued for the next start
       await d.pool.closeAll();
       opsServer?.close();
       store.close();

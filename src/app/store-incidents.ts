@@ -1,9 +1,18 @@
 import type { IncidentServices } from '../commands/command.js';
+import type { PageTarget } from '../config/types.js';
+import { noTelemetry, type Telemetry } from '../ops/telemetry.js';
 import type { BotStore } from '../store/bot-store.js';
 import { acknowledge } from '../watch/acknowledge.js';
 
 /** Silences, history and alert threads for the commands, read from and written to the store. */
-export function storeIncidents(store: BotStore, clock: () => number, postsWaiting: () => void = () => undefined): IncidentServices {
+export function storeIncidents(
+  store: BotStore,
+  clock: () => number,
+  postsWaiting: () => void = () => undefined,
+  telemetry: Telemetry = noTelemetry,
+  /** Where an acknowledgement is paged (config.paging). */
+  paging: readonly PageTarget[] = [],
+): IncidentServices {
   return {
     silence(host, durationMs, reason, by) {
       const now = clock();
@@ -16,7 +25,7 @@ export function storeIncidents(store: BotStore, clock: () => number, postsWaitin
     history: (host, limit) => store.history(host, limit),
     openThread: (host) => store.openThreadFor(host),
     acknowledge(value, by, acknowledged) {
-      const outcome = acknowledge(store, value, by, clock(), acknowledged);
+      const outcome = acknowledge(store, value, by, clock(), acknowledged, telemetry, paging);
       if (outcome.ok) postsWaiting();
       return outcome;
     },

@@ -6,14 +6,16 @@ const DEFAULT_WINDOW_MS = 6 * 3_600_000;
 const MAX_WINDOW_MS = 7 * 86_400_000;
 
 /**
- * `trend HOST [6h]`: the RSS samples the watcher stored for a host, as a PNG chart with the fitted
- * trend line. Reads the store only (no host is touched): not rate-limited. Not `immediate` either:
- * Slack's answer is a file upload, which happens after the ack.
+ * `trend HOST [6h]`: the samples the watcher stored for a host (app RSS with its fitted trend and
+ * MemAvailable, /health latency, DB connections vs max, load per core), as one PNG chart. Reads
+ * the store only (no host is touched): not rate-limited. Not `immediate` either: Slack's answer is
+ * a file upload, which happens after the ack.
  */
 export const trendCommand: Command = {
   name: 'trend',
   usage: 'trend HOST [6h]',
-  description: "chart of the host's app RSS over the window (default 6h) with its trend, from the watcher's samples",
+  description:
+    "chart of the host's app RSS (with its trend), /health latency, DB connections and load over the window (default 6h), from the watcher's samples",
   allowed: () => true,
   plan(args, config) {
     if (args.length < 1 || args.length > 2 || args[0] === 'all') return usageError(this, 'trend takes one host and an optional window');
@@ -26,7 +28,7 @@ export const trendCommand: Command = {
     const window = windowMs % 3_600_000 === 0 ? `${windowMs / 3_600_000} h` : formatDuration(windowMs);
     return {
       kind: 'plan',
-      progress: `drawing ${host.name}'s memory over the last ${window}…`,
+      progress: `drawing ${host.name}'s trend over the last ${window}…`,
       run: async (s) => {
         if (!s.trendChart) return { kind: 'error', visibility: 'ephemeral', message: "trend needs the watcher's store, and this bot runs without one" };
         const chart = s.trendChart(host.name, windowMs);
@@ -41,7 +43,7 @@ export const trendCommand: Command = {
           kind: 'file',
           visibility: 'channel',
           filename: `moneymind-trend-${host.name}-${stamp}.png`,
-          title: `${host.name} memory trend, last ${window}`,
+          title: `${host.name} trend, last ${window}`,
           content: chart.png,
           summary: chart.altText,
           altText: chart.altText,

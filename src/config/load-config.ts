@@ -10,6 +10,7 @@ import { readEnvSecret } from './read-env-secret.js';
 import { readKnownHosts } from './read-known-hosts.js';
 import { type KeyCache, readSshKey } from './read-ssh-key.js';
 import { readYaml } from './read-yaml.js';
+import { checkRawPagingSecrets, resolvePaging } from './resolve-paging.js';
 import { type FileConfig, type FileHost, type FileJumpHost, fileSchema } from './schema.js';
 import { Secret } from './secret.js';
 import type { Config, HostConfig, JumpHostConfig } from './types.js';
@@ -42,12 +43,14 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
     const problems = parsed.error.issues.flatMap((issue) => blameDefaults(issue, origin).flatMap((i) => describeIssue(i, fileSchema)));
     // The secrets whose own fields are valid are looked up in the same round, so one error lists all.
     checkRawSecrets(merged, env, problems, name);
+    checkRawPagingSecrets(merged, env, problems);
     throw configError(source, problems);
   }
   const problems: string[] = [];
   const keys: KeyCache = new Map();
   const jumpHosts = parsed.data.jumpHosts.map((j, i) => resolveJumpHost(j, i, env, problems, keys));
   const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems, name, keys, jumpHosts));
+  const paging = resolvePaging(parsed.data, env, problems);
   if (problems.length) throw configError(source, problems);
   const { slack } = parsed.data;
   return deepFreeze({
@@ -65,6 +68,7 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
     },
     watch: parsed.data.watch,
     restart: parsed.data.restart,
+    paging,
     source,
   } satisfies Config);
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import { absPath, duration, envName, fingerprint, noLeadingDash, port, retryInterval, serviceName } from './field-schemas.js';
 import { keySourceProblem } from './key-source-problem.js';
+import { pagerdutySchema, webhooksSchema } from './paging-schema.js';
 
 /*
  * The YAML shape (a public interface: add fields, never rename). Secrets are not here: the file
@@ -186,6 +187,8 @@ const watchSchema = z.strictObject({
   remindAcknowledgedEvery: retryInterval.prefault('off'),
   /** Unacknowledged this long after opening → one reply mentioning slack.oncall; off = never. */
   escalateAfter: retryInterval.prefault('off'),
+  /** Escalate again every escalateAfter while it stays unacknowledged (false: once per incident). */
+  escalateRepeat: z.boolean().default(false),
   /** Percent state change over the last 21 cycles (Nagios' flap detection). */
   flapHigh: z.number().min(1).max(100).default(50),
   flapLow: z.number().min(0).max(100).default(25),
@@ -233,6 +236,9 @@ export const fileSchema = z
     slack: slackSchema.default(slackSchema.parse({})),
     watch: watchSchema.default(watchSchema.parse({})),
     restart: restartSchema.default(restartSchema.parse({})),
+    /** Paging besides Slack (paging-schema.ts): PagerDuty Events API v2, signed webhooks. */
+    pagerduty: pagerdutySchema.optional(),
+    webhooks: webhooksSchema,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.watch.flapLow >= cfg.watch.flapHigh)

@@ -124,8 +124,10 @@ export interface WatchSettings {
   readonly remindEvery: number;
   /** Milliseconds between reminders while acknowledged; 0 = none. */
   readonly remindAcknowledgedEvery: number;
-  /** Milliseconds unacknowledged before the one escalation; 0 = never. */
+  /** Milliseconds unacknowledged before an escalation; 0 = never. */
   readonly escalateAfter: number;
+  /** Escalate again every escalateAfter while unacknowledged; false = once per incident. */
+  readonly escalateRepeat: boolean;
   readonly flapHigh: number;
   readonly flapLow: number;
   readonly alertWarnings: readonly CauseId[];
@@ -143,6 +145,15 @@ export interface RestartSettings {
   readonly dryRun: boolean;
 }
 
+/**
+ * A paging target: PagerDuty's Events API v2 (`pagerduty.routingKeyEnv`; PAGERDUTY_EVENTS_URL may
+ * point elsewhere) or a signed JSON webhook (`webhooks[]`). `id` names it in the store (stable
+ * while its URL is), `label` in logs (never the URL: a webhook's path may be its only secret).
+ */
+export type PageTarget =
+  | { readonly kind: 'pagerduty'; readonly id: string; readonly label: string; readonly url: string; readonly routingKey: Secret }
+  | { readonly kind: 'webhook'; readonly id: string; readonly label: string; readonly url: string; readonly secret: Secret };
+
 export interface Config {
   readonly hosts: readonly HostConfig[];
   /** The bastions (`jumpHosts:`); hosts behind one carry it as `ssh.jump`. */
@@ -151,6 +162,8 @@ export interface Config {
   readonly slack: SlackConfig;
   readonly watch: WatchSettings;
   readonly restart: RestartSettings;
+  /** Where incidents are paged besides Slack (`pagerduty:`, `webhooks:`); empty = Slack only. */
+  readonly paging: readonly PageTarget[];
   /** Where the config came from, for messages: a file path or "built-in defaults". */
   readonly source: string;
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../config/duration.js';
 import type { RssSample } from './cause.js';
 
 export interface Trend {
@@ -37,4 +38,18 @@ export function rssTrend(samples: readonly RssSample[], now: number, windowMs: n
   const r2 = syy === 0 ? 0 : (sxy * sxy) / (sxx * syy);
   if (r2 < 0.6) return { mbPerHour: 0, spanMs, samples: n, fromMb: ys[0]!, toMb: ys[n - 1]! };
   return { mbPerHour: slope, spanMs, samples: n, fromMb: ys[0]!, toMb: ys[n - 1]! };
+}
+
+/**
+ * The projection a leak's alert carries: MemAvailable divided by the slope is how long until
+ * memory runs out if the app keeps growing so ("≈ 3 h 20 min at +52 MB/h"). The app's growth is
+ * what MemAvailable loses, so the two meet at zero. Undefined without a rise or a MemAvailable.
+ */
+export function memoryRunsOut(memAvailableKb: number | null | undefined, mbPerHour: number): { ms: number; words: string } | undefined {
+  if (typeof memAvailableKb !== 'number' || !(mbPerHour > 0)) return undefined;
+  const ms = (memAvailableKb / 1024 / mbPerHour) * 3_600_000;
+  return {
+    ms,
+    words: `memory runs out in ≈ ${formatDuration(Math.round(ms / 60_000) * 60_000)} at +${Math.round(mbPerHour)} MB/h (MemAvailable ${Math.round(memAvailableKb / 1024)} MB)`,
+  };
 }

@@ -1,7 +1,7 @@
 import { findCheck } from '../checks/check-types.js';
 import type { Rule } from './cause.js';
 import { Evidence } from './evidence.js';
-import { rssTrend } from './memory-trend.js';
+import { memoryRunsOut, rssTrend } from './memory-trend.js';
 
 /** Runbook causes 2 and 4: the machine is short of memory (the OOM killer's acts are app-oom-killed's). */
 export const memoryPressure: Rule = ({ checks, thresholds }) => {
@@ -39,13 +39,18 @@ export const memoryGrowth: Rule = ({ checks, thresholds, rssHistory, now }) => {
   const samples = current ? [...rssHistory, { at: now, rssKb: current }] : rssHistory;
   const trend = rssTrend(samples, now, thresholds.memoryGrowthWindow);
   if (!trend || trend.mbPerHour < thresholds.memoryGrowthMbPerHour) return null;
+  const runsOut = memoryRunsOut(r?.details?.memAvailableKb, trend.mbPerHour);
   return {
     id: 'memory-growth',
     severity: 'warning',
     title:
       `The app's memory grows by ${Math.round(trend.mbPerHour)} MB/h ` +
       `(${Math.round(trend.fromMb)} → ${Math.round(trend.toMb)} MB over ${Math.round(trend.spanMs / 60_000)} min).`,
-    evidence: [`${trend.samples} RSS samples, slope ${Math.round(trend.mbPerHour)} MB/h (threshold ${thresholds.memoryGrowthMbPerHour} MB/h)`],
+    evidence: [
+      // The projection first: it is what tells how urgent the leak is.
+      ...(runsOut ? [`at this slope ${runsOut.words}`] : []),
+      `${trend.samples} RSS samples, slope ${Math.round(trend.mbPerHour)} MB/h (threshold ${thresholds.memoryGrowthMbPerHour} MB/h)`,
+    ],
     advice: 'A leak: make sure every db.session is closed (try/finally), and bound caches. A restart resets it for a while.',
     restartHelps: true,
     quotes: [],

@@ -2,6 +2,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { HostReport } from '../engine/host-report.js';
 import type { Telemetry } from './telemetry.js';
 
+const INCIDENT_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400];
+
 /** Prometheus metrics (prom-client), one registry per bot, plus the process' own (fds, memory). */
 export class PromTelemetry implements Telemetry {
   readonly registry = new Registry();
@@ -57,6 +59,22 @@ export class PromTelemetry implements Telemetry {
     labelNames: ['where'],
     registers: [this.registry],
   });
+  // Incidents last minutes to days: buckets from 1 min to 1 day. `cause` is one of the fixed cause
+  // ids (domain/ids.ts), so the label stays bounded.
+  private readonly timeToAck = new Histogram({
+    name: 'moneymind_incident_time_to_acknowledge_seconds',
+    help: "From an incident's first failure to its first [Acknowledge]",
+    labelNames: ['cause'],
+    buckets: INCIDENT_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly timeToResolve = new Histogram({
+    name: 'moneymind_incident_time_to_resolve_seconds',
+    help: "From an incident's first failure to its resolution",
+    labelNames: ['cause'],
+    buckets: INCIDENT_BUCKETS,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moneymind_' });
@@ -96,5 +114,13 @@ export class PromTelemetry implements Telemetry {
   error(where: string): void {
     // `where` is one of a few fixed names chosen by the code (slack_request, unhandled_rejection, …).
     this.errors.inc({ where });
+  }
+
+  incidentAcknowledged(cause: string, afterMs: number): void {
+    this.timeToAck.observe({ cause }, afterMs / 1000);
+  }
+
+  incidentResolved(cause: string, durationMs: number): void {
+    this.timeToResolve.observe({ cause }, durationMs / 1000);
   }
 }

@@ -12,6 +12,10 @@ export interface Telemetry {
   restart(result: string): void;
   /** An error the bot survived (a rejected Slack request, a listener that threw, a stray rejection). */
   error(where: string): void;
+  /** An incident's first [Acknowledge], `afterMs` after its first failure (never again after a give-back). */
+  incidentAcknowledged(cause: string, afterMs: number): void;
+  /** An incident resolved, `durationMs` after its first failure. */
+  incidentResolved(cause: string, durationMs: number): void;
 }
 
 export const noTelemetry: Telemetry = {
@@ -21,4 +25,6 @@ export const noTelemetry: Telemetry = {
   slackError: () => undefined,
   restart: () => undefined,
   error: () => undefined,
+  incidentAcknowledged: () => undefined,
+  incidentResolved: () => undefined,
 };

@@ -34,6 +34,21 @@ export function slackAlertSender(token: string, apiUrl: string | undefined): Ale
         throw failure(err);
       }
     },
+    async upload(channel, threadTs, file) {
+      try {
+        await client.files.uploadV2({
+          channel_id: channel,
+          thread_ts: threadTs,
+          file: Buffer.from(file.png),
+          filename: file.filename,
+          title: file.title,
+          initial_comment: file.comment,
+          alt_text: file.altText,
+        });
+      } catch (err) {
+        throw failure(err);
+      }
+    },
   };
 }
 

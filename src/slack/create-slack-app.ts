@@ -13,6 +13,7 @@ import { alertButton } from './listeners/alert-buttons.js';
 import type { ButtonListener } from './listeners/interaction.js';
 import { moneymindCommand } from './listeners/moneymind-command.js';
 import { reportButton } from './listeners/report-buttons.js';
+import { trendButton } from './listeners/trend-buttons.js';
 import { restartButton } from './listeners/restart-buttons.js';
 import { rejectMalformed } from './reject-malformed.js';
 import { commandRateLimit, refreshRateLimit } from './rate-limit-guard.js';
@@ -73,6 +74,8 @@ export function createSlackApp(
     logs: reportButton('logs', services, log),
     alert_status: alertButton('status', services, log),
     alert_silence: alertButton('silence', services, log),
+    alert_trend: trendButton('alert_trend', services, log),
+    trend: trendButton('trend', services, log),
     alert_ack: ackButton(true, services, log),
     alert_unack: ackButton(false, services, log),
     restart_confirm: restartButton('confirm', flow, services, log),

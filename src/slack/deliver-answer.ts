@@ -17,6 +17,13 @@ export interface Delivery {
   readonly log: Logger;
   /** Posts restart confirmations; absent when the bot runs without a store. */
   readonly restartFlow?: RestartFlow;
+  /** A file goes into this thread (a [Trend] click on an alert) rather than the channel. */
+  readonly threadTs?: string;
+  /**
+   * A click's file speaks for itself (its comment is the summary): the clicker gets a one-line
+   * ephemeral receipt instead of a second copy of the summary in the channel.
+   */
+  readonly quietFile?: boolean;
 }
 
 /**
@@ -38,8 +45,16 @@ export async function deliverAnswer(answer: Answer, d: Delivery): Promise<void> 
       ...(answer.altText ? { altText: answer.altText } : {}),
     });
     if (failed) {
-      await withRetry(() => d.respond({ delete_original: true }), d.log).catch((err: unknown) => d.log.warn({ err }, 'could not remove the progress message'));
+      if (!d.quietFile)
+        await withRetry(() => d.respond({ delete_original: true }), d.log).catch((err: unknown) =>
+          d.log.warn({ err }, 'could not remove the progress message'),
+        );
       await d.respond({ response_type: 'ephemeral', replace_original: false, text: `:warning: ${failed}` });
+      return;
+    }
+    if (d.quietFile) {
+      const where = d.threadTs ? 'in the thread' : 'here';
+      await withRetry(() => d.respond({ response_type: 'ephemeral', replace_original: false, text: `📎 posted ${where}: ${answer.title}` }), d.log);
       return;
     }
   }
@@ -93,15 +108,16 @@ async function upload(
   f: { filename: string; title: string; content: string | Uint8Array; comment: string; altText?: string },
 ): Promise<string | undefined> {
   try {
-    await d.client.files.uploadV2({
-      channel_id: d.channelId,
+    const file = {
       file: typeof f.content === 'string' ? Buffer.from(f.content, 'utf8') : Buffer.from(f.content),
       filename: f.filename,
       title: f.title,
       initial_comment: f.comment,
       // An image's description for screen readers; Slack takes it with the upload URL request.
       ...(f.altText ? { alt_text: f.altText } : {}),
-    });
+    };
+    const where = { channel_id: d.channelId };
+    await (d.threadTs ? d.client.files.uploadV2({ ...file, ...where, thread_ts: d.threadTs }) : d.client.files.uploadV2({ ...file, ...where }));
     return undefined;
   } catch (err) {
     const code = (err as { data?: { error?: string } }).data?.error;

@@ -16,8 +16,13 @@ CREATE TABLE IF NOT EXISTS incident_acks (
 );
 `;
 
-/** What a click did: taken, already someone's (or already free), or the incident is over. */
-export type AckChange = { readonly ok: true } | { readonly ok: false; readonly why: 'stale' | 'already'; readonly ack: Ack | undefined };
+/**
+ * What a click did: taken (`first`: the incident's first acknowledgement, for time-to-acknowledge),
+ * already someone's (or already free), or the incident is over.
+ */
+export type AckChange =
+  | { readonly ok: true; readonly first: boolean }
+  | { readonly ok: false; readonly why: 'stale' | 'already'; readonly ack: Ack | undefined };
 
 export class SqliteIncidentAcks {
   constructor(private readonly db: Database.Database) {}
@@ -32,6 +37,8 @@ export class SqliteIncidentAcks {
         | { id: number }
         | undefined;
       if (!inc) return { ok: false, why: 'stale', ack: undefined };
+      // No row yet: this click is the first acknowledgement (a give-back keeps the row, with first_at).
+      const first = acknowledged && !this.db.prepare('SELECT 1 FROM incident_acks WHERE incident_id = ?').get(inc.id);
       const changes = acknowledged
         ? this.db
             .prepare(
@@ -40,7 +47,7 @@ export class SqliteIncidentAcks {
             )
             .run(inc.id, by, now, now).changes
         : this.db.prepare('UPDATE incident_acks SET acked_by = NULL, acked_at = NULL WHERE incident_id = ? AND acked_by IS NOT NULL').run(inc.id).changes;
-      return changes ? { ok: true } : { ok: false, why: 'already', ack: this.open().get(key) };
+      return changes ? { ok: true, first } : { ok: false, why: 'already', ack: this.open().get(key) };
     })();
   }
 

@@ -2,7 +2,22 @@
  * The store's tables. One SQLite file (WAL, synchronous=FULL): a crash or a kill -9 loses at most
  * the cycle in progress, never a committed incident, thread ts or pending post.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/** Messages not yet accepted by Slack; its own constant because migrate.ts rebuilds it from this. */
+export const OUTBOX_DDL = `
+-- Messages not yet accepted by Slack, in order. Deleted once posted; never dropped otherwise.
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents (id),
+  kind TEXT NOT NULL CHECK (kind IN ('post-parent', 'reply', 'edit-parent', 'chart')),
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  next_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+`;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -23,19 +38,21 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 CREATE INDEX IF NOT EXISTS incidents_open ON incidents (key, resolved_at);
 CREATE TABLE IF NOT EXISTS silences (host TEXT PRIMARY KEY, until INTEGER NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS rss_samples (host TEXT NOT NULL, at INTEGER NOT NULL, rss_kb INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS rss_by_host ON rss_samples (host, at);
--- Messages not yet accepted by Slack, in order. Deleted once posted; never dropped otherwise.
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  incident_id INTEGER NOT NULL REFERENCES incidents (id),
-  kind TEXT NOT NULL CHECK (kind IN ('post-parent', 'reply', 'edit-parent')),
-  payload TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  next_at INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT
+-- One row per host and cycle: what trend and the memory-growth chart draw (NULL = not measured).
+CREATE TABLE IF NOT EXISTS samples (
+  host TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  rss_kb INTEGER,
+  mem_available_kb INTEGER,
+  mem_total_kb INTEGER,
+  health_ms INTEGER,
+  health_ok INTEGER NOT NULL DEFAULT 1,
+  db_connections INTEGER,
+  db_max_connections INTEGER,
+  load_per_core REAL
 );
+CREATE INDEX IF NOT EXISTS samples_by_host ON samples (host, at);
+${OUTBOX_DDL}
 -- Restart requests: the state column decides (pending → running → done), never memory.
 CREATE TABLE IF NOT EXISTS restarts (
   id TEXT PRIMARY KEY,

@@ -1,15 +1,18 @@
 import Database from 'better-sqlite3';
 import type { RssSample } from '../diagnosis/cause.js';
+import type { HostSample } from '../domain/host-sample.js';
 import type { IncidentKey } from '../domain/incident-key.js';
 import { OpsError } from '../errors.js';
 import type { Tracker } from '../watch/incident-policy.js';
 import type { BotStore } from './bot-store.js';
+import { DELIVERIES_DDL, type PageRequest, SqliteDeliveries } from './deliveries.js';
 import { ACK_DDL, SqliteIncidentAcks } from './incident-acks.js';
 import { privateStoreFiles } from './private-file.js';
+import { migrate } from './migrate.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
 import { SqliteRestartLedger } from './restart-ledger.js';
 import type { RestartLedger } from './restart-types.js';
-import type { CycleCommit, IncidentRow, OutboxRow, Silence } from './watch-store.js';
+import type { CycleCommit, IncidentRow, OutboxPost, OutboxRow, Silence } from './watch-store.js';
 
 export interface StoreOptions {
   /** Told when the store's files were readable by other users (and were made 0600, or could not be). */
@@ -24,6 +27,7 @@ export class Store implements BotStore {
   private readonly db: Database.Database;
   readonly restarts: RestartLedger;
   readonly acks: SqliteIncidentAcks;
+  readonly deliveries: SqliteDeliveries;
 
   constructor(path: string, opts: StoreOptions = {}) {
     try {
@@ -42,12 +46,16 @@ export class Store implements BotStore {
       this.db.pragma('busy_timeout = 5000');
       this.db.exec(DDL);
       this.db.exec(ACK_DDL);
+      this.db.exec(DELIVERIES_DDL);
       const v = this.db.prepare('SELECT v FROM meta WHERE k = ?').get('schema') as { v: string } | undefined;
-      // Versions only add tables (CREATE IF NOT EXISTS above); a newer file is refused, not guessed at.
+      // New tables come from CREATE IF NOT EXISTS above, changed ones from migrate(); a newer file
+      // is refused, not guessed at.
       if (v && Number(v.v) > SCHEMA_VERSION) throw new Error(`schema version ${v.v} is newer than this bot's ${SCHEMA_VERSION}`);
+      migrate(this.db);
       this.db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v').run('schema', String(SCHEMA_VERSION));
       this.restarts = new SqliteRestartLedger(this.db);
       this.acks = new SqliteIncidentAcks(this.db);
+      this.deliveries = new SqliteDeliveries(this.db);
     } catch (err) {
       throw new OpsError('CONFIG', `cannot open the store ${path}: ${(err as Error).message}`, {
         fix: 'set watch.store to a writable file path (default ./data/moneymind.db)',
@@ -75,22 +83,30 @@ export class Store implements BotStore {
       const enqueue = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
       for (const p of c.posts) {
         const inc = this.openIncident(p.key);
-        if (inc) enqueue.run(inc.id, p.kind, JSON.stringify(p.message), c.now, c.now);
+        if (inc) enqueue.run(inc.id, p.kind, payloadOf(p), c.now, c.now);
       }
+      // Before the closings below: a resolve's page still finds its incident open.
+      this.deliveries.add(c.pages ?? [], c.now);
       for (const x of c.closed) this.db.prepare('UPDATE incidents SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL').run(c.now, x.key);
-      for (const s of c.samples) this.db.prepare('INSERT INTO rss_samples (host, at, rss_kb) VALUES (?, ?, ?)').run(s.host, s.at, s.rssKb);
-      this.db.prepare('DELETE FROM rss_samples WHERE at < ?').run(c.now - c.keepSamplesMs);
+      const sample = this.db.prepare(
+        'INSERT INTO samples (host, at, rss_kb, mem_available_kb, mem_total_kb, health_ms, health_ok, db_connections, db_max_connections, load_per_core) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const s of c.samples)
+        sample.run(s.host, s.at, s.rssKb, s.memAvailableKb, s.memTotalKb, s.healthMs, s.healthOk ? 1 : 0, s.dbConnections, s.dbMaxConnections, s.loadPerCore);
+      this.db.prepare('DELETE FROM samples WHERE at < ?').run(c.now - c.keepSamplesMs);
     });
     tx();
   }
 
   /** Posts made outside a cycle (an acknowledgement's edit and reply), queued behind the incident's others. */
-  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number): void {
+  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages: readonly PageRequest[] = []): void {
     const inc = this.openIncident(key);
     if (!inc) return;
     const put = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const p of posts) put.run(inc.id, p.kind, JSON.stringify(p.message), now, now);
+      for (const p of posts) put.run(inc.id, p.kind, payloadOf(p), now, now);
+      this.deliveries.add(pages, now);
     })();
   }
 
@@ -106,9 +122,23 @@ export class Store implements BotStore {
   }
 
   rssHistory(host: string, since: number): RssSample[] {
-    return (
-      this.db.prepare('SELECT at, rss_kb FROM rss_samples WHERE host = ? AND at >= ? ORDER BY at').all(host, since) as { at: number; rss_kb: number }[]
-    ).map((r) => ({ at: r.at, rssKb: r.rss_kb }));
+    const rows = this.db.prepare('SELECT at, rss_kb FROM samples WHERE host = ? AND at >= ? AND rss_kb IS NOT NULL ORDER BY at').all(host, since);
+    return (rows as { at: number; rss_kb: number }[]).map((r) => ({ at: r.at, rssKb: r.rss_kb }));
+  }
+
+  samples(host: string, since: number): HostSample[] {
+    return (this.db.prepare('SELECT * FROM samples WHERE host = ? AND at >= ? ORDER BY at').all(host, since) as SampleRow[]).map((r) => ({
+      host: r.host,
+      at: r.at,
+      rssKb: r.rss_kb,
+      memAvailableKb: r.mem_available_kb,
+      memTotalKb: r.mem_total_kb,
+      healthMs: r.health_ms,
+      healthOk: r.health_ok === 1,
+      dbConnections: r.db_connections,
+      dbMaxConnections: r.db_max_connections,
+      loadPerCore: r.load_per_core,
+    }));
   }
 
   /** Due posts in order; a thread's replies wait until its parent is out. */
@@ -127,8 +157,20 @@ export class Store implements BotStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
+  /**
+   * When the next post can go: only rows duePosts could return count. A reply waiting behind its
+   * parent (in backoff, or not yet posted) is not due at its own next_at: counting it had the
+   * poster wake at once, find nothing, and wake again, in a loop, for as long as the parent waited.
+   */
   nextPostAt(): number | undefined {
-    return (this.db.prepare('SELECT MIN(next_at) AS t FROM outbox').get() as { t: number | null }).t ?? undefined;
+    const row = this.db
+      .prepare(
+        `SELECT MIN(o.next_at) AS t FROM outbox o JOIN incidents i ON i.id = o.incident_id
+         WHERE (o.kind = 'post-parent' OR i.thread_ts IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.incident_id = o.incident_id AND e.id < o.id)`,
+      )
+      .get() as { t: number | null };
+    return row.t ?? undefined;
   }
 
   posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void {
@@ -184,3 +226,18 @@ export class Store implements BotStore {
     this.db.close();
   }
 }
+
+interface SampleRow {
+  host: string;
+  at: number;
+  rss_kb: number | null;
+  mem_available_kb: number | null;
+  mem_total_kb: number | null;
+  health_ms: number | null;
+  health_ok: number;
+  db_connections: number | null;
+  db_max_connections: number | null;
+  load_per_core: number | null;
+}
+
+const payloadOf = (p: OutboxPost): string => JSON.stringify(p.kind === 'chart' ? p.chart : p.message);

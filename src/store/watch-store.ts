@@ -1,8 +1,10 @@
 import type { RssSample } from '../diagnosis/cause.js';
 import type { CauseId } from '../domain/ids.js';
+import type { HostSample } from '../domain/host-sample.js';
 import type { IncidentKey } from '../domain/incident-key.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { Tracker } from '../watch/incident-policy.js';
+import type { PageRequest, SqliteDeliveries } from './deliveries.js';
 import type { SqliteIncidentAcks } from './incident-acks.js';
 
 /** What the watcher and the commands need from the store; store.ts is the SQLite one. */
@@ -11,11 +13,15 @@ export interface WatchStore {
   commitCycle(c: CycleCommit): void;
   openIncident(key: IncidentKey): IncidentRow | undefined;
   /** Queues posts for an open incident's thread outside a cycle (an acknowledgement's). */
-  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number): void;
+  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages?: readonly PageRequest[]): void;
   /** Who acknowledged which open incident. */
   readonly acks: SqliteIncidentAcks;
+  /** Pages (PagerDuty, webhooks) waiting to be accepted, apart from the Slack outbox. */
+  readonly deliveries: SqliteDeliveries;
   history(host: string | undefined, limit: number): IncidentRow[];
   rssHistory(host: string, since: number): RssSample[];
+  /** Every series the watcher stored for a host since then, oldest first. */
+  samples(host: string, since: number): HostSample[];
   duePosts(now: number, limit: number): OutboxRow[];
   pendingPosts(): number;
   nextPostAt(): number | undefined;
@@ -35,10 +41,33 @@ export interface CycleCommit {
   readonly now: number;
   readonly trackers: readonly Tracker[];
   readonly opened: readonly { key: IncidentKey; subject: string; cause: CauseId; hosts: readonly string[]; title: string; at: number }[];
-  readonly posts: readonly { key: IncidentKey; kind: OutboxRow['kind']; message: SlackMessage }[];
+  readonly posts: readonly OutboxPost[];
   readonly closed: readonly { key: IncidentKey }[];
-  readonly samples: readonly { host: string; at: number; rssKb: number }[];
+  /** Pages for the configured targets (none when paging is off), queued in the same transaction. */
+  readonly pages?: readonly PageRequest[];
+  readonly samples: readonly HostSample[];
   readonly keepSamplesMs: number;
+}
+
+/** What goes in an incident's thread: a message, or a chart drawn from the samples when it is sent. */
+export type OutboxPost =
+  | { readonly key: IncidentKey; readonly kind: 'post-parent' | 'reply' | 'edit-parent'; readonly message: SlackMessage }
+  | { readonly key: IncidentKey; readonly kind: 'chart'; readonly chart: ChartPost };
+
+/**
+ * A chart for a thread. Only what to draw is stored (a PNG is tens of KB): it is drawn from the
+ * samples when it is sent, over the window ending at `at`, so a post delayed by a Slack outage
+ * still shows the moment the incident opened.
+ */
+export interface ChartPost {
+  readonly host: string;
+  readonly windowMs: number;
+  readonly at: number;
+  readonly title: string;
+  /** The message beside the image (mrkdwn, already escaped): the numbers in words. */
+  readonly comment: string;
+  /** Plain text drawn under the chart's title (the projection). */
+  readonly headline?: string;
 }
 
 export interface IncidentRow {
@@ -60,7 +89,8 @@ export interface IncidentRow {
 export interface OutboxRow {
   readonly id: number;
   readonly incident_id: number;
-  readonly kind: 'post-parent' | 'reply' | 'edit-parent';
+  /** chart: a PNG uploaded into the thread, drawn when it is sent (payload: a ChartPost). */
+  readonly kind: 'post-parent' | 'reply' | 'edit-parent' | 'chart';
   /** JSON SlackMessage, kept until Slack takes it. */
   readonly payload: string;
   readonly attempts: number;

@@ -11,9 +11,10 @@ import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { OutboxRow } from '../store/watch-store.js';
 import type { Ack, Intent, Tracker } from './incident-policy.js';
 
+/** A message for the channel or the thread (a chart is a ChartPost: chart-posts.ts). */
 export interface Post {
   readonly key: IncidentKey;
-  readonly kind: OutboxRow['kind'];
+  readonly kind: Exclude<OutboxRow['kind'], 'chart'>;
   readonly message: SlackMessage;
 }
 
@@ -98,6 +99,8 @@ function parent(t: Tracker, state: 'firing' | 'flapping', since: number, ack?: A
         // characters), never the host list: the listener looks the hosts up in config, and one
         // answer covers them all. 60 joined host names outgrew Slack's 2000 and the post was refused.
         button('alert_silence', 'Silence 1h', t.key),
+        // The chart goes into this thread: the listener takes the parent's ts from the click.
+        ...(t.hosts.length === 1 && t.cause !== 'bastion-unreachable' ? [button('alert_trend', 'Trend', t.hosts[0]!)] : []),
         // One host's app can be restarted; a shared database cannot be fixed that way.
         ...(t.hosts.length === 1 && t.cause !== 'host-unreachable' && t.cause !== 'bastion-unreachable'
           ? [button('restart_request', 'Restart…', t.hosts[0]!)]

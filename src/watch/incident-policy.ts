@@ -26,8 +26,12 @@ export interface Tracker {
   readonly signature: string | undefined;
   readonly detail: Cause | undefined;
   readonly affected: readonly string[];
-  /** The one escalation of this episode went out (absent in trackers stored before escalation existed). */
+  /** This episode was escalated (absent in trackers stored before escalation existed). */
   readonly escalated?: boolean;
+  /** When the last escalation went out (absent in trackers stored before watch.escalateRepeat). */
+  readonly escalatedAt?: number;
+  /** The last cycle that saw it acknowledged: after a give-back, the escalation clock starts there. */
+  readonly ackSeenAt?: number;
 }
 
 /** Who acknowledged an open incident, and when (kept in the store, read back every cycle). */
@@ -48,7 +52,7 @@ export type Intent =
 export interface PolicyContext {
   readonly now: number;
   readonly settings: Pick<WatchSettings, 'failuresToAlert' | 'successesToResolve' | 'remindEvery' | 'flapHigh' | 'flapLow'> &
-    Partial<Pick<WatchSettings, 'remindAcknowledgedEvery' | 'escalateAfter'>>;
+    Partial<Pick<WatchSettings, 'remindAcknowledgedEvery' | 'escalateAfter' | 'escalateRepeat'>>;
   /** Hosts silenced right now. */
   readonly silenced: ReadonlySet<string>;
   /** Open incidents someone acknowledged, by key. */
@@ -121,6 +125,7 @@ export function step(previous: readonly Tracker[], observations: readonly Observ
         } else if (t.posted) {
           const sig = signature(o.detail);
           const ack = ctx.acks?.get(t.key);
+          if (ack) t = { ...t, ackSeenAt: ctx.now };
           // Acknowledged: someone is on it; reminders pause (or slow down), a new cause pings them.
           const remindEvery = ack ? s.remindAcknowledgedEvery || Number.POSITIVE_INFINITY : s.remindEvery;
           if (sig !== t.signature) {
@@ -133,7 +138,7 @@ export function step(previous: readonly Tracker[], observations: readonly Observ
           }
           if (shouldEscalate(t, ack, ctx)) {
             say({ kind: 'escalate', key: t.key, oncall: ctx.oncall ?? [], afterMs: ctx.now - (t.since ?? ctx.now) });
-            t = { ...t, escalated: true };
+            t = { ...t, escalated: true, escalatedAt: ctx.now };
           }
         }
       }
@@ -143,7 +148,17 @@ export function step(previous: readonly Tracker[], observations: readonly Observ
       const durationMs = ctx.now - (t.since ?? ctx.now);
       say({ kind: 'resolve', key: t.key, durationMs, ...(before.flapping ? { note: 'stopped flapping' } : {}) });
       closed.push({ key: t.key, durationMs });
-      t = { ...t, phase: 'ok', since: undefined, posted: false, lastReminder: undefined, signature: undefined, escalated: false };
+      t = {
+        ...t,
+        phase: 'ok',
+        since: undefined,
+        posted: false,
+        lastReminder: undefined,
+        signature: undefined,
+        escalated: false,
+        escalatedAt: undefined,
+        ackSeenAt: undefined,
+      };
     }
     byKey.set(t.key, t);
   }
@@ -173,12 +188,19 @@ function fresh(o: Observation): Tracker {
 }
 
 /**
- * Pure: escalate once per episode, when an alert that went out has been firing for
- * `escalateAfter` (counted from its first failure) and nobody acknowledged it. Off when 0/absent.
+ * Pure: escalate when an alert that went out has gone unacknowledged for `escalateAfter`, counted
+ * from the latest of its first failure, its last escalation and the last cycle that saw it
+ * acknowledged (a give-back restarts the clock: whoever hands it back is not paged over at once).
+ * Once per episode, or again every `escalateAfter` with `escalateRepeat`. Off when 0/absent.
  */
 export function shouldEscalate(t: Tracker, ack: Ack | undefined, ctx: Pick<PolicyContext, 'now' | 'settings'>): boolean {
   const after = ctx.settings.escalateAfter ?? 0;
-  return after > 0 && t.phase === 'firing' && t.posted && !ack && !t.escalated && ctx.now - (t.since ?? ctx.now) >= after;
+  if (!(after > 0 && t.phase === 'firing' && t.posted && !ack)) return false;
+  // A tracker stored before escalatedAt existed: its one escalation went out about escalateAfter in.
+  const last = t.escalatedAt ?? (t.escalated ? (t.since ?? ctx.now) + after : undefined);
+  if (last !== undefined && !ctx.settings.escalateRepeat) return false;
+  const from = Math.max(t.since ?? ctx.now, last ?? Number.NEGATIVE_INFINITY, t.ackSeenAt ?? Number.NEGATIVE_INFINITY);
+  return ctx.now - from >= after;
 }
 
 /** Severity plus the title with its numbers blanked: "42 errors" → "# errors" does not re-alert. */

@@ -1,12 +1,27 @@
 import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
+import { fallback, section } from '../slack-format/block-kit.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
-import type { OutboxRow, WatchStore } from '../store/watch-store.js';
+import type { ChartPost, OutboxRow, WatchStore } from '../store/watch-store.js';
 
-/** How alerts reach Slack: chat.postMessage and chat.update, nothing else. */
+/** How alerts reach Slack: chat.postMessage, chat.update, and files.uploadV2 for a thread's chart. */
 export interface AlertSender {
   post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  upload(channel: string, threadTs: string, file: ChartFile): Promise<void>;
+}
+
+/** A drawn chart, ready to upload: the PNG and what it shows in words (alt text). */
+export interface ChartImage {
+  readonly png: Uint8Array;
+  readonly altText: string;
+}
+
+export interface ChartFile extends ChartImage {
+  readonly filename: string;
+  readonly title: string;
+  /** The message beside the image, mrkdwn. */
+  readonly comment: string;
 }
 
 /** A refusal worth trying again later (429, 5xx, network), with Slack's Retry-After when given. */
@@ -24,6 +39,11 @@ export interface PosterOptions {
   readonly baseBackoffMs?: number;
   readonly clock?: () => number;
   readonly telemetry?: Telemetry;
+  /**
+   * Draws a queued chart from the stored samples (the composition root's renderer); undefined
+   * when none are stored. Without it, or without samples, the chart's words go out as a reply.
+   */
+  readonly drawChart?: (c: ChartPost) => ChartImage | undefined;
 }
 
 /**
@@ -86,7 +106,8 @@ export class OutboxPoster {
     if (this.stopped) return;
     const next = this.store.nextPostAt();
     if (next === undefined) return;
-    const delay = Math.min(Math.max(0, next - this.clock()), 60_000);
+    // At least 50 ms: should a row ever look due and not be (see nextPostAt), this is a slow poll, not a spin.
+    const delay = Math.min(Math.max(50, next - this.clock()), 60_000);
     this.timer = setTimeout(() => this.kick(), delay);
     this.timer.unref();
   }
@@ -123,6 +144,15 @@ export class OutboxPoster {
     if (!row.thread_ts) throw { reason: 'no parent yet' } satisfies SendFailure;
     if (row.kind === 'reply') {
       await this.sender.post(channel, message, row.thread_ts);
+      return undefined;
+    }
+    if (row.kind === 'chart') {
+      const c = JSON.parse(row.payload) as ChartPost;
+      const image = this.opts.drawChart?.(c);
+      if (image) {
+        const stamp = new Date(c.at).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+        await this.sender.upload(channel, row.thread_ts, { ...image, filename: `moneymind-${c.host}-${stamp}.png`, title: c.title, comment: c.comment });
+      } else await this.sender.post(channel, { text: fallback(c.comment), blocks: [section(c.comment)] }, row.thread_ts);
       return undefined;
     }
     await this.sender.update(channel, row.thread_ts, message);

@@ -1,4 +1,3 @@
-import { findCheck } from '../checks/check-types.js';
 import type { Config, HostConfig } from '../config/types.js';
 import { CHECK_IDS, type CheckId } from '../domain/ids.js';
 import type { IncidentKey } from '../domain/incident-key.js';
@@ -7,10 +6,13 @@ import type { HostReport } from '../engine/host-report.js';
 import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import type { HostTransport } from '../remote/host-transport.js';
-import type { WatchStore } from '../store/watch-store.js';
+import type { OutboxPost, WatchStore } from '../store/watch-store.js';
 import { postsFor } from './alert-messages.js';
+import { chartPostsFor } from './chart-posts.js';
 import { step, type Intent } from './incident-policy.js';
+import { hostSample } from './host-sample.js';
 import { observe } from './observe.js';
+import { pagesFor } from './page-requests.js';
 import { retryHosts } from './retry-hosts.js';
 
 /** The cheap set run every cycle; logs (a tail of thousands of lines) only when something is wrong. */
@@ -79,10 +81,8 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   const result = step(before, observations, { now, settings: w, silenced, acks, oncall: d.config.slack.oncall });
   const after = new Map(result.trackers.map((x) => [x.key, x]));
   const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
-  const samples = quick.flatMap((r) => {
-    const rss = findCheck(r.checks, 'resources')?.details?.appRssKb;
-    return typeof rss === 'number' && rss > 0 ? [{ host: r.name, at: now, rssKb: rss }] : [];
-  });
+  // The quick set's numbers: the full set re-measures the same, moments later.
+  const samples = quick.flatMap((r) => hostSample(r, now) ?? []);
   d.store.commitCycle({
     now,
     trackers: result.trackers,
@@ -90,11 +90,17 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
       const x = trackerOf(key);
       return { key, subject: x.subject, cause: x.cause, hosts: x.hosts, title: x.detail?.title ?? x.cause, at: x.since ?? now };
     }),
-    posts: result.intents.flatMap((i) => postsFor(i, trackerOf(i.key), now, acks.get(i.key))),
+    posts: result.intents.flatMap((i): OutboxPost[] => [
+      ...postsFor(i, trackerOf(i.key), now, acks.get(i.key)),
+      ...chartPostsFor(i, trackerOf(i.key), now, t.memoryGrowthWindow),
+    ]),
+    pages: result.intents.flatMap((i) => pagesFor(i, trackerOf(i.key), now, d.config.paging)),
     closed: result.closed,
     samples,
     keepSamplesMs: Math.max(2 * t.memoryGrowthWindow, 3_600_000),
   });
+  // Observed once the resolve is committed: a cycle whose transaction failed resolved nothing.
+  for (const c of result.closed) d.telemetry?.incidentResolved(trackerOf(c.key).cause, c.durationMs);
   if (result.intents.length) d.poster?.kick();
   d.onReports?.(reports, now);
   const durationMs = d.clock() - started;

@@ -96,6 +96,7 @@ describe('silence, unsilence, history', () => {
       samples: [],
       keepSamplesMs: 1,
     });
+    store.acks.set('host:prod-1|service-down', 'U0BOB0001', t0 - 600_000, true);
     store.commitCycle({ now: t0, trackers: [], opened: [], posts: [], closed: [{ key: 'host:prod-1|service-down' }], samples: [], keepSamplesMs: 1 });
     store.commitCycle({
       now: t0,
@@ -116,7 +117,8 @@ describe('silence, unsilence, history', () => {
       ],
     );
     const text = renderAnswer(all, { color: false });
-    assert.match(text, /prod-1 +service-down +resolved after 12 min/);
+    // Time to resolve and, when someone acknowledged it, time to acknowledge, both from the first failure.
+    assert.match(text, /prod-1 +service-down +resolved after 12 min, acknowledged after 2 min/);
     assert.match(text, /prod-2 +service-down +open/);
     const one = await run('history prod-1', someone);
     assert.ok(one.kind === 'history' && one.incidents.length === 1 && one.host === 'prod-1');

@@ -29,7 +29,7 @@ describe('didYouMean', () => {
 
 describe('schemaKeysAt', () => {
   const table: [readonly PropertyKey[], string[]][] = [
-    [[], ['defaults', 'jumpHosts', 'hosts', 'thresholds', 'slack', 'watch', 'restart']],
+    [[], ['defaults', 'jumpHosts', 'hosts', 'thresholds', 'slack', 'watch', 'restart', 'pagerduty', 'webhooks']],
     [
       ['jumpHosts', 0],
       [

@@ -210,6 +210,13 @@ thresholds: { healthTimeout: 5 seconds, diskUsedPercent: 150 }
     }
   });
 
+  it('watch.escalateRepeat: false by default, true repeats, anything but a boolean is refused', () => {
+    const local = (watch: string) => file(`hosts:\n  - name: a\n    transport: local\n${watch}`);
+    assert.equal(loadConfig({}, local('')).watch.escalateRepeat, false);
+    assert.equal(loadConfig({}, local('watch: { escalateAfter: 15m, escalateRepeat: true }\n')).watch.escalateRepeat, true);
+    assert.match(problems({}, `hosts:\n  - name: a\n    transport: local\nwatch: { escalateRepeat: 15m }\n`), /watch\.escalateRepeat: /);
+  });
+
   it('resolveConfig takes the document as data: the same config, the same errors, named after its source', () => {
     const doc = { hosts: [{ name: 'a', transport: 'local', mysql: { user: 'monitor', passwordEnv: 'MM_PW' } }], slack: { rateLimit: { window: '30s' } } };
     const fromFile = loadConfig({ MM_PW: 'x' }, file(JSON.stringify(doc)));

@@ -7,6 +7,7 @@ import { evaluateSupervisor } from '../../src/checks/service-check.js';
 import type { Thresholds } from '../../src/config/types.js';
 import type { CauseId, RssSample } from '../../src/diagnosis/cause.js';
 import { diagnose } from '../../src/diagnosis/diagnose.js';
+import { memoryRunsOut } from '../../src/diagnosis/memory-trend.js';
 import { fixture } from '../fixture.js';
 import { thresholds } from '../thresholds.js';
 import { all, app, failed, healthy, r, URL_ } from './check-results.js';
@@ -129,5 +130,16 @@ describe('diagnose', () => {
     const history = Array.from({ length: 30 }, (_, i) => ({ at: i * MIN, rssKb: Math.round((20 + (i * 26) / 29) * 1024) }));
     assert.deepEqual(ids(all(), thresholds(), history, now), ['memory-growth']);
     assert.deepEqual(ids(all(), thresholds({ memoryGrowthMbPerHour: 100 }), history, now), []);
+    // The projection leads the evidence: the fixture's MemAvailable (24325280 kB) at that slope.
+    const [growth] = diagnose({ checks: all(), poolRecycle: 3600, thresholds: thresholds(), rssHistory: history, now });
+    assert.match(growth!.evidence[0]!, /^at this slope memory runs out in ≈ \d+ d \d+ h at \+5\d MB\/h \(MemAvailable 23755 MB\)$/);
+  });
+
+  it('the time until memory runs out: MemAvailable over the slope, only for a rise', () => {
+    assert.equal(memoryRunsOut(177_493, 52)?.words, 'memory runs out in ≈ 3 h 20 min at +52 MB/h (MemAvailable 173 MB)');
+    assert.equal(memoryRunsOut(40 * 1024, 120)?.words, 'memory runs out in ≈ 20 min at +120 MB/h (MemAvailable 40 MB)');
+    assert.equal(memoryRunsOut(177_493, 0), undefined);
+    assert.equal(memoryRunsOut(177_493, -3), undefined);
+    assert.equal(memoryRunsOut(null, 52), undefined);
   });
 });

@@ -55,3 +55,29 @@ describe('/metrics with METRICS_TOKEN', () => {
     assert.equal((guarded.address() as AddressInfo).address, '127.0.0.1');
   });
 });
+
+describe('/metrics: time to acknowledge and to resolve', () => {
+  it('histograms by cause, buckets from 1 min to 1 day', async () => {
+    const telemetry = new PromTelemetry();
+    const server = await startOpsServer(opsRoutes(telemetry, state), 0, '127.0.0.1');
+    try {
+      telemetry.incidentAcknowledged('app-unresponsive', 4 * 60_000);
+      telemetry.incidentResolved('app-unresponsive', 50 * 60_000);
+      telemetry.incidentResolved('db-unreachable', 2 * 86_400_000);
+      const body = await (await fetch(url(server, '/metrics'))).text();
+      const tta = 'moneymind_incident_time_to_acknowledge_seconds';
+      const ttr = 'moneymind_incident_time_to_resolve_seconds';
+      assert.match(body, new RegExp(`# TYPE ${tta} histogram`));
+      assert.deepEqual(
+        [...body.matchAll(new RegExp(`${tta}_bucket\\{le="([^"]+)",cause="app-unresponsive"\\} (\\d+)`, 'g'))].map((m) => `${m[1]}:${m[2]}`),
+        ['60:0', '300:1', '900:1', '1800:1', '3600:1', '7200:1', '14400:1', '43200:1', '86400:1', '+Inf:1'],
+      );
+      assert.match(body, new RegExp(`${ttr}_bucket\\{le="1800",cause="app-unresponsive"\\} 0`));
+      assert.match(body, new RegExp(`${ttr}_bucket\\{le="3600",cause="app-unresponsive"\\} 1`));
+      assert.match(body, new RegExp(`${ttr}_bucket\\{le="86400",cause="db-unreachable"\\} 0`));
+      assert.match(body, new RegExp(`${ttr}_sum\\{cause="db-unreachable"\\} 172800`));
+    } finally {
+      server.close();
+    }
+  });
+});

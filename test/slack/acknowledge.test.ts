@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config/types.js';
 import { OpsError } from '../../src/errors.js';
 import { createLogger } from '../../src/log/create-logger.js';
+import { opsRoutes, startOpsServer } from '../../src/ops/ops-routes.js';
+import { PromTelemetry } from '../../src/ops/prom-telemetry.js';
 import type { HostTransport } from '../../src/remote/host-transport.js';
 import { slackAlertSender } from '../../src/slack/alert-sender.js';
 import type { SlackRunner } from '../../src/slack/create-slack-app.js';
@@ -44,6 +48,8 @@ let poster: OutboxPoster;
 let config: Config;
 let now = Date.UTC(2026, 0, 15, 9, 0);
 let deps: WatchDeps;
+let ops: Server;
+const telemetry = new PromTelemetry();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mm-ack-'));
@@ -57,11 +63,14 @@ before(async () => {
   });
   store = new Store(config.watch.store);
   slack = await startSlackDouble();
-  ({ app, send } = await startHttpSlackApp({ config, slack, secret: 's', transportFor: down, store, clock: () => now }));
+  ({ app, send } = await startHttpSlackApp({ config, slack, secret: 's', transportFor: down, store, clock: () => now, telemetry }));
   poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 1 });
-  deps = { config, store, transportFor: down, log, clock: () => now, poster };
+  deps = { config, store, transportFor: down, log, clock: () => now, poster, telemetry };
+  const health = () => ({ startedAt: now, watch: undefined, slack: 'http' as const });
+  ops = await startOpsServer(opsRoutes(telemetry, health), 0, '127.0.0.1');
 });
 after(async () => {
+  ops?.close();
   await poster?.stop();
   await app?.stop();
   await slack?.close();
@@ -86,6 +95,13 @@ async function drained(): Promise<void> {
 /** A call's text and its blocks as Slack gets them (JSON), for matching. */
 const text = (c: RecordedCall): string =>
   `${String(c.body.text ?? '')}\n${typeof c.body.blocks === 'string' ? c.body.blocks : JSON.stringify(c.body.blocks ?? '')}`;
+/** One series of the time-to-acknowledge histogram for host-unreachable, read from the real /metrics route. */
+async function tta(series: 'count' | 'sum' | 'bucket', le = ''): Promise<number> {
+  const body = await (await fetch(`http://127.0.0.1:${(ops.address() as AddressInfo).port}/metrics`)).text();
+  const labels = le ? `le="${le}",cause="host-unreachable"` : 'cause="host-unreachable"';
+  const line = body.split('\n').find((l) => l.startsWith(`moneymind_incident_time_to_acknowledge_seconds_${series}{${labels}} `));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+}
 /** What went into one incident's thread (replies) and onto its parent (edits). */
 function thread(key: string) {
   const ts = store.history(undefined, 10).find((i) => i.key === key)!.thread_ts!;
@@ -125,6 +141,8 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
     assert.match(t.edits[0]!, /alert_unack/);
     assert.doesNotMatch(t.edits[0]!, /"alert_ack"/);
     assert.equal(t.replies.filter((x) => /took it/.test(x)).length, 1);
+    // One time-to-acknowledge: 3 min from the first failure (09:00), in the 5 min bucket.
+    assert.deepEqual([await tta('count'), await tta('sum'), await tta('bucket', '60'), await tta('bucket', '300')], [1, 180, 0, 1]);
   });
 
   it('while acknowledged no reminders and no escalation; the other incident is reminded and escalated once', async () => {
@@ -166,6 +184,14 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
     assert.equal(t.replies.filter((x) => /gave it back/.test(x)).length, 1);
     await cyclesTo(46);
     assert.ok(thread(ACK_KEY).replies.some((x) => /Still failing/.test(x)));
+  });
+
+  it('taken again after a give-back: no second time-to-acknowledge (metrics and history keep the first)', async () => {
+    now += MIN;
+    assert.match(String((await send.click('alert_ack', ACK_KEY, 'U0ALICE01')).body.text), /Acknowledged/);
+    await drained();
+    assert.equal(await tta('count'), 1);
+    assert.match(JSON.stringify((await send.command('history')).json), /prod-1\*? host-unreachable — still open · acknowledged after 3 min/);
   });
 
   it('a click on a resolved incident says it is stale', async () => {

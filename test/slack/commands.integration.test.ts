@@ -82,6 +82,7 @@ describe('/moneymind subcommands against a real host', () => {
       [
         ['refresh', 'prod-1'],
         ['logs', 'prod-1'],
+        ['trend', 'prod-1'],
       ],
     );
   });

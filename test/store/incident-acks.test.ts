@@ -22,7 +22,7 @@ describe('incident acknowledgements in the store', () => {
     const path = join(dir, 'a.db');
     const first = new Store(path);
     open(first, KEY, 0);
-    assert.deepEqual(first.acks.set(KEY, 'U0BOB0001', 4 * MIN, true), { ok: true });
+    assert.deepEqual(first.acks.set(KEY, 'U0BOB0001', 4 * MIN, true), { ok: true, first: true });
     const second = first.acks.set(KEY, 'U0ALICE01', 5 * MIN, true);
     assert.deepEqual(second, { ok: false, why: 'already', ack: { by: 'U0BOB0001', at: 4 * MIN } });
     first.close();
@@ -30,11 +30,11 @@ describe('incident acknowledgements in the store', () => {
     const reopened = new Store(path);
     try {
       assert.deepEqual([...reopened.acks.open()], [[KEY, { by: 'U0BOB0001', at: 4 * MIN }]]);
-      assert.deepEqual(reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false), { ok: true });
+      assert.deepEqual(reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false), { ok: true, first: false });
       assert.equal(reopened.acks.open().size, 0);
       assert.equal(reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false).ok, false, 'giving back twice changes nothing');
-      // Taken again by someone else: the first acknowledgement still counts for time-to-acknowledge.
-      assert.deepEqual(reopened.acks.set(KEY, 'U0ALICE01', 8 * MIN, true), { ok: true });
+      // Taken again by someone else: not the first (no second time-to-acknowledge); the first still counts.
+      assert.deepEqual(reopened.acks.set(KEY, 'U0ALICE01', 8 * MIN, true), { ok: true, first: false });
       assert.equal(reopened.history(undefined, 5)[0]?.acked_at, 4 * MIN);
     } finally {
       reopened.close();

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Store } from '../../src/store/store.js';
+import { rssOnly } from '../support/rss-leak.js';
 
 /* The store's files are the owner's only, whatever the umask; an older world-readable one is tightened. */
 const dir = mkdtempSync(join(tmpdir(), 'mm-store-mode-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const mode = (file: string): string => (statSync(file).mode & 0o777).toString(8);
-const commit = (s: Store) =>
-  s.commitCycle({ now: 1, trackers: [], opened: [], posts: [], closed: [], samples: [{ host: 'h', at: 1, rssKb: 1 }], keepSamplesMs: 10 });
+const commit = (s: Store) => s.commitCycle({ now: 1, trackers: [], opened: [], posts: [], closed: [], samples: [rssOnly('h', 1, 1)], keepSamplesMs: 10 });
 
 describe('the store file and its -wal and -shm files are created 0600', () => {
   for (const umask of [0o022, 0o002, 0o000]) {

@@ -36,7 +36,14 @@ export async function startHttpSlackApp(opts: {
   const port = await freePort();
   const app = createSlackApp(
     { mode: 'http', botToken: new Secret('xoxb-test'), signingSecret: new Secret(opts.secret), port, apiUrl: opts.slack.apiUrl },
-    botServices({ config: opts.config, transportFor: opts.transportFor, clock: opts.clock ?? Date.now, log, ...(opts.store ? { store: opts.store } : {}) }),
+    botServices({
+      config: opts.config,
+      transportFor: opts.transportFor,
+      clock: opts.clock ?? Date.now,
+      log,
+      ...(opts.store ? { store: opts.store } : {}),
+      ...(opts.telemetry ? { telemetry: opts.telemetry } : {}),
+    }),
     log,
     opts.telemetry ? { telemetry: opts.telemetry } : {},
   );

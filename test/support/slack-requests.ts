@@ -10,7 +10,8 @@ export interface SlackSender {
     text: string,
     opts?: { secret?: string; timestamp?: number; channel?: string; user?: string },
   ): Promise<{ id: number; status: number; ms: number; json: Record<string, unknown> }>;
-  click(actionId: string, value: string, user?: string): Promise<RecordedCall>;
+  /** `message`: the message the button sits on (an alert's parent: its ts; a threaded answer: thread_ts too). */
+  click(actionId: string, value: string, user?: string, message?: ClickedMessage): Promise<RecordedCall>;
   /** Clicks without waiting for a response_url answer; resolves with that request's response id once acked. */
   press(actionId: string, value: string, user?: string): Promise<number>;
   /** The calls made to one request's response_url. */
@@ -18,6 +19,11 @@ export interface SlackSender {
 }
 
 let seq = 0;
+
+export interface ClickedMessage {
+  readonly ts: string;
+  readonly thread_ts?: string;
+}
 
 export function slackSender(appUrl: string, slack: SlackDouble, secret: string): SlackSender {
   const post = (body: string, s = secret, timestamp?: number) =>
@@ -41,14 +47,14 @@ export function slackSender(appUrl: string, slack: SlackDouble, secret: string):
       const raw = await res.text();
       return { id, status: res.status, ms: Date.now() - started, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
     },
-    async click(actionId, value, user = 'U123') {
-      const id = await press(actionId, value, user);
+    async click(actionId, value, user = 'U123', message) {
+      const id = await press(actionId, value, user, message);
       return slack.waitFor((c) => c.path === `/response/${id}`, 10_000);
     },
     press: (actionId, value, user) => press(actionId, value, user),
     responses: (id) => slack.calls.filter((c) => c.path === `/response/${id}`),
   };
-  async function press(actionId: string, value: string, user = 'U123'): Promise<number> {
+  async function press(actionId: string, value: string, user = 'U123', message?: ClickedMessage): Promise<number> {
     const id = ++seq;
     const payload = {
       type: 'block_actions',
@@ -60,6 +66,9 @@ export function slackSender(appUrl: string, slack: SlackDouble, secret: string):
       trigger_id: 't',
       response_url: `${slack.url}/response/${id}`,
       actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+      ...(message
+        ? { message: { type: 'message', text: '', ...message }, container: { type: 'message', message_ts: message.ts, channel_id: 'C0123ABCD' } }
+        : {}),
     };
     const res = await post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     if (res.status !== 200) throw new Error(`button click answered ${res.status}`);

@@ -53,12 +53,12 @@ describe('trend in terminal mode', () => {
     const text = await drive('trend local\ntrend local 2d\ntrend local soon\n', join(dir, 'bundles'));
     assert.match(
       text,
-      /drawing local's memory over the last 6 h…\nlocal: app RSS 21\d → 3[34]\d MB over 5\.9 h, \+2[01] MB\/h \(72 samples\)\nsaved (\S+\.png)/,
+      /drawing local's trend over the last 6 h…\nlocal: app RSS 21\d → 3[34]\d MB over 5\.9 h, \+2[01] MB\/h, MemAvailable \d+ → \d+ MB; .* \(72 samples\)\nsaved (\S+\.png)/,
     );
     const path = /saved (\S+\.png)/.exec(text)![1]!;
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const img = decodePng(readFileSync(path));
-    assert.deepEqual([img.width, img.height], [900, 420]);
+    assert.deepEqual([img.width, img.height], [900, 840]);
     assert.ok(distinctColours(img) > 20);
     assert.match(text, /over the last 48 h…\nlocal: app RSS/);
     assert.match(text, /error: the window is a duration from 1m to 7d, like 6h or 90m, not "soon"/);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Cause } from '../../src/diagnosis/cause.js';
 import type { IncidentKey } from '../../src/domain/incident-key.js';
 import { postsFor } from '../../src/watch/alert-messages.js';
-import { type Ack, type Intent, step, type Tracker } from '../../src/watch/incident-policy.js';
+import { type Ack, type Intent, shouldEscalate, step, type Tracker } from '../../src/watch/incident-policy.js';
 import type { Observation } from '../../src/watch/observe.js';
 import { cause } from '../support/builders.js';
 
@@ -113,5 +113,48 @@ describe('acknowledge and escalate (pure policy)', () => {
     assert.match(blocks, /👀 <@U0BOB0001> is on it since 00:05 UTC/);
     assert.match(blocks, /"action_id":"alert_unack"/);
     assert.doesNotMatch(blocks, /"action_id":"alert_ack"/);
+  });
+});
+
+describe('repeated escalation (watch.escalateRepeat)', () => {
+  const escalations = (r: { said: string[] }) => r.said.filter((x) => x.endsWith('escalate')).map((x) => Number.parseInt(x, 10));
+  const every15 = (repeat: boolean) => ({ escalateAfter: 15 * MIN, escalateRepeat: repeat });
+
+  it('off (the default): once per incident', () => {
+    assert.deepEqual(escalations(run(F70, { settings: every15(false) })), [15]);
+  });
+
+  it('on: again every escalateAfter after the previous escalation while nobody acknowledges it', () => {
+    const r = run(F70, { settings: every15(true) });
+    assert.deepEqual(escalations(r), [15, 30, 45, 60]);
+    const last = r.intents.filter((x) => x.kind === 'escalate').at(-1)!;
+    assert.match(postsFor(last, r.trackers[0]!, 60 * MIN)[0]!.message.text, /<@U0ONCALL1>.*unacknowledged after 1 h/);
+  });
+
+  it('an acknowledgement stops the repeats', () => {
+    assert.deepEqual(escalations(run(F70, { settings: every15(true), ackAt: (i) => (i >= 20 ? bob : undefined) })), [15]);
+  });
+
+  it('a give-back restarts the clock from the last cycle that saw it acknowledged, not from the last escalation', () => {
+    // Acknowledged at 20, given back at 40 (cycle 39 was the last to see it): next at 39 + 15.
+    const r = run(F70, { settings: every15(true), ackAt: (i) => (i >= 20 && i < 40 ? bob : undefined) });
+    assert.deepEqual(escalations(r), [15, 54, 69]);
+  });
+
+  it('the same for the first escalation: given back at 40 before any escalation, it comes 15 min later, not at once', () => {
+    assert.deepEqual(escalations(run(F70, { settings: every15(false), ackAt: (i) => (i >= 5 && i < 40 ? bob : undefined) })), [54]);
+  });
+
+  it('a new episode starts over: its first escalation counts from its own first failure', () => {
+    const r = run(`FFFFFFF..FFFFFFF`, { settings: { escalateAfter: 3 * MIN, escalateRepeat: true } });
+    assert.deepEqual(escalations(r), [3, 6, 12, 15]);
+  });
+
+  it('a tracker stored before escalatedAt existed (escalated: true only) repeats from escalateAfter after its first one', () => {
+    const old: Tracker = { ...run(F70.slice(0, 3)).trackers[0]!, since: 0, escalated: true };
+    assert.equal(old.escalatedAt, undefined);
+    const at = (now: number, repeat = true) => shouldEscalate(old, undefined, { now, settings: { ...base, ...every15(repeat) } });
+    // Its one escalation went out about 15 min in: the next one is due at 30.
+    assert.deepEqual([at(29 * MIN), at(30 * MIN), at(90 * MIN, false)], [false, true, false]);
   });
 });

@@ -60,4 +60,50 @@ describe('outbox: Slack reached again', () => {
       store.close();
     }
   });
+
+  it('a reply waiting behind its parent in backoff: the poster sleeps until the parent is due, it does not spin', async () => {
+    const store = new Store(join(dir, 'spin.db'));
+    let drains = 0;
+    // The same store, counting how often the poster looks for due posts.
+    const counting = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'duePosts')
+          return (now: number, limit: number) => {
+            drains++;
+            return target.duePosts(now, limit);
+          };
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const log = createLogger({ level: 'silent' });
+    const poster = new OutboxPoster(counting, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: 'C1', minIntervalMs: 0, baseBackoffMs: 1500 });
+    try {
+      const now = Date.now();
+      const key = 'host:b|service-down' as const;
+      store.commitCycle({
+        now,
+        trackers: [],
+        opened: [{ key, subject: 'b', cause: 'service-down', hosts: ['b'], title: 't', at: now }],
+        posts: [
+          { key, kind: 'post-parent', message: { text: 'b is down', blocks: [] } },
+          { key, kind: 'reply', message: { text: 'why', blocks: [] } },
+        ],
+        closed: [],
+        samples: [],
+        keepSamplesMs: 0,
+      });
+      slack.failNext(503);
+      poster.kick();
+      await poster.idle();
+      drains = 0;
+      await new Promise((r) => setTimeout(r, 700));
+      assert.ok(drains <= 2, `${drains} looks for due posts while the parent waits out 1.5 s`);
+      for (let i = 0; i < 100 && store.pendingPosts() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(store.pendingPosts(), 0, 'both went out once the parent was due');
+    } finally {
+      await poster.stop();
+      store.close();
+    }
+  });
 });

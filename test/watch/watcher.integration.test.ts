@@ -15,6 +15,7 @@ import { testConfig } from '../support/config.js';
 import { startSlackDouble, type RecordedCall, type SlackDouble } from '../support/slack-double.js';
 import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
+import { rssOnly } from '../support/rss-leak.js';
 
 /*
  * The watcher against the real test host (sshd + MariaDB + supervisord running the stand-in app),
@@ -264,7 +265,7 @@ describe('watcher on a real host', () => {
       assert.equal(r.store.rssHistory('prod-1', 0).length, 1, 'one sample per cycle');
       // 30 minutes of history rising 100 MB/h, as a leaking app would leave it.
       const now = Date.now();
-      const samples = Array.from({ length: 30 }, (_, i) => ({ host: 'prod-1', at: now - (30 - i) * 60_000, rssKb: 20_000 + i * 1707 }));
+      const samples = Array.from({ length: 30 }, (_, i) => rssOnly('prod-1', now - (30 - i) * 60_000, 20_000 + i * 1707));
       r.store.commitCycle({ now, trackers: r.store.loadTrackers(), opened: [], posts: [], closed: [], samples, keepSamplesMs: 3_600_000 });
       await r.cycle();
       const fired = await r.cycle();

@@ -69,7 +69,7 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
         const what =
           i.kind === 'restart'
             ? `restart — ${c.host(i.title, 300)}`
-            : `${mrkdwn(i.cause)} — ${i.resolvedAt ? formatDuration(i.resolvedAt - i.openedAt) : 'still open'}` +
+            : `${mrkdwn(i.cause)} — ${i.resolvedAt ? `resolved after ${formatDuration(i.resolvedAt - i.openedAt)}` : 'still open'}` +
               `${i.ackMs !== undefined ? ` · acknowledged after ${formatDuration(i.ackMs)}` : ''}`;
         return `${i.kind === 'restart' ? '🔄' : i.resolvedAt ? '✅' : '🔴'} ${slackDate(i.openedAt)} *${mrkdwn(i.subject)}* ${what}`;
       });

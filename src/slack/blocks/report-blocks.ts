@@ -47,7 +47,7 @@ export function reportBlocks(reports: readonly HostReport[], silences: ReadonlyM
   blocks.push(
     actions([
       button('refresh', 'Refresh', one?.name ?? 'all'),
-      ...(one ? [button('logs', 'Logs', one.name)] : []),
+      ...(one ? [button('logs', 'Logs', one.name), button('trend', 'Trend', one.name)] : []),
       // Asks for a restart (an approver still confirms); offered only when something is wrong.
       ...(one && one.status !== 'ok' ? [button('restart_request', 'Restart…', one.name)] : []),
     ]),

@@ -86,8 +86,9 @@ export async function deliverPlan(
   i: Interaction,
   plan: Plan | Answer,
   services: CommandServices,
-  opts: { readonly replaceOriginal: boolean; readonly restartFlow?: RestartFlow | undefined },
+  opts: { readonly replaceOriginal: boolean; readonly restartFlow?: RestartFlow | undefined; readonly threadTs?: string; readonly quietFile?: boolean },
 ): Promise<void> {
   const answer = await answerOf(plan, services, i.caller);
-  await deliverAnswer(answer, { ...i, replaceOriginal: opts.replaceOriginal && plan.kind === 'plan', restartFlow: opts.restartFlow });
+  const { replaceOriginal, ...rest } = opts;
+  await deliverAnswer(answer, { ...i, ...rest, replaceOriginal: replaceOriginal && plan.kind === 'plan' });
 }

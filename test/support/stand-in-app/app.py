@@ -9,6 +9,8 @@ doing SELECT 1. Extra endpoints let tests simulate the incidents:
   GET /_mode/ok       back to normal (also releases the blocked requests)
   GET /_mode/broken   /health fails with an exception no rule names (500)
   GET /slow?seconds=N occupy one worker thread for N seconds (saturation)
+  GET /_leak?mb=N     keep N more MB (written, so resident): a leak, one step at a time
+  GET /_leak/free     drop what /_leak kept
 
 SIGUSR1 / SIGUSR2 switch to ok / hang as well: once every worker thread is
 stuck in /health, no HTTP request (not even /_mode/ok) gets a thread, but a
@@ -106,6 +108,24 @@ def slow():
     seconds = min(max(float(request.args.get("seconds", "1")), 0.0), float(HANG_SECONDS))
     time.sleep(seconds)
     return jsonify(slept=seconds)
+
+
+# What /_leak keeps: like a cache nobody evicts or sessions never closed.
+_leaked = []
+
+
+@app.get("/_leak")
+def leak():
+    mb = min(max(int(request.args.get("mb", "10")), 1), 256)
+    # b"\x01" * n writes every page, so the kernel counts all of it in RSS (zeros could stay shared).
+    _leaked.append(b"\x01" * (mb * 1024 * 1024))
+    return jsonify(kept_mb=sum(len(b) for b in _leaked) // (1024 * 1024))
+
+
+@app.get("/_leak/free")
+def leak_free():
+    _leaked.clear()
+    return jsonify(kept_mb=0)
 
 
 def _on_signal(signum, _frame):

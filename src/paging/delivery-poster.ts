@@ -1,0 +1,134 @@
+import type { PageTarget } from '../config/types.js';
+import type { RunLog } from '../log/run-log.js';
+import type { DeliveryRow, SqliteDeliveries } from '../store/deliveries.js';
+import { deliveryRequest } from './delivery-request.js';
+import { type PageOutcome, type PageRequestHttp, postPage } from './page-http.js';
+
+export interface DeliveryPosterOptions {
+  /** First retry delay; doubles per attempt up to maxBackoffMs. */
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Per request: a target that does not answer is tried again later. */
+  readonly timeoutMs?: number;
+  readonly clock?: () => number;
+  /** The HTTP call (tests may count or fail them); Node's fetch by default. */
+  readonly post?: (req: PageRequestHttp, signal: AbortSignal) => Promise<PageOutcome>;
+}
+
+/**
+ * Drains the store's pages to their targets in the background, as OutboxPoster drains Slack's:
+ * an incident's events go to a target in order (trigger before acknowledge before resolve), each
+ * target on its own so a slow or failing one holds up no other. A refusal stays in the store with
+ * a later `next_at` (exponential backoff, capped; Retry-After honoured); a delivery is deleted only
+ * once accepted, so after a restart the pending ones go out (at-least-once, same dedup key). No
+ * watch cycle ever waits for this.
+ */
+export class DeliveryPoster {
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private orphansChecked = false;
+  private readonly abort = new AbortController();
+  private readonly base: number;
+  private readonly max: number;
+  private readonly timeout: number;
+  private readonly clock: () => number;
+  private readonly post: (req: PageRequestHttp, signal: AbortSignal) => Promise<PageOutcome>;
+
+  constructor(
+    private readonly store: SqliteDeliveries,
+    private readonly targets: readonly PageTarget[],
+    private readonly log: RunLog,
+    opts: DeliveryPosterOptions = {},
+  ) {
+    this.base = opts.baseBackoffMs ?? 2000;
+    this.max = opts.maxBackoffMs ?? 5 * 60_000;
+    this.timeout = opts.timeoutMs ?? 10_000;
+    this.clock = opts.clock ?? Date.now;
+    this.post = opts.post ?? ((req, signal) => postPage(req, signal, this.clock));
+  }
+
+  /** Start draining now unless already at it. Never throws, never waits. */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.drain()
+      .catch((err: unknown) => this.log.error({ err }, 'page deliveries stopped on an error; trying again later'))
+      .finally(() => {
+        this.running = undefined;
+        this.scheduleNext();
+      });
+  }
+
+  /** Resolves when the current drain (if any) is over; for shutdown and tests. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  /** No new drain; a request in flight is abandoned and stays pending for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await this.running;
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    const next = this.store.nextAt();
+    if (next === undefined) return;
+    // At least a little apart: a row due now that the drain left alone must not spin the loop.
+    const delay = Math.min(Math.max(50, next - this.clock()), 60_000);
+    this.timer = setTimeout(() => this.kick(), delay);
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.orphansChecked) this.refuseOrphans();
+    await Promise.all(this.targets.map((t) => this.drainTarget(t)));
+  }
+
+  private async drainTarget(target: PageTarget): Promise<void> {
+    for (let guard = 0; guard < 1000 && !this.stopped; guard++) {
+      const [row] = this.store.due(target.id, this.clock(), 1);
+      if (!row) return;
+      await this.deliver(target, row);
+    }
+  }
+
+  private async deliver(target: PageTarget, row: DeliveryRow): Promise<void> {
+    const where = { target: target.label, event: row.event, incidentId: row.incident_id, deliveryId: row.id, attempts: row.attempts + 1 };
+    const req = deliveryRequest(target, row, this.clock());
+    if (!req) {
+      this.store.refused(row, this.clock(), `${target.label} takes no ${row.event} event`);
+      this.log.error(where, 'page delivery impossible for this target; kept as failed');
+      return;
+    }
+    const signal = AbortSignal.any([AbortSignal.timeout(this.timeout), this.abort.signal]);
+    const outcome = await this.post(req, signal);
+    if (outcome.ok) {
+      this.store.delivered(row);
+      this.log.info(where, 'page delivered');
+    } else if (outcome.permanent) {
+      // Never dropped silently, never retried forever: the same body would be refused again.
+      this.store.refused(row, this.clock(), outcome.reason);
+      this.log.error({ ...where, reason: outcome.reason }, 'page delivery refused for good (the event is invalid); kept as failed');
+    } else {
+      const backoff = Math.min(this.max, this.base * 2 ** Math.min(row.attempts, 20));
+      // Retry-After is honoured (up to an hour: a target asking for days is asking to be forgotten).
+      const retryInMs = this.stopped ? 0 : Math.max(Math.min(outcome.retryAfterMs ?? 0, 3_600_000), backoff);
+      this.store.retryLater(row, this.clock() + retryInMs, outcome.reason);
+      this.log.warn({ ...where, retryInMs, reason: outcome.reason }, 'page delivery refused; kept for later');
+    }
+  }
+
+  /** Pages queued for a target since removed from the config would wait forever: failed, said once. */
+  private refuseOrphans(): void {
+    this.orphansChecked = true;
+    for (const row of this.store.orphans(this.targets.map((t) => t.id))) {
+      this.store.refused(row, this.clock(), `target ${row.target} is no longer in the config`);
+      this.log.warn({ target: row.target, event: row.event, incidentId: row.incident_id }, 'page for a target no longer configured; kept as failed');
+    }
+  }
+}
