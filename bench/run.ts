@@ -7,6 +7,7 @@ import { runOk } from '../test/support/proc.js';
 import { startSystemdTestHost } from '../test/support/systemd-host.js';
 import { startTestHost } from '../test/support/test-host.js';
 import { ackLatency } from './ack-latency.js';
+import { benchFleetNetem } from './fleet-netem.js';
 import { deprioritizeHosts } from './host-cpu-share.js';
 import { benchHostKind, type HostKindResult } from './host-bench.js';
 import { soak } from './soak.js';
@@ -18,12 +19,14 @@ import { median, percentile, round } from './stats.js';
  * `npm run bench`: the same real servers as the tests — sshd, MariaDB, and the stand-in app run
  * once by supervisord and once by a real systemd (the runbook names both) — and ratios measured in
  * this run (absolute times are noisy here). Prints a table and the raw numbers as JSON (also
- * written to bench/results/latest.json). BENCH_SOAK_CYCLES (default 10000) sets the soak.
+ * written to bench/results/latest.json). BENCH_SOAK_CYCLES (default 10000) sets the soak; BENCH_NETEM_HOSTS
+ * (default 1,10,50) the host counts of the fleet over a delayed network (fleet-netem.ts).
  */
 const root = new URL('..', import.meta.url).pathname;
 const log = createLogger({ level: 'silent' });
 const say = (s: string): void => void process.stderr.write(`${s}\n`);
 const soakCycles = Number(process.env.BENCH_SOAK_CYCLES ?? 10_000);
+const netemCounts = (process.env.BENCH_NETEM_HOSTS ?? '1,10,50').split(',').map(Number);
 const cores = cpus().length;
 
 const dir = mkdtempSync(join(tmpdir(), 'mm-bench-'));
@@ -33,6 +36,7 @@ const acks: Record<string, { acks: number[]; statusMs: number[] }> = {};
 let hostsMoved = 0;
 let soakResult: Awaited<ReturnType<typeof soak>> | undefined;
 let alertResult: Awaited<ReturnType<typeof timeToAlert>> | undefined;
+let netem: Awaited<ReturnType<typeof benchFleetNetem>> | undefined;
 
 say('building the production CLI for the cold runs…');
 const dist = join(root, '.tmp', 'bench-dist');
@@ -105,6 +109,9 @@ try {
     await host.stop();
   }
 
+  // Issue 18: the hosts as separate machines 20 ms away, which the fleet rows above are not.
+  netem = await benchFleetNetem(netemCounts, say, log);
+
   const ackStats = (a: { acks: number[]; statusMs: number[] }) => ({
     n: a.acks.length,
     p50: round(percentile(a.acks, 50)),
@@ -139,6 +146,7 @@ try {
     ackMs: { hostsAtBotPriority: ackStats(acks.shared!), hostsDeprioritized: { ...ackStats(acks.deprioritized!), hostProcessesDeprioritized: hostsMoved } },
     soak: soaked,
     timeToAlert: alertResult,
+    fleetNetem: netem.json,
   });
 
   const rows: [string, string, string, string][] = [];
@@ -181,6 +189,7 @@ try {
     ],
   );
   if (alertResult) rows.push(...timeToAlertRows(alertResult));
+  rows.push(...netem.rows);
   const w = [Math.max(...rows.map((x) => x[0].length)), 16, 9];
   process.stdout.write(`\n${'measure'.padEnd(w[0]!)}  ${'measured'.padEnd(w[1]!)}  ${'target'.padEnd(w[2]!)}  result\n`);
   for (const x of rows) process.stdout.write(`${x[0].padEnd(w[0]!)}  ${x[1].padEnd(w[1]!)}  ${x[2].padEnd(w[2]!)}  ${x[3]}\n`);

@@ -60,7 +60,7 @@ export async function soak(config: Config, pool: TransportPool, storePath: strin
     if ((i + 1) % 500 === 0) onProgress(i + 1);
   }
   const end = resources(transport);
-  store.close();
+  await store.close();
   const start = after ?? end;
   return {
     cycles,

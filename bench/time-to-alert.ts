@@ -148,7 +148,7 @@ export async function timeToAlert(t: OutageTarget, dir: string, log: Logger, say
         } finally {
           await w.stop();
           await poster.stop();
-          store.close();
+          await store.close();
           await t.startApp();
         }
       }

@@ -73,7 +73,7 @@ export function createBot(d: BotDeps): Bot {
           const saveDir = join(dirname(config.watch.store), 'bundles');
           await runTerminal(d.stdin, d.stdout, services, { color: d.color, prompt: d.prompt, saveDir });
           await pool.closeAll();
-          store.close();
+          await store.close();
           return 'terminal';
         }
         const deps = { config, slack, env, redactor, log, telemetry, pool, store, services, startedAt, clock };
@@ -81,7 +81,7 @@ export function createBot(d: BotDeps): Bot {
         return slack.mode;
       } catch (err) {
         await pool.closeAll();
-        store?.close();
+        await store?.close();
         throw err;
       }
     },

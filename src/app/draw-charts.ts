@@ -11,14 +11,14 @@ import { renderPng } from './render-png.js';
  */
 export function drawCharts(store: Pick<WatchStore, 'samples'>, clock: () => number) {
   return {
-    trend(host: string, windowMs: number): TrendImage | undefined {
+    async trend(host: string, windowMs: number): Promise<TrendImage | undefined> {
       const now = clock();
-      const chart = trendChart(host, store.samples(host, now - windowMs), now, windowMs);
+      const chart = trendChart(host, await store.samples(host, now - windowMs), now, windowMs);
       return chart && { png: renderPng(chart.svg), altText: chart.altText };
     },
-    thread(c: ChartPost): ChartImage | undefined {
+    async thread(c: ChartPost): Promise<ChartImage | undefined> {
       const opts = { panels: ['memory'] as const, ...(c.headline ? { headline: c.headline } : {}) };
-      const chart = trendChart(c.host, store.samples(c.host, c.at - c.windowMs), c.at, c.windowMs, opts);
+      const chart = trendChart(c.host, await store.samples(c.host, c.at - c.windowMs), c.at, c.windowMs, opts);
       return chart && { png: renderPng(chart.svg), altText: c.headline ? `${chart.altText}; ${c.headline}` : chart.altText };
     },
   };

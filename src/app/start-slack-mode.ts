@@ -66,7 +66,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
     log.warn({}, `${why}; set it and give Prometheus the token`);
   }
   // Alerts refused while Slack was away back off up to 5 min each; once it is back they go now.
-  app = createSlackApp(slack, services, log, { ops, telemetry, onSlackReached: () => poster?.retryNow() });
+  app = createSlackApp(slack, services, log, { ops, telemetry, onSlackReached: () => void poster?.retryNow() });
   const runner = app;
   // HTTP mode serves /healthz and /metrics beside /slack/events, on PORT; Socket Mode needs a port
   // for them (this machine only, unless METRICS_HOST says otherwise).
@@ -116,7 +116,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
       await pager?.stop(); // a page in flight stays queued for the next start
       await d.pool.closeAll();
       opsServer?.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -14,18 +14,18 @@ export function storeIncidents(
   paging: readonly PageTarget[] = [],
 ): IncidentServices {
   return {
-    silence(host, durationMs, reason, by) {
+    async silence(host, durationMs, reason, by) {
       const now = clock();
       const s = { host, until: now + durationMs, reason, by, createdAt: now };
-      store.setSilence(s);
+      await store.setSilence(s);
       return s;
     },
     unsilence: (host) => store.removeSilence(host),
-    silences: () => new Map(store.activeSilences(clock()).map((s) => [s.host, s])),
+    silences: async () => new Map((await store.activeSilences(clock())).map((s) => [s.host, s])),
     history: (host, limit) => store.history(host, limit),
     openThread: (host) => store.openThreadFor(host),
-    acknowledge(value, by, acknowledged) {
-      const outcome = acknowledge(store, value, by, clock(), acknowledged, telemetry, paging);
+    async acknowledge(value, by, acknowledged) {
+      const outcome = await acknowledge(store, value, by, clock(), acknowledged, telemetry, paging);
       if (outcome.ok) postsWaiting();
       return outcome;
     },

@@ -30,7 +30,7 @@ export interface CommandServices {
    * `trend`: the host's stored samples over the window drawn as a PNG, with the numbers in words;
    * undefined when none are stored. Absent when the bot runs without a store.
    */
-  trendChart?(host: string, windowMs: number): TrendImage | undefined;
+  trendChart?(host: string, windowMs: number): Promise<TrendImage | undefined>;
   /** Restart requests (Slack only; confirmation happens in the Slack adapter). */
   readonly restarts?: { request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | { ok: false; why: string }> };
 }
@@ -42,17 +42,17 @@ export interface TrendImage {
 }
 
 export interface IncidentServices {
-  silence(host: string, durationMs: number, reason: string, by: string): Silence;
-  unsilence(host: string): boolean;
+  silence(host: string, durationMs: number, reason: string, by: string): Promise<Silence>;
+  unsilence(host: string): Promise<boolean>;
   /** Active silences, by host. */
-  silences(): ReadonlyMap<string, Silence>;
-  history(host: string | undefined, limit: number): readonly IncidentRow[];
+  silences(): Promise<ReadonlyMap<string, Silence>>;
+  history(host: string | undefined, limit: number): Promise<readonly IncidentRow[]>;
   /** Restart requests, newest first, for history. */
-  restarts(host: string | undefined, limit: number): readonly RestartRow[];
+  restarts(host: string | undefined, limit: number): Promise<readonly RestartRow[]>;
   /** The alert thread of an open incident involving the host: where a restart request goes. */
-  openThread(host: string): { channel: string; ts: string } | undefined;
+  openThread(host: string): Promise<{ channel: string; ts: string } | undefined>;
   /** [Acknowledge] (true) or [Unacknowledge] (false) on an alert, by its incident key. */
-  acknowledge?(key: string, by: string, acknowledged: boolean): AckOutcome;
+  acknowledge?(key: string, by: string, acknowledged: boolean): Promise<AckOutcome>;
 }
 
 /**

@@ -21,7 +21,7 @@ export const historyCommand: Command = {
       immediate: true,
       run: async (s) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'history needs the store, which this bot runs without' };
-        const incidents: HistoryLine[] = s.incidents.history(host, LIMIT).map((i) => ({
+        const incidents: HistoryLine[] = (await s.incidents.history(host, LIMIT)).map((i) => ({
           kind: 'incident',
           subject: i.subject,
           cause: i.cause,
@@ -31,7 +31,7 @@ export const historyCommand: Command = {
           ...(i.acked_at != null ? { ackMs: Math.max(0, i.acked_at - i.opened_at) } : {}),
         }));
         // Restarts beside incidents: what was done about them, by whom, and how it ended.
-        const restarts: HistoryLine[] = s.incidents.restarts(host, LIMIT).map((r) => ({
+        const restarts: HistoryLine[] = (await s.incidents.restarts(host, LIMIT)).map((r) => ({
           kind: 'restart',
           subject: r.host,
           cause: 'restart',

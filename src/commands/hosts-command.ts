@@ -12,20 +12,23 @@ export const hostsCommand: Command = {
       kind: 'plan',
       progress: 'listing hosts…',
       immediate: true,
-      run: async (s) => ({
-        kind: 'hosts',
-        visibility: 'ephemeral',
-        hosts: config.hosts.map((h) => {
-          const last = s.lastReport(h.name);
-          return {
-            name: h.name,
-            address: h.ssh ? `${h.ssh.host}:${h.ssh.port}${h.ssh.jump ? ` via ${h.ssh.jump.name}` : ''}` : 'local',
-            service: `${h.app.manager} ${h.app.service}`,
-            last: last ? { status: last.report.status, at: last.at, cause: last.report.causes[0]?.id } : undefined,
-            silence: s.incidents?.silences().get(h.name),
-          };
-        }),
-      }),
+      run: async (s) => {
+        const silences = await s.incidents?.silences();
+        return {
+          kind: 'hosts',
+          visibility: 'ephemeral',
+          hosts: config.hosts.map((h) => {
+            const last = s.lastReport(h.name);
+            return {
+              name: h.name,
+              address: h.ssh ? `${h.ssh.host}:${h.ssh.port}${h.ssh.jump ? ` via ${h.ssh.jump.name}` : ''}` : 'local',
+              service: `${h.app.manager} ${h.app.service}`,
+              last: last ? { status: last.report.status, at: last.at, cause: last.report.causes[0]?.id } : undefined,
+              silence: silences?.get(h.name),
+            };
+          }),
+        };
+      },
     };
   },
 };

@@ -34,7 +34,7 @@ export const silenceCommand: Command = {
       run: async (s, caller) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'silences need the store, which this bot runs without' };
         const by = caller?.source === 'slack' ? `<@${caller.userId}>` : (caller?.userId ?? 'terminal');
-        const silence = s.incidents.silence(host, ms, reason, by);
+        const silence = await s.incidents.silence(host, ms, reason, by);
         return {
           kind: 'note',
           visibility: 'channel',
@@ -62,7 +62,7 @@ export const unsilenceCommand: Command = {
       immediate: true,
       run: async (s) => {
         if (!s.incidents) return { kind: 'error', visibility: 'ephemeral', message: 'silences need the store, which this bot runs without' };
-        return s.incidents.unsilence(host)
+        return (await s.incidents.unsilence(host))
           ? { kind: 'note', visibility: 'channel', text: `🔔 ${host} is no longer silenced.` }
           : { kind: 'error', visibility: 'ephemeral', message: `${host} was not silenced` };
       },

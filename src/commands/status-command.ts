@@ -21,7 +21,7 @@ export const statusCommand: Command = {
         visibility: 'channel',
         reports: await s.checkHosts(hosts, CHECK_IDS),
         detail: false,
-        silences: s.incidents?.silences(),
+        silences: await s.incidents?.silences(),
       }),
     };
   },

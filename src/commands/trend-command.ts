@@ -31,7 +31,7 @@ export const trendCommand: Command = {
       progress: `drawing ${host.name}'s trend over the last ${window}…`,
       run: async (s) => {
         if (!s.trendChart) return { kind: 'error', visibility: 'ephemeral', message: "trend needs the watcher's store, and this bot runs without one" };
-        const chart = s.trendChart(host.name, windowMs);
+        const chart = await s.trendChart(host.name, windowMs);
         if (!chart)
           return {
             kind: 'note',

@@ -1,6 +1,6 @@
 import type { PageTarget } from '../config/types.js';
 import type { RunLog } from '../log/run-log.js';
-import type { DeliveryRow, SqliteDeliveries } from '../store/deliveries.js';
+import type { DeliveryQueue, DeliveryRow } from '../store/deliveries.js';
 import { deliveryRequest } from './delivery-request.js';
 import { type PageOutcome, type PageRequestHttp, postPage } from './page-http.js';
 
@@ -36,7 +36,7 @@ export class DeliveryPoster {
   private readonly post: (req: PageRequestHttp, signal: AbortSignal) => Promise<PageOutcome>;
 
   constructor(
-    private readonly store: SqliteDeliveries,
+    private readonly store: DeliveryQueue,
     private readonly targets: readonly PageTarget[],
     private readonly log: RunLog,
     opts: DeliveryPosterOptions = {},
@@ -57,7 +57,7 @@ export class DeliveryPoster {
       .catch((err: unknown) => this.log.error({ err }, 'page deliveries stopped on an error; trying again later'))
       .finally(() => {
         this.running = undefined;
-        this.scheduleNext();
+        void this.scheduleNext();
       });
   }
 
@@ -74,10 +74,11 @@ export class DeliveryPoster {
     await this.running;
   }
 
-  private scheduleNext(): void {
+  private async scheduleNext(): Promise<void> {
     if (this.stopped) return;
-    const next = this.store.nextAt();
-    if (next === undefined) return;
+    // A store that cannot answer is asked again in 5 s: pages are never given up.
+    const next = await this.store.nextAt().catch(() => this.clock() + 5000);
+    if (next === undefined || this.stopped || this.running) return;
     // At least a little apart: a row due now that the drain left alone must not spin the loop.
     const delay = Math.min(Math.max(50, next - this.clock()), 60_000);
     this.timer = setTimeout(() => this.kick(), delay);
@@ -85,13 +86,13 @@ export class DeliveryPoster {
   }
 
   private async drain(): Promise<void> {
-    if (!this.orphansChecked) this.refuseOrphans();
+    if (!this.orphansChecked) await this.refuseOrphans();
     await Promise.all(this.targets.map((t) => this.drainTarget(t)));
   }
 
   private async drainTarget(target: PageTarget): Promise<void> {
     for (let guard = 0; guard < 1000 && !this.stopped; guard++) {
-      const [row] = this.store.due(target.id, this.clock(), 1);
+      const [row] = await this.store.due(target.id, this.clock(), 1);
       if (!row) return;
       await this.deliver(target, row);
     }
@@ -101,34 +102,34 @@ export class DeliveryPoster {
     const where = { target: target.label, event: row.event, incidentId: row.incident_id, deliveryId: row.id, attempts: row.attempts + 1 };
     const req = deliveryRequest(target, row, this.clock());
     if (!req) {
-      this.store.refused(row, this.clock(), `${target.label} takes no ${row.event} event`);
+      await this.store.refused(row, this.clock(), `${target.label} takes no ${row.event} event`);
       this.log.error(where, 'page delivery impossible for this target; kept as failed');
       return;
     }
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeout), this.abort.signal]);
     const outcome = await this.post(req, signal);
     if (outcome.ok) {
-      this.store.delivered(row);
+      await this.store.delivered(row);
       this.log.info(where, 'page delivered');
     } else if (outcome.permanent) {
       // Never dropped silently, never retried forever: the same body would be refused again.
-      this.store.refused(row, this.clock(), outcome.reason);
+      await this.store.refused(row, this.clock(), outcome.reason);
       this.log.error({ ...where, reason: outcome.reason }, 'page delivery refused for good (the event is invalid); kept as failed');
     } else {
       const backoff = Math.min(this.max, this.base * 2 ** Math.min(row.attempts, 20));
       // Retry-After is honoured (up to an hour: a target asking for days is asking to be forgotten).
       const retryInMs = this.stopped ? 0 : Math.max(Math.min(outcome.retryAfterMs ?? 0, 3_600_000), backoff);
-      this.store.retryLater(row, this.clock() + retryInMs, outcome.reason);
+      await this.store.retryLater(row, this.clock() + retryInMs, outcome.reason);
       this.log.warn({ ...where, retryInMs, reason: outcome.reason }, 'page delivery refused; kept for later');
     }
   }
 
   /** Pages queued for a target since removed from the config would wait forever: failed, said once. */
-  private refuseOrphans(): void {
-    this.orphansChecked = true;
-    for (const row of this.store.orphans(this.targets.map((t) => t.id))) {
-      this.store.refused(row, this.clock(), `target ${row.target} is no longer in the config`);
+  private async refuseOrphans(): Promise<void> {
+    for (const row of await this.store.orphans(this.targets.map((t) => t.id))) {
+      await this.store.refused(row, this.clock(), `target ${row.target} is no longer in the config`);
       this.log.warn({ target: row.target, event: row.event, incidentId: row.incident_id }, 'page for a target no longer configured; kept as failed');
     }
+    this.orphansChecked = true;
   }
 }

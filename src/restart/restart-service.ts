@@ -51,24 +51,24 @@ export interface Outcome {
 export class RestartService {
   constructor(private readonly d: RestartDeps) {}
 
-  private audit(row: Pick<RestartRow, 'host'> & { id?: string }, actor: string, event: string, detail: Record<string, unknown> = {}): void {
-    this.d.ledger.audit({ at: this.d.clock(), requestId: row.id, host: row.host, actor, event, detail });
+  private async audit(row: Pick<RestartRow, 'host'> & { id?: string }, actor: string, event: string, detail: Record<string, unknown> = {}): Promise<void> {
+    await this.d.ledger.audit({ at: this.d.clock(), requestId: row.id, host: row.host, actor, event, detail });
     this.d.log.info({ restart: row.id, host: row.host, actor, event, ...detail }, `restart ${event}`);
   }
 
   async request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | Refusal> {
     const now = this.d.clock();
     const r = this.d.config.restart;
-    const until = this.d.ledger.limitedUntil(host.name, now, r.maxPerHour);
+    const until = await this.d.ledger.limitedUntil(host.name, now, r.maxPerHour);
     if (until !== undefined) {
       const why =
         `${host.name} was restarted ${r.maxPerHour} times in the last hour (restart.maxPerHour); ` +
         `try again after ${utcClock(until)}, or look at the diagnosis: restarting again is unlikely to help`;
-      this.audit({ host: host.name }, by, 'refused', { why: 'limit' });
+      await this.audit({ host: host.name }, by, 'refused', { why: 'limit' });
       return { ok: false, why };
     }
     const [report] = await this.d.checkHosts([host], CHECK_IDS);
-    const row = this.d.ledger.create({
+    const row = await this.d.ledger.create({
       id: randomBytes(12).toString('base64url'),
       host: host.name,
       command: restartShellCommandText(host.app),
@@ -76,7 +76,7 @@ export class RestartService {
       now: this.d.clock(),
       expiresAt: this.d.clock() + r.confirmTimeout,
     });
-    this.audit(row, by, 'requested', { command: row.command, dryRun: r.dryRun });
+    await this.audit(row, by, 'requested', { command: row.command, dryRun: r.dryRun });
     return {
       ok: true,
       request: { row, host, address: hostAddress(host), commandText: row.command, report, warnings: restartWarnings(report), dryRun: r.dryRun },
@@ -84,24 +84,24 @@ export class RestartService {
   }
 
   /** Where the confirmation message went, so expiry and the outcome can edit it and reply to it. */
-  attachMessage(id: string, channel: string, ts: string, threadTs: string | undefined): RestartRow | undefined {
-    this.d.ledger.setMessage(id, channel, ts, threadTs);
+  async attachMessage(id: string, channel: string, ts: string, threadTs: string | undefined): Promise<RestartRow | undefined> {
+    await this.d.ledger.setMessage(id, channel, ts, threadTs);
     return this.d.ledger.get(id);
   }
 
-  get(id: string): RestartRow | undefined {
+  get(id: string): Promise<RestartRow | undefined> {
     return this.d.ledger.get(id);
   }
 
   /** The exactly-once gate: returns the row now `running`, or why not (audited either way). */
-  confirm(id: string, by: string, inApproverGroup = false): { ok: true; row: RestartRow } | Refusal {
-    const row = this.d.ledger.get(id);
+  async confirm(id: string, by: string, inApproverGroup = false): Promise<{ ok: true; row: RestartRow } | Refusal> {
+    const row = await this.d.ledger.get(id);
     if (!row) return this.refuse({ host: 'unknown', id }, by, 'this restart request does not exist');
     const may = mayConfirm(row, by, this.d.config, inApproverGroup);
     if (!may.ok) return this.refuse(row, by, may.why);
-    const begun = this.d.ledger.begin(id, by, this.d.clock(), this.d.config.restart.maxPerHour);
+    const begun = await this.d.ledger.begin(id, by, this.d.clock(), this.d.config.restart.maxPerHour);
     if (begun.ok) {
-      this.audit(row, by, 'confirmed');
+      await this.audit(row, by, 'confirmed');
       return begun;
     }
     const why =
@@ -115,18 +115,18 @@ export class RestartService {
     return this.refuse(row, by, why);
   }
 
-  cancel(id: string, by: string, inApproverGroup = false): { ok: true; row: RestartRow } | Refusal {
-    const row = this.d.ledger.get(id);
+  async cancel(id: string, by: string, inApproverGroup = false): Promise<{ ok: true; row: RestartRow } | Refusal> {
+    const row = await this.d.ledger.get(id);
     if (!row) return this.refuse({ host: 'unknown', id }, by, 'this restart request does not exist');
     const may = mayCancel(row, by, this.d.config, inApproverGroup);
     if (!may.ok) return this.refuse(row, by, may.why);
-    if (!this.d.ledger.cancel(id, by)) return this.refuse(row, by, `this request is already ${this.d.ledger.get(id)?.state}`);
-    this.audit(row, by, 'cancelled');
-    return { ok: true, row: this.d.ledger.get(id)! };
+    if (!(await this.d.ledger.cancel(id, by))) return this.refuse(row, by, `this request is already ${(await this.d.ledger.get(id))?.state}`);
+    await this.audit(row, by, 'cancelled');
+    return { ok: true, row: (await this.d.ledger.get(id))! };
   }
 
-  private refuse(row: Pick<RestartRow, 'host'> & { id?: string }, by: string, why: string): Refusal {
-    this.audit(row, by, 'refused', { why });
+  private async refuse(row: Pick<RestartRow, 'host'> & { id?: string }, by: string, why: string): Promise<Refusal> {
+    await this.audit(row, by, 'refused', { why });
     return { ok: false, why };
   }
 
@@ -139,12 +139,12 @@ export class RestartService {
     const started = this.d.clock();
     let exitCode: number | null = 0;
     if (r.dryRun) {
-      this.audit(row, 'bot', 'executed', { command: row.command, dryRun: true });
+      await this.audit(row, 'bot', 'executed', { command: row.command, dryRun: true });
     } else {
       try {
         const res = await transport.exec(restartShellCommand(host.app), { timeoutMs: r.commandTimeout, maxBytes: 64 * 1024 });
         exitCode = res.code;
-        this.audit(row, 'bot', 'executed', { command: row.command, exitCode, durationMs: res.durationMs });
+        await this.audit(row, 'bot', 'executed', { command: row.command, exitCode, durationMs: res.durationMs });
         if (res.code !== 0) {
           const out = `${res.stdout}${res.stderr}`.trim();
           const hint = sudoHint(out, host.ssh?.username ?? 'the bot user', row.command.replace(/^sudo -n /, ''));
@@ -158,7 +158,7 @@ export class RestartService {
         }
       } catch (err) {
         const e = err instanceof OpsError ? err : undefined;
-        this.audit(row, 'bot', 'executed', { command: row.command, error: e?.code ?? String(err) });
+        await this.audit(row, 'bot', 'executed', { command: row.command, error: e?.code ?? String(err) });
         return this.done(row, null, 'failed', `❌ the restart command could not run: ${e ? e.toUserText() : String(err)}`, undefined);
       }
     }
@@ -204,29 +204,29 @@ export class RestartService {
     );
   }
 
-  private done(row: RestartRow, exitCode: number | null, outcome: string, summary: string, report: HostReport | undefined): Outcome {
-    this.d.ledger.finish(row.id, this.d.clock(), exitCode, outcome);
+  private async done(row: RestartRow, exitCode: number | null, outcome: string, summary: string, report: HostReport | undefined): Promise<Outcome> {
+    await this.d.ledger.finish(row.id, this.d.clock(), exitCode, outcome);
     this.d.telemetry?.restart(outcome);
-    this.audit(row, 'bot', 'verified', { outcome, summary });
+    await this.audit(row, 'bot', 'verified', { outcome, summary });
     return { ok: outcome === 'healthy' || outcome === 'dry-run', summary, report };
   }
 
   /** Pending requests past their time → expired (audited); the adapter edits their messages. */
-  expireDue(): RestartRow[] {
-    const rows = this.d.ledger.expireDue(this.d.clock());
-    for (const row of rows) this.audit(row, 'bot', 'expired');
+  async expireDue(): Promise<RestartRow[]> {
+    const rows = await this.d.ledger.expireDue(this.d.clock());
+    for (const row of rows) await this.audit(row, 'bot', 'expired');
     return rows;
   }
 
   /** Requests still waiting for a decision: after a restart of the bot, their expiry timers are gone. */
-  pending(): RestartRow[] {
+  pending(): Promise<RestartRow[]> {
     return this.d.ledger.pending();
   }
 
   /** At startup: restarts that were running when the bot died are never run again. */
-  recover(): RestartRow[] {
-    const rows = this.d.ledger.abandonRunning(this.d.clock());
-    for (const row of rows) this.audit(row, 'bot', 'abandoned', { why: 'the bot restarted before the outcome was recorded; not run again' });
+  async recover(): Promise<RestartRow[]> {
+    const rows = await this.d.ledger.abandonRunning(this.d.clock());
+    for (const row of rows) await this.audit(row, 'bot', 'abandoned', { why: 'the bot restarted before the outcome was recorded; not run again' });
     return rows;
   }
 }

@@ -64,7 +64,7 @@ export function createSlackApp(
     ? new RestartFlow(
         services.restartService,
         new webApi.WebClient(token, clientOptions),
-        (h) => services.incidents?.openThread(h),
+        async (h) => services.incidents?.openThread(h),
         log.child({ component: 'restart' }),
         services.config.slack.approverGroups,
       )

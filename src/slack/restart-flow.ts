@@ -18,7 +18,7 @@ export class RestartFlow {
   constructor(
     private readonly service: RestartService,
     private readonly client: webApi.WebClient,
-    private readonly threadFor: (host: string) => { channel: string; ts: string } | undefined,
+    private readonly threadFor: (host: string) => Promise<{ channel: string; ts: string } | undefined>,
     private readonly log: Logger,
     private readonly approverGroups: readonly string[] = [],
     private readonly clock: () => number = Date.now,
@@ -26,7 +26,7 @@ export class RestartFlow {
 
   /** Posts the confirmation; returns where, for the requester. */
   async post(req: RestartRequest, channel: string): Promise<string> {
-    const thread = this.threadFor(req.host.name);
+    const thread = await this.threadFor(req.host.name);
     const msg = restartConfirmation(req);
     const res = await this.client.chat.postMessage({
       channel: thread?.channel ?? channel,
@@ -34,7 +34,7 @@ export class RestartFlow {
       blocks: msg.blocks,
       ...(thread ? { thread_ts: thread.ts } : {}),
     });
-    const row = this.service.attachMessage(req.row.id, res.channel ?? thread?.channel ?? channel, String(res.ts), thread?.ts);
+    const row = await this.service.attachMessage(req.row.id, res.channel ?? thread?.channel ?? channel, String(res.ts), thread?.ts);
     if (row) this.expireAt(row);
     return thread ? 'in the incident thread' : 'below';
   }
@@ -61,7 +61,7 @@ export class RestartFlow {
   }
 
   private async confirmAndRun(id: string, userId: string, respond: RespondFn): Promise<void> {
-    const r = this.service.confirm(id, userId, await this.inApproverGroup(userId));
+    const r = await this.service.confirm(id, userId, await this.inApproverGroup(userId));
     if (!r.ok) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });
       return;
@@ -69,13 +69,13 @@ export class RestartFlow {
     // Edited at once, so nobody clicks a live button while the restart runs.
     await this.edit(r.row, restartState(r.row, 'restarting'));
     const outcome = await this.service.execute(r.row);
-    const row = this.service.get(id) ?? r.row;
+    const row = (await this.service.get(id)) ?? r.row;
     await this.reply(row, restartOutcome(outcome));
     await this.edit(row, restartState(row, 'finished', outcome.summary));
   }
 
   async cancel(id: string, userId: string, respond: RespondFn): Promise<void> {
-    const r = this.service.cancel(id, userId, await this.inApproverGroup(userId));
+    const r = await this.service.cancel(id, userId, await this.inApproverGroup(userId));
     if (!r.ok) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: `:no_entry: ${r.why}` });
       return;
@@ -85,7 +85,7 @@ export class RestartFlow {
 
   /** Expires due requests and edits their messages; also run at start for ones missed while down. */
   async expireDue(): Promise<void> {
-    for (const row of this.service.expireDue()) await this.edit(row, restartState(row, 'expired'));
+    for (const row of await this.service.expireDue()) await this.edit(row, restartState(row, 'expired'));
   }
 
   /**
@@ -94,12 +94,12 @@ export class RestartFlow {
    * now (message edited, buttons gone), the others get a timer for the time they have left.
    */
   async recover(): Promise<void> {
-    for (const row of this.service.recover()) {
+    for (const row of await this.service.recover()) {
       await this.edit(row, restartState(row, 'abandoned'));
       await this.reply(row, restartState(row, 'abandoned'));
     }
     await this.expireDue();
-    for (const row of this.service.pending()) this.expireAt(row);
+    for (const row of await this.service.pending()) this.expireAt(row);
   }
 
   /** Members of slack.approverGroups, from Slack (usergroups.users.list), cached for a minute. */

@@ -77,14 +77,32 @@ export interface DeliveryRow {
   readonly thread_ts: string | null;
 }
 
-export class SqliteDeliveries {
+/** Pages waiting to be accepted (every backend implements it). */
+export interface DeliveryQueue {
+  add(pages: readonly PageRequest[], now: number): Promise<void>;
+  due(target: string, now: number, limit: number): Promise<DeliveryRow[]>;
+  delivered(row: Pick<DeliveryRow, 'id'>): Promise<void>;
+  retryLater(row: Pick<DeliveryRow, 'id'>, nextAt: number, error: string): Promise<void>;
+  refused(row: Pick<DeliveryRow, 'id'>, now: number, error: string): Promise<void>;
+  orphans(targets: readonly string[]): Promise<DeliveryRow[]>;
+  pending(target?: string): Promise<number>;
+  nextAt(): Promise<number | undefined>;
+  failures(limit: number): Promise<{ id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[]>;
+}
+
+export class SqliteDeliveries implements DeliveryQueue {
   constructor(private readonly db: Database.Database) {}
 
   /**
    * Queues requests for open incidents. Called inside the cycle's (or a click's) transaction, after
    * the incident was inserted and before it is closed: a resolve still finds its open row.
    */
-  add(pages: readonly PageRequest[], now: number): void {
+  async add(pages: readonly PageRequest[], now: number): Promise<void> {
+    return this.addSync(pages, now);
+  }
+
+  /** The same, inside a transaction the caller holds on this connection (the store's cycle commit). */
+  addSync(pages: readonly PageRequest[], now: number): void {
     const open = this.db.prepare('SELECT id FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1');
     const put = this.db.prepare('INSERT INTO deliveries (incident_id, target, event, notice, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)');
     for (const p of pages) {
@@ -94,7 +112,7 @@ export class SqliteDeliveries {
   }
 
   /** A target's due deliveries, oldest first; an incident's later events wait for its earlier ones. */
-  due(target: string, now: number, limit: number): DeliveryRow[] {
+  async due(target: string, now: number, limit: number): Promise<DeliveryRow[]> {
     return this.db
       .prepare(
         `SELECT d.id, d.incident_id, d.target, d.event, d.notice, d.attempts, i.key, i.opened_at, i.resolved_at, i.channel, i.thread_ts
@@ -107,22 +125,22 @@ export class SqliteDeliveries {
   }
 
   /** Accepted: gone, in one statement (a crash before it means one more send: at-least-once). */
-  delivered(row: Pick<DeliveryRow, 'id'>): void {
+  async delivered(row: Pick<DeliveryRow, 'id'>): Promise<void> {
     this.db.prepare('DELETE FROM deliveries WHERE id = ?').run(row.id);
   }
 
   /** Refused for now: tried again at `nextAt`. */
-  retryLater(row: Pick<DeliveryRow, 'id'>, nextAt: number, error: string): void {
+  async retryLater(row: Pick<DeliveryRow, 'id'>, nextAt: number, error: string): Promise<void> {
     this.db.prepare('UPDATE deliveries SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?').run(nextAt, error.slice(0, 500), row.id);
   }
 
   /** Refused for good (the event itself is invalid, or its target is gone from the config): kept, never retried. */
-  refused(row: Pick<DeliveryRow, 'id'>, now: number, error: string): void {
+  async refused(row: Pick<DeliveryRow, 'id'>, now: number, error: string): Promise<void> {
     this.db.prepare('UPDATE deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?').run(now, error.slice(0, 500), row.id);
   }
 
   /** Pending rows whose target is no longer configured: they would wait forever. */
-  orphans(targets: readonly string[]): DeliveryRow[] {
+  async orphans(targets: readonly string[]): Promise<DeliveryRow[]> {
     const rows = this.db
       .prepare(
         `SELECT d.id, d.incident_id, d.target, d.event, d.notice, d.attempts, i.key, i.opened_at, i.resolved_at, i.channel, i.thread_ts
@@ -133,14 +151,14 @@ export class SqliteDeliveries {
   }
 
   /** Deliveries still to be made (a target's, or all). */
-  pending(target?: string): number {
+  async pending(target?: string): Promise<number> {
     const sql = 'SELECT COUNT(*) AS n FROM deliveries WHERE failed_at IS NULL';
     const row = (target === undefined ? this.db.prepare(sql).get() : this.db.prepare(`${sql} AND target = ?`).get(target)) as { n: number };
     return row.n;
   }
 
   /** When the next delivery that can go is due (one waiting behind its incident's earlier event cannot). */
-  nextAt(): number | undefined {
+  async nextAt(): Promise<number | undefined> {
     const row = this.db
       .prepare(
         `SELECT MIN(d.next_at) AS t FROM deliveries d WHERE d.failed_at IS NULL
@@ -151,7 +169,7 @@ export class SqliteDeliveries {
   }
 
   /** Permanently refused deliveries, newest first, with the reason (for an operator, and tests). */
-  failures(limit: number): { id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[] {
+  async failures(limit: number): Promise<{ id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[]> {
     return this.db
       .prepare('SELECT id, target, event, failed_at, last_error FROM deliveries WHERE failed_at IS NOT NULL ORDER BY id DESC LIMIT ?')
       .all(limit) as { id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[];

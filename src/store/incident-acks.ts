@@ -24,14 +24,20 @@ export type AckChange =
   | { readonly ok: true; readonly first: boolean }
   | { readonly ok: false; readonly why: 'stale' | 'already'; readonly ack: Ack | undefined };
 
-export class SqliteIncidentAcks {
+/** Who acknowledged which open incident (every backend implements it). */
+export interface IncidentAcks {
+  set(key: IncidentKey, by: string, now: number, acknowledged: boolean): Promise<AckChange>;
+  open(): Promise<Map<IncidentKey, Ack>>;
+}
+
+export class SqliteIncidentAcks implements IncidentAcks {
   constructor(private readonly db: Database.Database) {}
 
   /**
    * One conditional write per click: of two clicks exactly one changes a row, the other reads who
    * has it. Only an open incident can be acknowledged; a resolved one is stale.
    */
-  set(key: IncidentKey, by: string, now: number, acknowledged: boolean): AckChange {
+  async set(key: IncidentKey, by: string, now: number, acknowledged: boolean): Promise<AckChange> {
     return this.db.transaction((): AckChange => {
       const inc = this.db.prepare('SELECT id FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1').get(key) as
         | { id: number }
@@ -47,12 +53,16 @@ export class SqliteIncidentAcks {
             )
             .run(inc.id, by, now, now).changes
         : this.db.prepare('UPDATE incident_acks SET acked_by = NULL, acked_at = NULL WHERE incident_id = ? AND acked_by IS NOT NULL').run(inc.id).changes;
-      return changes ? { ok: true, first } : { ok: false, why: 'already', ack: this.open().get(key) };
+      return changes ? { ok: true, first } : { ok: false, why: 'already', ack: this.openSync().get(key) };
     })();
   }
 
   /** Acknowledged open incidents, by key: what the policy reads every cycle. */
-  open(): Map<IncidentKey, Ack> {
+  async open(): Promise<Map<IncidentKey, Ack>> {
+    return this.openSync();
+  }
+
+  private openSync(): Map<IncidentKey, Ack> {
     const rows = this.db
       .prepare(
         'SELECT i.key, a.acked_by, a.acked_at FROM incident_acks a JOIN incidents i ON i.id = a.incident_id ' +

@@ -6,64 +6,72 @@ const HOUR = 3_600_000;
 export class SqliteRestartLedger implements RestartLedger {
   constructor(private readonly db: Database.Database) {}
 
-  create(r: { id: string; host: string; command: string; requestedBy: string; now: number; expiresAt: number }): RestartRow {
+  async create(r: { id: string; host: string; command: string; requestedBy: string; now: number; expiresAt: number }): Promise<RestartRow> {
     this.db
       .prepare("INSERT INTO restarts (id, host, command, requested_by, requested_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')")
       .run(r.id, r.host, r.command, r.requestedBy, r.now, r.expiresAt);
-    return this.get(r.id)!;
+    return this.getSync(r.id)!;
   }
 
-  setMessage(id: string, channel: string, messageTs: string, threadTs: string | undefined): void {
+  async setMessage(id: string, channel: string, messageTs: string, threadTs: string | undefined): Promise<void> {
     this.db.prepare('UPDATE restarts SET channel = ?, message_ts = ?, thread_ts = ? WHERE id = ?').run(channel, messageTs, threadTs ?? null, id);
   }
 
-  get(id: string): RestartRow | undefined {
+  async get(id: string): Promise<RestartRow | undefined> {
+    return this.getSync(id);
+  }
+
+  private getSync(id: string): RestartRow | undefined {
     return this.db.prepare('SELECT * FROM restarts WHERE id = ?').get(id) as RestartRow | undefined;
   }
 
-  limitedUntil(host: string, now: number, maxPerHour: number): number | undefined {
+  async limitedUntil(host: string, now: number, maxPerHour: number): Promise<number | undefined> {
+    return this.limitedUntilSync(host, now, maxPerHour);
+  }
+
+  private limitedUntilSync(host: string, now: number, maxPerHour: number): number | undefined {
     const starts = (
       this.db.prepare('SELECT started_at FROM restarts WHERE host = ? AND started_at > ? ORDER BY started_at').all(host, now - HOUR) as { started_at: number }[]
     ).map((r) => r.started_at);
     return starts.length >= maxPerHour ? starts[starts.length - maxPerHour]! + HOUR : undefined;
   }
 
-  begin(id: string, by: string, now: number, maxPerHour: number): BeginResult {
+  async begin(id: string, by: string, now: number, maxPerHour: number): Promise<BeginResult> {
     // One transaction, one conditional UPDATE: of two clicks (or two bots on one store) exactly
     // one sees changes === 1; the other reads why it lost.
     return this.db
       .transaction((): BeginResult => {
-        const row = this.get(id);
+        const row = this.getSync(id);
         if (!row) return { ok: false, why: 'not-found', row };
         if (row.state !== 'pending') return { ok: false, why: 'not-pending', row };
         if (row.expires_at <= now) return { ok: false, why: 'expired', row };
         const running = this.db.prepare("SELECT 1 FROM restarts WHERE host = ? AND state = 'running'").get(row.host);
         if (running) return { ok: false, why: 'busy', row };
-        const until = this.limitedUntil(row.host, now, maxPerHour);
+        const until = this.limitedUntilSync(row.host, now, maxPerHour);
         if (until !== undefined) return { ok: false, why: 'limit', row, retryAt: until };
         const changed = this.db
           .prepare("UPDATE restarts SET state = 'running', decided_by = ?, started_at = ? WHERE id = ? AND state = 'pending'")
           .run(by, now, id).changes;
-        return changed === 1 ? { ok: true, row: this.get(id)! } : { ok: false, why: 'not-pending', row: this.get(id) };
+        return changed === 1 ? { ok: true, row: this.getSync(id)! } : { ok: false, why: 'not-pending', row: this.getSync(id) };
       })
       .immediate();
   }
 
-  cancel(id: string, by: string): boolean {
+  async cancel(id: string, by: string): Promise<boolean> {
     return this.db.prepare("UPDATE restarts SET state = 'cancelled', decided_by = ? WHERE id = ? AND state = 'pending'").run(by, id).changes === 1;
   }
 
-  finish(id: string, now: number, exitCode: number | null, outcome: string): void {
+  async finish(id: string, now: number, exitCode: number | null, outcome: string): Promise<void> {
     this.db
       .prepare("UPDATE restarts SET state = 'done', finished_at = ?, exit_code = ?, outcome = ? WHERE id = ? AND state = 'running'")
       .run(now, exitCode, outcome, id);
   }
 
-  pending(): RestartRow[] {
+  async pending(): Promise<RestartRow[]> {
     return this.db.prepare("SELECT * FROM restarts WHERE state = 'pending' ORDER BY expires_at").all() as RestartRow[];
   }
 
-  expireDue(now: number): RestartRow[] {
+  async expireDue(now: number): Promise<RestartRow[]> {
     return this.db.transaction(() => {
       const due = this.db.prepare("SELECT * FROM restarts WHERE state = 'pending' AND expires_at <= ?").all(now) as RestartRow[];
       for (const r of due) this.db.prepare("UPDATE restarts SET state = 'expired' WHERE id = ? AND state = 'pending'").run(r.id);
@@ -71,7 +79,7 @@ export class SqliteRestartLedger implements RestartLedger {
     })();
   }
 
-  abandonRunning(now: number): RestartRow[] {
+  async abandonRunning(now: number): Promise<RestartRow[]> {
     return this.db.transaction(() => {
       const running = this.db.prepare("SELECT * FROM restarts WHERE state = 'running'").all() as RestartRow[];
       for (const r of running)
@@ -80,13 +88,13 @@ export class SqliteRestartLedger implements RestartLedger {
     })();
   }
 
-  audit(e: AuditEntry): void {
+  async audit(e: AuditEntry): Promise<void> {
     this.db
       .prepare('INSERT INTO audit (at, request_id, host, actor, event, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(e.at, e.requestId ?? null, e.host, e.actor, e.event, JSON.stringify(e.detail));
   }
 
-  auditFor(host: string, limit: number): (AuditEntry & { id: number })[] {
+  async auditFor(host: string, limit: number): Promise<(AuditEntry & { id: number })[]> {
     const rows = this.db.prepare('SELECT * FROM audit WHERE host = ? ORDER BY id DESC LIMIT ?').all(host, limit) as {
       id: number;
       at: number;
@@ -107,7 +115,7 @@ export class SqliteRestartLedger implements RestartLedger {
     }));
   }
 
-  recent(host: string | undefined, limit: number): RestartRow[] {
+  async recent(host: string | undefined, limit: number): Promise<RestartRow[]> {
     return (
       host
         ? this.db.prepare('SELECT * FROM restarts WHERE host = ? ORDER BY requested_at DESC LIMIT ?').all(host, limit)

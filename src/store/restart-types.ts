@@ -40,23 +40,23 @@ export type BeginResult =
 
 /** The restart requests and the audit trail; every transition is one conditional UPDATE. */
 export interface RestartLedger {
-  create(r: { id: string; host: string; command: string; requestedBy: string; now: number; expiresAt: number }): RestartRow;
-  setMessage(id: string, channel: string, messageTs: string, threadTs: string | undefined): void;
-  get(id: string): RestartRow | undefined;
+  create(r: { id: string; host: string; command: string; requestedBy: string; now: number; expiresAt: number }): Promise<RestartRow>;
+  setMessage(id: string, channel: string, messageTs: string, threadTs: string | undefined): Promise<void>;
+  get(id: string): Promise<RestartRow | undefined>;
   /** When the host may be restarted again under the limit, or undefined if it may now. */
-  limitedUntil(host: string, now: number, maxPerHour: number): number | undefined;
+  limitedUntil(host: string, now: number, maxPerHour: number): Promise<number | undefined>;
   /** pending → running, only if not expired, no other restart of the host runs, and under the limit. */
-  begin(id: string, by: string, now: number, maxPerHour: number): BeginResult;
+  begin(id: string, by: string, now: number, maxPerHour: number): Promise<BeginResult>;
   /** pending → cancelled; false if it was not pending any more. */
-  cancel(id: string, by: string): boolean;
-  finish(id: string, now: number, exitCode: number | null, outcome: string): void;
+  cancel(id: string, by: string): Promise<boolean>;
+  finish(id: string, now: number, exitCode: number | null, outcome: string): Promise<void>;
   /** Every request still pending, oldest expiry first. */
-  pending(): RestartRow[];
+  pending(): Promise<RestartRow[]>;
   /** pending past its expiry → expired; returns those rows. */
-  expireDue(now: number): RestartRow[];
+  expireDue(now: number): Promise<RestartRow[]>;
   /** running at startup (the bot died mid-restart) → abandoned; never run again. */
-  abandonRunning(now: number): RestartRow[];
-  audit(e: AuditEntry): void;
-  auditFor(host: string, limit: number): (AuditEntry & { id: number })[];
-  recent(host: string | undefined, limit: number): RestartRow[];
+  abandonRunning(now: number): Promise<RestartRow[]>;
+  audit(e: AuditEntry): Promise<void>;
+  auditFor(host: string, limit: number): Promise<(AuditEntry & { id: number })[]>;
+  recent(host: string | undefined, limit: number): Promise<RestartRow[]>;
 }

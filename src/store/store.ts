@@ -64,29 +64,29 @@ export class Store implements BotStore {
     }
   }
 
-  loadTrackers(): Tracker[] {
+  async loadTrackers(): Promise<Tracker[]> {
     return (this.db.prepare('SELECT json FROM trackers').all() as { json: string }[]).map((r) => JSON.parse(r.json) as Tracker);
   }
 
   /** Trackers, new incidents, their posts and closings: all or nothing. */
-  commitCycle(c: CycleCommit): void {
+  async commitCycle(c: CycleCommit): Promise<void> {
     const tx = this.db.transaction(() => {
       this.db.prepare('DELETE FROM trackers').run();
       const put = this.db.prepare('INSERT INTO trackers (key, json) VALUES (?, ?)');
       for (const t of c.trackers) put.run(t.key, JSON.stringify(t));
       for (const o of c.opened) {
-        if (!this.openIncident(o.key))
+        if (!this.openIncidentSync(o.key))
           this.db
             .prepare('INSERT INTO incidents (key, subject, cause, hosts, title, opened_at) VALUES (?, ?, ?, ?, ?, ?)')
             .run(o.key, o.subject, o.cause, JSON.stringify(o.hosts), o.title, o.at);
       }
       const enqueue = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
       for (const p of c.posts) {
-        const inc = this.openIncident(p.key);
+        const inc = this.openIncidentSync(p.key);
         if (inc) enqueue.run(inc.id, p.kind, payloadOf(p), c.now, c.now);
       }
       // Before the closings below: a resolve's page still finds its incident open.
-      this.deliveries.add(c.pages ?? [], c.now);
+      this.deliveries.addSync(c.pages ?? [], c.now);
       for (const x of c.closed) this.db.prepare('UPDATE incidents SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL').run(c.now, x.key);
       const sample = this.db.prepare(
         'INSERT INTO samples (host, at, rss_kb, mem_available_kb, mem_total_kb, health_ms, health_ok, db_connections, db_max_connections, load_per_core) ' +
@@ -100,33 +100,37 @@ export class Store implements BotStore {
   }
 
   /** Posts made outside a cycle (an acknowledgement's edit and reply), queued behind the incident's others. */
-  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages: readonly PageRequest[] = []): void {
-    const inc = this.openIncident(key);
+  async enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages: readonly PageRequest[] = []): Promise<void> {
+    const inc = this.openIncidentSync(key);
     if (!inc) return;
     const put = this.db.prepare('INSERT INTO outbox (incident_id, kind, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const p of posts) put.run(inc.id, p.kind, payloadOf(p), now, now);
-      this.deliveries.add(pages, now);
+      this.deliveries.addSync(pages, now);
     })();
   }
 
-  openIncident(key: IncidentKey): IncidentRow | undefined {
+  async openIncident(key: IncidentKey): Promise<IncidentRow | undefined> {
+    return this.openIncidentSync(key);
+  }
+
+  private openIncidentSync(key: IncidentKey): IncidentRow | undefined {
     return this.db.prepare('SELECT * FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1').get(key) as IncidentRow | undefined;
   }
 
-  history(host: string | undefined, limit: number): IncidentRow[] {
+  async history(host: string | undefined, limit: number): Promise<IncidentRow[]> {
     const rows = this.db
       .prepare('SELECT i.*, a.first_at AS acked_at FROM incidents i LEFT JOIN incident_acks a ON a.incident_id = i.id ORDER BY opened_at DESC, id DESC LIMIT ?')
       .all(host ? 1000 : limit) as IncidentRow[];
     return (host ? rows.filter((r) => (JSON.parse(r.hosts) as string[]).includes(host)) : rows).slice(0, limit);
   }
 
-  rssHistory(host: string, since: number): RssSample[] {
+  async rssHistory(host: string, since: number): Promise<RssSample[]> {
     const rows = this.db.prepare('SELECT at, rss_kb FROM samples WHERE host = ? AND at >= ? AND rss_kb IS NOT NULL ORDER BY at').all(host, since);
     return (rows as { at: number; rss_kb: number }[]).map((r) => ({ at: r.at, rssKb: r.rss_kb }));
   }
 
-  samples(host: string, since: number): HostSample[] {
+  async samples(host: string, since: number): Promise<HostSample[]> {
     return (this.db.prepare('SELECT * FROM samples WHERE host = ? AND at >= ? ORDER BY at').all(host, since) as SampleRow[]).map((r) => ({
       host: r.host,
       at: r.at,
@@ -142,7 +146,7 @@ export class Store implements BotStore {
   }
 
   /** Due posts in order; a thread's replies wait until its parent is out. */
-  duePosts(now: number, limit: number): OutboxRow[] {
+  async duePosts(now: number, limit: number): Promise<OutboxRow[]> {
     return this.db
       .prepare(
         `SELECT o.*, i.thread_ts, i.channel FROM outbox o JOIN incidents i ON i.id = o.incident_id
@@ -153,7 +157,7 @@ export class Store implements BotStore {
       .all(now, limit) as OutboxRow[];
   }
 
-  pendingPosts(): number {
+  async pendingPosts(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
@@ -162,7 +166,7 @@ export class Store implements BotStore {
    * parent (in backoff, or not yet posted) is not due at its own next_at: counting it had the
    * poster wake at once, find nothing, and wake again, in a loop, for as long as the parent waited.
    */
-  nextPostAt(): number | undefined {
+  async nextPostAt(): Promise<number | undefined> {
     const row = this.db
       .prepare(
         `SELECT MIN(o.next_at) AS t FROM outbox o JOIN incidents i ON i.id = o.incident_id
@@ -173,7 +177,7 @@ export class Store implements BotStore {
     return row.t ?? undefined;
   }
 
-  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void {
+  async posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): Promise<void> {
     this.db.transaction(() => {
       if (row.kind === 'post-parent' && result)
         this.db.prepare('UPDATE incidents SET channel = ?, thread_ts = ? WHERE id = ?').run(result.channel, result.ts, row.incident_id);
@@ -181,15 +185,15 @@ export class Store implements BotStore {
     })();
   }
 
-  postFailed(row: OutboxRow, nextAt: number, error: string): void {
+  async postFailed(row: OutboxRow, nextAt: number, error: string): Promise<void> {
     this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?').run(nextAt, error.slice(0, 500), row.id);
   }
 
-  retryPostsNow(now: number): void {
+  async retryPostsNow(now: number): Promise<void> {
     this.db.prepare('UPDATE outbox SET next_at = ? WHERE next_at > ?').run(now, now);
   }
 
-  setSilence(s: Silence): void {
+  async setSilence(s: Silence): Promise<void> {
     this.db
       .prepare(
         'INSERT INTO silences (host, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?) ' +
@@ -198,11 +202,11 @@ export class Store implements BotStore {
       .run(s.host, s.until, s.reason, s.by, s.createdAt);
   }
 
-  removeSilence(host: string): boolean {
+  async removeSilence(host: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM silences WHERE host = ?').run(host).changes > 0;
   }
 
-  activeSilences(now: number): Silence[] {
+  async activeSilences(now: number): Promise<Silence[]> {
     return (
       this.db.prepare('SELECT host, until, reason, by, created_at FROM silences WHERE until > ?').all(now) as {
         host: string;
@@ -214,7 +218,7 @@ export class Store implements BotStore {
     ).map((r) => ({ host: r.host, until: r.until, reason: r.reason, by: r.by, createdAt: r.created_at }));
   }
 
-  openThreadFor(host: string): { channel: string; ts: string } | undefined {
+  async openThreadFor(host: string): Promise<{ channel: string; ts: string } | undefined> {
     const rows = this.db
       .prepare('SELECT hosts, channel, thread_ts FROM incidents WHERE resolved_at IS NULL AND thread_ts IS NOT NULL ORDER BY id DESC')
       .all() as { hosts: string; channel: string; thread_ts: string }[];
@@ -222,7 +226,7 @@ export class Store implements BotStore {
     return hit ? { channel: hit.channel, ts: hit.thread_ts } : undefined;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

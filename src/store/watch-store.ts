@@ -4,37 +4,37 @@ import type { HostSample } from '../domain/host-sample.js';
 import type { IncidentKey } from '../domain/incident-key.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { Tracker } from '../watch/incident-policy.js';
-import type { PageRequest, SqliteDeliveries } from './deliveries.js';
-import type { SqliteIncidentAcks } from './incident-acks.js';
+import type { DeliveryQueue, PageRequest } from './deliveries.js';
+import type { IncidentAcks } from './incident-acks.js';
 
 /** What the watcher and the commands need from the store; store.ts is the SQLite one. */
 export interface WatchStore {
-  loadTrackers(): Tracker[];
-  commitCycle(c: CycleCommit): void;
-  openIncident(key: IncidentKey): IncidentRow | undefined;
+  loadTrackers(): Promise<Tracker[]>;
+  commitCycle(c: CycleCommit): Promise<void>;
+  openIncident(key: IncidentKey): Promise<IncidentRow | undefined>;
   /** Queues posts for an open incident's thread outside a cycle (an acknowledgement's). */
-  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages?: readonly PageRequest[]): void;
+  enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages?: readonly PageRequest[]): Promise<void>;
   /** Who acknowledged which open incident. */
-  readonly acks: SqliteIncidentAcks;
+  readonly acks: IncidentAcks;
   /** Pages (PagerDuty, webhooks) waiting to be accepted, apart from the Slack outbox. */
-  readonly deliveries: SqliteDeliveries;
-  history(host: string | undefined, limit: number): IncidentRow[];
-  rssHistory(host: string, since: number): RssSample[];
+  readonly deliveries: DeliveryQueue;
+  history(host: string | undefined, limit: number): Promise<IncidentRow[]>;
+  rssHistory(host: string, since: number): Promise<RssSample[]>;
   /** Every series the watcher stored for a host since then, oldest first. */
-  samples(host: string, since: number): HostSample[];
-  duePosts(now: number, limit: number): OutboxRow[];
-  pendingPosts(): number;
-  nextPostAt(): number | undefined;
-  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): void;
-  postFailed(row: OutboxRow, nextAt: number, error: string): void;
+  samples(host: string, since: number): Promise<HostSample[]>;
+  duePosts(now: number, limit: number): Promise<OutboxRow[]>;
+  pendingPosts(): Promise<number>;
+  nextPostAt(): Promise<number | undefined>;
+  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): Promise<void>;
+  postFailed(row: OutboxRow, nextAt: number, error: string): Promise<void>;
   /** Every post waiting for a later retry becomes due at `now` (Slack is back). */
-  retryPostsNow(now: number): void;
-  setSilence(s: Silence): void;
-  removeSilence(host: string): boolean;
-  activeSilences(now: number): Silence[];
+  retryPostsNow(now: number): Promise<void>;
+  setSilence(s: Silence): Promise<void>;
+  removeSilence(host: string): Promise<boolean>;
+  activeSilences(now: number): Promise<Silence[]>;
   /** The alert thread of an open incident involving the host, if one was posted. */
-  openThreadFor(host: string): { channel: string; ts: string } | undefined;
-  close(): void;
+  openThreadFor(host: string): Promise<{ channel: string; ts: string } | undefined>;
+  close(): Promise<void>;
 }
 
 export interface CycleCommit {

@@ -12,7 +12,7 @@ import { ackPages } from './page-requests.js';
  * acknowledgement of an incident is its time-to-acknowledge (from the first failure, as history's).
  * The pages (`paging`: PagerDuty acknowledge, a webhook's acknowledge/unacknowledge) go in the same write.
  */
-export function acknowledge(
+export async function acknowledge(
   store: WatchStore,
   value: string,
   by: string,
@@ -20,19 +20,19 @@ export function acknowledge(
   acknowledged: boolean,
   telemetry: Telemetry = noTelemetry,
   paging: readonly PageTarget[] = [],
-): AckOutcome {
+): Promise<AckOutcome> {
   // The button's value is the key the alert carried; anything else is an incident no longer known.
   const ref = parseIncidentKey(value);
   if (!ref) return { ok: false, why: 'stale' };
   const key = incidentKey(ref);
-  const tracker = store.loadTrackers().find((t) => t.key === key);
-  const incident = store.openIncident(key);
+  const tracker = (await store.loadTrackers()).find((t) => t.key === key);
+  const incident = await store.openIncident(key);
   if (tracker?.phase !== 'firing' || !incident) return { ok: false, why: 'stale' };
-  const change = store.acks.set(key, by, now, acknowledged);
+  const change = await store.acks.set(key, by, now, acknowledged);
   if (!change.ok) return change.why === 'stale' ? { ok: false, why: 'stale' } : { ok: false, why: 'already', by: change.ack?.by };
   if (change.first) telemetry.incidentAcknowledged(incident.cause, Math.max(0, now - incident.opened_at));
   const ack = acknowledged ? { by, at: now } : undefined;
-  store.enqueue(
+  await store.enqueue(
     key,
     [
       { key, kind: 'edit-parent', message: alertParent(tracker, ack, now) },

@@ -43,7 +43,7 @@ export interface PosterOptions {
    * Draws a queued chart from the stored samples (the composition root's renderer); undefined
    * when none are stored. Without it, or without samples, the chart's words go out as a reply.
    */
-  readonly drawChart?: (c: ChartPost) => ChartImage | undefined;
+  readonly drawChart?: (c: ChartPost) => Promise<ChartImage | undefined>;
 }
 
 /**
@@ -78,17 +78,23 @@ export class OutboxPoster {
     if (this.stopped || this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      this.scheduleNext();
-    });
+    // The store can fail (a database restarting): the drain stops, is logged, and is tried again
+    // on the next schedule; a rejection here would reach no one.
+    this.running = this.drain()
+      .catch((err: unknown) => this.log.error({ err }, 'outbox: the store failed; trying again shortly'))
+      .finally(() => {
+        this.running = undefined;
+        void this.scheduleNext();
+      });
   }
 
   /** Slack is reachable again: posts waiting out a backoff are due now, in their order. */
-  retryNow(): void {
-    if (this.stopped) return;
-    this.store.retryPostsNow(this.clock());
-    this.kick();
+  retryNow(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return this.store.retryPostsNow(this.clock()).then(
+      () => this.kick(),
+      (err: unknown) => this.log.error({ err }, 'outbox: the store failed; trying again shortly'),
+    );
   }
 
   /** Resolves when the current drain (if any) is over; for shutdown and tests. */
@@ -102,10 +108,11 @@ export class OutboxPoster {
     await this.running;
   }
 
-  private scheduleNext(): void {
+  private async scheduleNext(): Promise<void> {
     if (this.stopped) return;
-    const next = this.store.nextPostAt();
-    if (next === undefined) return;
+    // A store that cannot answer is asked again in 5 s: posts are never given up.
+    const next = await this.store.nextPostAt().catch(() => this.clock() + 5000);
+    if (next === undefined || this.stopped || this.running) return;
     // At least 50 ms: should a row ever look due and not be (see nextPostAt), this is a slow poll, not a spin.
     const delay = Math.min(Math.max(50, next - this.clock()), 60_000);
     this.timer = setTimeout(() => this.kick(), delay);
@@ -114,20 +121,20 @@ export class OutboxPoster {
 
   private async drain(): Promise<void> {
     for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
-      const [row] = this.store.duePosts(this.clock(), 1);
+      const [row] = await this.store.duePosts(this.clock(), 1);
       if (!row) return;
       const wait = this.lastSend + this.minInterval - this.clock();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       this.lastSend = this.clock();
       try {
         const result = await this.send(row);
-        this.store.posted(row, result);
+        await this.store.posted(row, result);
         this.opts.telemetry?.alertPosted(row.kind);
       } catch (err) {
         const f = err as SendFailure;
         const backoff = Math.min(this.maxBackoff, this.baseBackoff * 2 ** Math.min(row.attempts, 10));
         const delay = Math.max(f.retryAfterMs ?? 0, backoff);
-        this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err));
+        await this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err));
         this.opts.telemetry?.slackError('alert', f.reason ?? 'error');
         this.log.warn(
           { outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: delay, reason: f.reason ?? String(err) },
@@ -148,7 +155,7 @@ export class OutboxPoster {
     }
     if (row.kind === 'chart') {
       const c = JSON.parse(row.payload) as ChartPost;
-      const image = this.opts.drawChart?.(c);
+      const image = await this.opts.drawChart?.(c);
       if (image) {
         const stamp = new Date(c.at).toISOString().slice(0, 16).replace(/[-:T]/g, '');
         await this.sender.upload(channel, row.thread_ts, { ...image, filename: `moneymind-${c.host}-${stamp}.png`, title: c.title, comment: c.comment });

@@ -14,6 +14,7 @@ import { hostSample } from './host-sample.js';
 import { observe } from './observe.js';
 import { pagesFor } from './page-requests.js';
 import { retryHosts } from './retry-hosts.js';
+import { serially } from './serially.js';
 
 /** The cheap set run every cycle; logs (a tail of thousands of lines) only when something is wrong. */
 export const WATCH_IDS: readonly CheckId[] = ['health', 'service', 'port', 'resources', 'db'];
@@ -60,7 +61,9 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   const started = d.clock();
   const { thresholds: t, watch: w } = d.config;
   const hosts = scope.hosts ?? d.config.hosts;
-  const rssHistory = (host: string) => d.store.rssHistory(host, started - t.memoryGrowthWindow);
+  // Read before the checks: the diagnosis (a pure function) needs each host's RSS history.
+  const histories = new Map(await Promise.all(hosts.map(async (h) => [h.name, await d.store.rssHistory(h.name, started - t.memoryGrowthWindow)] as const)));
+  const rssHistory = (host: string) => histories.get(host) ?? [];
   const fleet = { concurrency: w.concurrency, now: d.clock, log: d.log, rssHistory };
   const quick = await checkHosts(hosts, d.transportFor, t, { ...fleet, ids: WATCH_IDS });
   const alerting = (r: HostReport): boolean => r.status === 'fail' || r.causes.some((c) => c.severity === 'critical' || w.alertWarnings.includes(c.id));
@@ -68,36 +71,39 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   const full = wrong.length ? await checkHosts(wrong, d.transportFor, t, { ...fleet, ids: CHECK_IDS }) : [];
   const reports = quick.map((r) => full.find((f) => f.name === r.name) ?? r);
 
-  const now = d.clock();
-  const before = d.store.loadTrackers();
-  const silenced = new Set(d.store.activeSilences(now).map((s) => s.host));
-  const observations = observe(
-    reports,
-    d.config.hosts,
-    before.map((x) => x.key),
-    w,
-  );
-  const acks = d.store.acks.open();
-  const result = step(before, observations, { now, settings: w, silenced, acks, oncall: d.config.slack.oncall });
-  const after = new Map(result.trackers.map((x) => [x.key, x]));
-  const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
-  // The quick set's numbers: the full set re-measures the same, moments later.
-  const samples = quick.flatMap((r) => hostSample(r, now) ?? []);
-  d.store.commitCycle({
-    now,
-    trackers: result.trackers,
-    opened: result.opened.map((key) => {
-      const x = trackerOf(key);
-      return { key, subject: x.subject, cause: x.cause, hosts: x.hosts, title: x.detail?.title ?? x.cause, at: x.since ?? now };
-    }),
-    posts: result.intents.flatMap((i): OutboxPost[] => [
-      ...postsFor(i, trackerOf(i.key), now, acks.get(i.key)),
-      ...chartPostsFor(i, trackerOf(i.key), now, t.memoryGrowthWindow),
-    ]),
-    pages: result.intents.flatMap((i) => pagesFor(i, trackerOf(i.key), now, d.config.paging)),
-    closed: result.closed,
-    samples,
-    keepSamplesMs: Math.max(2 * t.memoryGrowthWindow, 3_600_000),
+  const { now, result, observations, trackerOf } = await serially(d.store, async () => {
+    const now = d.clock();
+    const before = await d.store.loadTrackers();
+    const silenced = new Set((await d.store.activeSilences(now)).map((s) => s.host));
+    const observations = observe(
+      reports,
+      d.config.hosts,
+      before.map((x) => x.key),
+      w,
+    );
+    const acks = await d.store.acks.open();
+    const result = step(before, observations, { now, settings: w, silenced, acks, oncall: d.config.slack.oncall });
+    const after = new Map(result.trackers.map((x) => [x.key, x]));
+    const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
+    // The quick set's numbers: the full set re-measures the same, moments later.
+    const samples = quick.flatMap((r) => hostSample(r, now) ?? []);
+    await d.store.commitCycle({
+      now,
+      trackers: result.trackers,
+      opened: result.opened.map((key) => {
+        const x = trackerOf(key);
+        return { key, subject: x.subject, cause: x.cause, hosts: x.hosts, title: x.detail?.title ?? x.cause, at: x.since ?? now };
+      }),
+      posts: result.intents.flatMap((i): OutboxPost[] => [
+        ...postsFor(i, trackerOf(i.key), now, acks.get(i.key)),
+        ...chartPostsFor(i, trackerOf(i.key), now, t.memoryGrowthWindow),
+      ]),
+      pages: result.intents.flatMap((i) => pagesFor(i, trackerOf(i.key), now, d.config.paging)),
+      closed: result.closed,
+      samples,
+      keepSamplesMs: Math.max(2 * t.memoryGrowthWindow, 3_600_000),
+    });
+    return { now, result, observations, trackerOf };
   });
   // Observed once the resolve is committed: a cycle whose transaction failed resolved nothing.
   for (const c of result.closed) d.telemetry?.incidentResolved(trackerOf(c.key).cause, c.durationMs);

@@ -114,11 +114,11 @@ async function everyOutput(transport: HostTransport, logs: () => string, log: Re
       return collectBundle(h, transport, config.thresholds, diagnosis, () => NOW);
     },
     incidents: {
-      silence: (h, ms, reason, by) => ({ host: h, until: NOW + ms, reason, by, createdAt: NOW }),
-      unsilence: () => true,
-      silences: () => new Map(),
+      silence: async (h, ms, reason, by) => ({ host: h, until: NOW + ms, reason, by, createdAt: NOW }),
+      unsilence: async () => true,
+      silences: async () => new Map(),
       // The store keeps cause titles: what the watcher saw, written there before any answer.
-      history: () =>
+      history: async () =>
         [...reports.values()].flatMap((r) =>
           r.causes.map(
             (c, i): IncidentRow => ({
@@ -135,8 +135,8 @@ async function everyOutput(transport: HostTransport, logs: () => string, log: Re
             }),
           ),
         ),
-      restarts: () => [],
-      openThread: () => undefined,
+      restarts: async () => [],
+      openThread: async () => undefined,
     },
   };
   const answers: Answer[] = [];

@@ -58,7 +58,7 @@ describe('silence, unsilence, history', () => {
       const a = await run(text);
       assert.ok(a.kind === 'error' && re.test(`${a.message} ${a.fix ?? ''}`), `${text}: ${JSON.stringify(a)}`);
     }
-    assert.equal(store.activeSilences(now).length, 0);
+    assert.equal((await store.activeSilences(now)).length, 0);
   });
 
   it('a silence is said in the channel, shows in hosts and status, ends on time or on unsilence', async () => {
@@ -72,7 +72,7 @@ describe('silence, unsilence, history', () => {
     assert.match(renderAnswer(hosts, { color: false }), /prod-1 .* silenced: prod-1 until 2026-11-25 12:00 UTC by <@U0APPROVE1> \(deploying the fix\)/);
     assert.doesNotMatch(renderAnswer(hosts, { color: false }).split('\n')[2]!, /silenced/); // [0] is the header row
     now += 2 * 3_600_000 + 1;
-    assert.equal(services.incidents!.silences().size, 0, 'expired');
+    assert.equal((await services.incidents!.silences()).size, 0, 'expired');
     await run('silence prod-1 1h');
     assert.deepEqual(await run('unsilence prod-1'), { kind: 'note', visibility: 'channel', text: '🔔 prod-1 is no longer silenced.' });
   });
@@ -87,7 +87,7 @@ describe('silence, unsilence, history', () => {
       title: 'down',
       at,
     });
-    store.commitCycle({
+    await store.commitCycle({
       now: t0,
       trackers: [],
       opened: [opened('host:prod-1|service-down', 'prod-1', ['prod-1'], t0 - 720_000)],
@@ -96,9 +96,9 @@ describe('silence, unsilence, history', () => {
       samples: [],
       keepSamplesMs: 1,
     });
-    store.acks.set('host:prod-1|service-down', 'U0BOB0001', t0 - 600_000, true);
-    store.commitCycle({ now: t0, trackers: [], opened: [], posts: [], closed: [{ key: 'host:prod-1|service-down' }], samples: [], keepSamplesMs: 1 });
-    store.commitCycle({
+    await store.acks.set('host:prod-1|service-down', 'U0BOB0001', t0 - 600_000, true);
+    await store.commitCycle({ now: t0, trackers: [], opened: [], posts: [], closed: [{ key: 'host:prod-1|service-down' }], samples: [], keepSamplesMs: 1 });
+    await store.commitCycle({
       now: t0,
       trackers: [],
       opened: [opened('host:prod-2|service-down', 'prod-2', ['prod-2'], t0 - 60_000)],

@@ -101,7 +101,7 @@ const drained = (store: Store, p: DeliveryPoster) =>
     async () => {
       p.kick();
       await p.idle();
-      return store.deliveries.pending() === 0 ? true : undefined;
+      return (await store.deliveries.pending()) === 0 ? true : undefined;
     },
     { timeoutMs: 20_000, intervalMs: 50 },
   );
@@ -110,8 +110,8 @@ describe('the page poster', () => {
   it('trigger → acknowledge → resolve arrive once each, in order, with one dedup key, through a 429 with Retry-After', async () => {
     const targets = [pdTarget()];
     const inc = incident(targets);
-    inc.ack();
-    inc.resolve();
+    await inc.ack();
+    await inc.resolve();
     const from = pd.received.length;
     pd.failNext(429, 2, 1);
     const p = poster(inc.store, targets);
@@ -129,7 +129,7 @@ describe('the page poster', () => {
       assert.match(String([...keys][0]), /^moneymind-1-\d+$/);
     } finally {
       await p.stop();
-      inc.store.close();
+      await inc.store.close();
     }
   });
 
@@ -143,7 +143,7 @@ describe('the page poster', () => {
       first.kick();
       await waitUntil('two refused attempts', async () => (pd.received.length - from >= 2 ? true : undefined), { timeoutMs: 20_000 });
       await first.stop();
-      inc.store.close();
+      await inc.store.close();
     } finally {
       pd.refuseAll(undefined);
     }
@@ -162,14 +162,14 @@ describe('the page poster', () => {
       );
     } finally {
       await second.stop();
-      store.close();
+      await store.close();
     }
   });
 
   it('a 400 is refused for good: kept as failed with the reason, not retried; the incident’s later events still go', async () => {
     const targets = [pdTarget()];
     const inc = incident(targets);
-    inc.ack();
+    await inc.ack();
     pd.failNext(400);
     const from = pd.received.length;
     const p = poster(inc.store, targets);
@@ -179,12 +179,12 @@ describe('the page poster', () => {
         pd.received.slice(from).map((r) => `${r.status} ${String(r.body.event_action)}`),
         ['400 trigger', '202 acknowledge'],
       );
-      const [failed] = inc.store.deliveries.failures(5);
+      const [failed] = await inc.store.deliveries.failures(5);
       assert.equal(failed?.event, 'trigger');
       assert.match(failed?.last_error ?? '', /^HTTP 400: .*test 400/);
     } finally {
       await p.stop();
-      inc.store.close();
+      await inc.store.close();
     }
   });
 
@@ -193,14 +193,14 @@ describe('the page poster', () => {
     const wrong = await startWebhookReceiver('another-secret-0123456789');
     const bad = hookTarget(wrong.url);
     const inc = incident([good, bad]);
-    inc.ack();
-    inc.resolve();
+    await inc.ack();
+    await inc.resolve();
     const from = hook.calls.length;
     const p = poster(inc.store, [good, bad]);
     try {
       const goodDone = async () => {
         p.kick();
-        return inc.store.deliveries.pending(good.id) === 0 ? true : undefined;
+        return (await inc.store.deliveries.pending(good.id)) === 0 ? true : undefined;
       };
       await waitUntil('the good receiver to get all three', goodDone, { timeoutMs: 20_000 });
       const calls = hook.calls.slice(from);
@@ -214,11 +214,11 @@ describe('the page poster', () => {
         wrong.calls.every((c) => !c.verified),
         'the signature does not verify with another secret',
       );
-      assert.equal(inc.store.deliveries.pending(bad.id), 3, 'refused (401): kept, in order, for later');
+      assert.equal(await inc.store.deliveries.pending(bad.id), 3, 'refused (401): kept, in order, for later');
     } finally {
       await p.stop();
       await wrong.close();
-      inc.store.close();
+      await inc.store.close();
     }
   });
 
@@ -232,11 +232,11 @@ describe('the page poster', () => {
       p.kick();
       await hook.waitFor(from + 1, 20_000);
       assert.equal(hook.calls[from]?.event, 'trigger');
-      assert.equal(inc.store.deliveries.pending('pagerduty'), 1, 'the PagerDuty trigger is still queued');
+      assert.equal(await inc.store.deliveries.pending('pagerduty'), 1, 'the PagerDuty trigger is still queued');
     } finally {
       pd.refuseAll(undefined);
       await p.stop();
-      inc.store.close();
+      await inc.store.close();
     }
   });
 });

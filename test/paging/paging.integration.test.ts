@@ -81,7 +81,7 @@ after(async () => {
   await pager?.stop();
   await poster?.stop();
   await app?.stop();
-  store?.close();
+  await store?.close();
   await pool?.closeAll();
   await Promise.all([slack?.close(), pd?.close(), hook?.close()]);
   await host?.stop();
@@ -97,12 +97,12 @@ const flushed = () =>
       poster.kick();
       pager.kick();
       await Promise.all([poster.idle(), pager.idle()]);
-      return store.pendingPosts() === 0 && store.deliveries.pending() === 0 ? true : undefined;
+      return (await store.pendingPosts()) === 0 && (await store.deliveries.pending()) === 0 ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 100 },
   );
-const threadUrl = () => {
-  const inc = store.history(undefined, 5).find((i) => i.key === KEY)!;
+const threadUrl = async () => {
+  const inc = (await store.history(undefined, 5)).find((i) => i.key === KEY)!;
   return `https://slack.com/archives/${inc.channel}/p${inc.thread_ts!.replace('.', '')}`;
 };
 
@@ -128,7 +128,7 @@ describe('paging: the PagerDuty double and a webhook follow the incident', () =>
     assert.equal(payload.source, 'prod-1');
     assert.match(String(payload.summary), /^prod-1: app-unhealthy — /);
     // Sent at least a second after the cycle: by then Slack usually has the thread; if so it is linked.
-    if (trigger?.links) assert.deepEqual(trigger.links, [{ href: threadUrl(), text: 'Slack alert thread' }]);
+    if (trigger?.links) assert.deepEqual(trigger.links, [{ href: await threadUrl(), text: 'Slack alert thread' }]);
     const [call] = hook.calls;
     assert.deepEqual([call?.event, call?.verified, call?.body.dedup_key], ['trigger', true, trigger?.dedup_key]);
   });
@@ -147,7 +147,7 @@ describe('paging: the PagerDuty double and a webhook follow the incident', () =>
     assert.equal(ack.event, 'acknowledge');
     assert.ok(ack.verified);
     assert.equal((ack.body.incident as Record<string, unknown>).acknowledged_by, BOB);
-    assert.equal(ack.body.slack_thread, threadUrl(), 'posted by now: linked');
+    assert.equal(ack.body.slack_thread, await threadUrl(), 'posted by now: linked');
   });
 
   it('the app recovers: resolve with the same key; each event arrived once, in order', async () => {
@@ -165,6 +165,6 @@ describe('paging: the PagerDuty double and a webhook follow the incident', () =>
       hook.calls.map((c) => `${c.event} ${c.verified}`),
       ['trigger true', 'acknowledge true', 'resolve true'],
     );
-    assert.equal(store.deliveries.failures(5).length, 0);
+    assert.equal((await store.deliveries.failures(5)).length, 0);
   });
 });

@@ -236,25 +236,22 @@ describe('jump hosts (ssh.jumpHost) against real sshds', { skip, timeout: 180_00
           );
           assert.match(r.causes[0]!.evidence[0]!, /^jump host bastion \(.*\): cannot connect/);
         }
-        const posted = store
-          .duePosts(Date.now() + 3_600_000, 100)
-          .map((p) => p.payload)
-          .join('\n');
+        const posted = (await store.duePosts(Date.now() + 3_600_000, 100)).map((p) => p.payload).join('\n');
         assert.match(posted, /jump host bastion\*: bastion-unreachable — bastion unreachable: 3 hosts unknown/);
         assert.match(posted, /hosts: prod-1, prod-2, prod-3/);
         // The thread's diagnosis (posted once the parent has its ts) lists them one by one.
-        const tracker = store.loadTrackers().find((t) => t.key === jumpKey('bastion'));
+        const tracker = (await store.loadTrackers()).find((t) => t.key === jumpKey('bastion'));
         assert.deepEqual(tracker?.hosts, ['prod-1', 'prod-2', 'prod-3']);
         assert.ok(tracker?.affected.includes('prod-2: unknown — not checked while jump host bastion is down'), String(tracker?.affected));
         assert.deepEqual(await intents(), [], 'still down: nothing new, no host incident');
-        assert.equal(store.loadTrackers().filter((t) => t.key.startsWith('host:')).length, 0, 'no host incident is tracked');
+        assert.equal((await store.loadTrackers()).filter((t) => t.key.startsWith('host:')).length, 0, 'no host incident is tracked');
       } finally {
         await bastion.start();
       }
       assert.deepEqual(await intents(), [`resolve ${jumpKey('bastion')}`]);
       assert.equal(pool.jumpTransport('bastion')?.connects, 2, 'the bastion connection was re-opened once');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

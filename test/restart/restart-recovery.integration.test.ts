@@ -58,7 +58,7 @@ async function rig(storeFile: string): Promise<{ send: SlackSender; store: Store
     async stop() {
       await app.stop();
       await pool.closeAll();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -78,7 +78,7 @@ async function requestThenStop(storeFile: string): Promise<{ id: string; ts: str
     const id = /"action_id":"restart_confirm".*?"value":"([A-Za-z0-9_-]+)"/.exec(blocksOf(posted))?.[1];
     assert.ok(id);
     await slack.waitFor((c) => c.path === `/response/${res.id}`, 10_000);
-    const row = first.store.restarts.get(id);
+    const row = await first.store.restarts.get(id);
     assert.ok(row?.message_ts, 'the message is recorded, for the next bot to edit');
     return { id, ts: row.message_ts };
   } finally {
@@ -119,8 +119,8 @@ describe('a pending restart request across a restart of the bot', () => {
       const edit = await slack.waitFor((c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && c.body.ts === ts, 10_000);
       assert.match(String(edit.body.text), /⌛ Restart request for prod-1 expired unconfirmed/);
       assert.ok(!blocksOf(edit).includes('restart_confirm') && !blocksOf(edit).includes('restart_cancel'), 'buttons gone');
-      assert.equal(second.store.restarts.get(id)?.state, 'expired');
-      assert.ok(second.store.restarts.auditFor('prod-1', 20).some((e) => e.event === 'expired' && e.actor === 'bot' && e.requestId === id));
+      assert.equal((await second.store.restarts.get(id))?.state, 'expired');
+      assert.ok((await second.store.restarts.auditFor('prod-1', 20)).some((e) => e.event === 'expired' && e.actor === 'bot' && e.requestId === id));
       const history = await second.send.command('history prod-1');
       assert.match(JSON.stringify(history.json), /restart — expired; asked by U0ASKER001/);
       const stale = await second.send.click('restart_confirm', id, BOB);
@@ -142,7 +142,7 @@ describe('a pending restart request across a restart of the bot', () => {
       assert.ok(edit.at >= expiresAt, `edited ${expiresAt - edit.at} ms before its expiry`);
       assert.match(String(edit.body.text), /expired unconfirmed/);
       assert.ok(!blocksOf(edit).includes('restart_confirm'), 'buttons gone');
-      assert.equal(second.store.restarts.get(id)?.state, 'expired');
+      assert.equal((await second.store.restarts.get(id))?.state, 'expired');
       assert.equal(slack.calls.slice(from).filter((c) => c.path === '/api/chat.update' && c.body.ts === ts).length, 1, 'edited once');
     } finally {
       await second.stop();

@@ -70,7 +70,7 @@ async function rig(
     async stop() {
       await app.stop();
       await pool.closeAll();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -138,12 +138,9 @@ describe('approved restarts on a real host', () => {
         updatesSince(from).every((c) => !blocksOf(c).includes('restart_confirm')),
         'no live buttons after confirming',
       );
-      const events = r.store.restarts
-        .auditFor('prod-1', 20)
-        .map((e) => `${e.event}:${e.actor}`)
-        .reverse();
+      const events = (await r.store.restarts.auditFor('prod-1', 20)).map((e) => `${e.event}:${e.actor}`).reverse();
       assert.deepEqual(events, ['requested:U0ASKER001', 'confirmed:U0APPROVE1', 'executed:bot', 'verified:bot']);
-      const executed = r.store.restarts.auditFor('prod-1', 20).find((e) => e.event === 'executed')!;
+      const executed = (await r.store.restarts.auditFor('prod-1', 20)).find((e) => e.event === 'executed')!;
       assert.equal(executed.detail.exitCode, 0);
       assert.ok(typeof executed.detail.durationMs === 'number');
       const history = await r.send.command('history prod-1');
@@ -170,7 +167,7 @@ describe('approved restarts on a real host', () => {
       const late = await r.send.click('restart_confirm', id, CAROL);
       assert.match(String(late.body.text), /already cancelled/);
       assert.equal(starts(), 0);
-      assert.deepEqual(r.store.restarts.auditFor('prod-1', 20).filter((e) => e.event === 'refused').length, 4);
+      assert.deepEqual((await r.store.restarts.auditFor('prod-1', 20)).filter((e) => e.event === 'refused').length, 4);
     } finally {
       await r.stop();
     }
@@ -181,7 +178,7 @@ describe('approved restarts on a real host', () => {
     try {
       // An incident whose parent was posted, as the watcher leaves it.
       const now = Date.now();
-      r.store.commitCycle({
+      await r.store.commitCycle({
         now,
         trackers: [],
         opened: [{ key: 'host:prod-1|service-down', subject: 'prod-1', cause: 'service-down', hosts: ['prod-1'], title: 'down', at: now }],
@@ -190,8 +187,8 @@ describe('approved restarts on a real host', () => {
         samples: [],
         keepSamplesMs: 1,
       });
-      const [row] = r.store.duePosts(now, 1);
-      r.store.posted(row!, { channel: 'C0ALERTS1', ts: '1795000000.000100' });
+      const [row] = await r.store.duePosts(now, 1);
+      await r.store.posted(row!, { channel: 'C0ALERTS1', ts: '1795000000.000100' });
       const { confirmation } = await ask(r);
       assert.equal(confirmation.body.channel, 'C0ALERTS1');
       assert.equal(confirmation.body.thread_ts, '1795000000.000100');
@@ -226,8 +223,8 @@ describe('approved restarts on a real host', () => {
         (c) => slack.calls.indexOf(c) >= from && c.path === '/api/chat.update' && /cancelled by <@U0ERIN0001>/.test(String(c.body.text)),
       );
       assert.ok(!blocksOf(edit).includes('restart_confirm'), 'buttons gone');
-      assert.equal(r.store.restarts.get(id)?.state, 'cancelled');
-      assert.ok(r.store.restarts.auditFor('prod-1', 20).some((e) => e.event === 'cancelled' && e.actor === 'U0ERIN0001'));
+      assert.equal((await r.store.restarts.get(id))?.state, 'cancelled');
+      assert.ok((await r.store.restarts.auditFor('prod-1', 20)).some((e) => e.event === 'cancelled' && e.actor === 'U0ERIN0001'));
       assert.equal(starts(), 0);
     } finally {
       slack.groups.delete('S0OPSTEAM1');
@@ -312,7 +309,7 @@ describe('approved restarts on a real host', () => {
             /add a sudoers rule like "mmtest ALL=\(root\) NOPASSWD: \/usr\/bin\/supervisorctl -c \/etc\/supervisor\/other.conf restart moneymind"/.source,
         ),
       );
-      assert.equal(r.store.restarts.get(id)?.state, 'done');
+      assert.equal((await r.store.restarts.get(id))?.state, 'done');
       assert.equal(starts(), 0);
     } finally {
       await r.stop();
@@ -348,9 +345,9 @@ describe('approved restarts on a real host', () => {
     );
     const reopened = new Store(storeFile);
     try {
-      assert.equal(reopened.restarts.get(id)?.state, 'done');
+      assert.equal((await reopened.restarts.get(id))?.state, 'done');
     } finally {
-      reopened.close();
+      await reopened.close();
     }
     assert.equal(starts(), 1);
   });
@@ -360,7 +357,7 @@ describe('approved restarts on a real host', () => {
     const first = await rig({}, {}, storeFile);
     const { id } = await ask(first);
     // What a crash right after the store's gate leaves behind: the row is running, nothing ran.
-    const gate = first.services.restartService!.confirm(id, BOB);
+    const gate = await first.services.restartService!.confirm(id, BOB);
     assert.ok(gate.ok);
     await first.stop();
     const from = slack.calls.length;
@@ -370,7 +367,7 @@ describe('approved restarts on a real host', () => {
       const stale = await second.send.click('restart_confirm', id, CAROL);
       assert.match(String(stale.body.text), /already abandoned/);
       assert.equal(starts(), 0, 'no restart at all');
-      assert.ok(second.store.restarts.auditFor('prod-1', 20).some((e) => e.event === 'abandoned'));
+      assert.ok((await second.store.restarts.auditFor('prod-1', 20)).some((e) => e.event === 'abandoned'));
     } finally {
       await second.stop();
     }
@@ -400,10 +397,7 @@ describe('an approved restart on a host run by a real systemd', () => {
       assert.notEqual(await show('MainPID'), pidBefore, 'systemd started a new main process');
       assert.equal(await show('ActiveState'), 'active');
       assert.equal(await show('NRestarts'), '0', 'a requested restart, not a crash: systemd does not count it');
-      const events = r.store.restarts
-        .auditFor('prod-1', 20)
-        .map((e) => `${e.event}:${e.actor}`)
-        .reverse();
+      const events = (await r.store.restarts.auditFor('prod-1', 20)).map((e) => `${e.event}:${e.actor}`).reverse();
       assert.deepEqual(events, ['requested:U0ASKER001', 'confirmed:U0APPROVE1', 'executed:bot', 'verified:bot']);
     } finally {
       await r.stop();

@@ -74,7 +74,7 @@ after(async () => {
   await poster?.stop();
   await app?.stop();
   await slack?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -90,7 +90,7 @@ async function cyclesTo(until: number, every = 1): Promise<void> {
 async function drained(): Promise<void> {
   poster.kick();
   await poster.idle();
-  assert.equal(store.pendingPosts(), 0);
+  assert.equal(await store.pendingPosts(), 0);
 }
 /** A call's text and its blocks as Slack gets them (JSON), for matching. */
 const text = (c: RecordedCall): string =>
@@ -103,8 +103,8 @@ async function tta(series: 'count' | 'sum' | 'bucket', le = ''): Promise<number>
   return Number(line?.split(' ')[1] ?? Number.NaN);
 }
 /** What went into one incident's thread (replies) and onto its parent (edits). */
-function thread(key: string) {
-  const ts = store.history(undefined, 10).find((i) => i.key === key)!.thread_ts!;
+async function thread(key: string) {
+  const ts = (await store.history(undefined, 10)).find((i) => i.key === key)!.thread_ts!;
   return {
     replies: slack.calls.filter((c) => c.path.endsWith('chat.postMessage') && c.body.thread_ts === ts).map(text),
     edits: slack.calls.filter((c) => c.path.endsWith('chat.update') && c.body.ts === ts).map(text),
@@ -124,7 +124,7 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
     const r = await send.click('alert_ack', ACK_KEY, 'U0STRANGE1');
     assert.equal(r.body.response_type, 'ephemeral');
     assert.match(String(r.body.text), /Only the responders/);
-    assert.equal(store.acks.open().size, 0);
+    assert.equal((await store.acks.open()).size, 0);
   });
 
   it('a responder acknowledges: the parent is edited with the mention, one thread reply; a second click changes nothing', async () => {
@@ -135,7 +135,7 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
     const again = await send.click('alert_ack', ACK_KEY, 'U0ALICE01');
     assert.match(String(again.body.text), /Already acknowledged by <@U0BOB0001>/);
     await drained();
-    const t = thread(ACK_KEY);
+    const t = await thread(ACK_KEY);
     assert.equal(t.edits.length, 1, 'one acknowledgement, one edit');
     assert.match(t.edits[0]!, /👀 <@U0BOB0001> is on it since 09:03 UTC/);
     assert.match(t.edits[0]!, /alert_unack/);
@@ -147,9 +147,9 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
 
   it('while acknowledged no reminders and no escalation; the other incident is reminded and escalated once', async () => {
     await cyclesTo(40);
-    const acked = thread(ACK_KEY);
+    const acked = await thread(ACK_KEY);
     assert.equal(acked.replies.filter((x) => /Still failing|Escalated/.test(x)).length, 0);
-    const other = thread(ESC_KEY);
+    const other = await thread(ESC_KEY);
     assert.ok(other.replies.filter((x) => /Still failing/.test(x)).length >= 5);
     const escalations = other.replies.filter((x) => /Escalated/.test(x));
     assert.equal(escalations.length, 1, 'once per incident');
@@ -166,12 +166,12 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
     assert.doesNotMatch(answer, /prod-2\*? host-unreachable — still open · acknowledged/);
   });
 
-  it('the acknowledgement survives a restart of the bot (read back from the store)', () => {
+  it('the acknowledgement survives a restart of the bot (read back from the store)', async () => {
     const reopened = new Store(config.watch.store);
     try {
-      assert.deepEqual(reopened.acks.open().get(ACK_KEY)?.by, BOB);
+      assert.deepEqual((await reopened.acks.open()).get(ACK_KEY)?.by, BOB);
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
@@ -179,11 +179,11 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
     const r = await send.click('alert_unack', ACK_KEY, BOB);
     assert.match(String(r.body.text), /Given back/);
     await drained();
-    const t = thread(ACK_KEY);
+    const t = await thread(ACK_KEY);
     assert.match(t.edits.at(-1)!, /"alert_ack"/);
     assert.equal(t.replies.filter((x) => /gave it back/.test(x)).length, 1);
     await cyclesTo(46);
-    assert.ok(thread(ACK_KEY).replies.some((x) => /Still failing/.test(x)));
+    assert.ok((await thread(ACK_KEY)).replies.some((x) => /Still failing/.test(x)));
   });
 
   it('taken again after a give-back: no second time-to-acknowledge (metrics and history keep the first)', async () => {
@@ -196,7 +196,7 @@ describe('[Acknowledge] and escalation, through Bolt and the watcher', () => {
 
   it('a click on a resolved incident says it is stale', async () => {
     // Resolve by hand through the store: a cycle of good results would need a healthy host.
-    store.commitCycle({ now, trackers: [], opened: [], posts: [], closed: [{ key: ACK_KEY }], samples: [], keepSamplesMs: MIN });
+    await store.commitCycle({ now, trackers: [], opened: [], posts: [], closed: [{ key: ACK_KEY }], samples: [], keepSamplesMs: MIN });
     const r = await send.click('alert_ack', ACK_KEY, BOB);
     assert.match(String(r.body.text), /no longer open/);
   });

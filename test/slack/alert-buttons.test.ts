@@ -28,7 +28,7 @@ before(async () => {
 after(async () => {
   await app?.stop();
   await slack?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,7 +37,7 @@ describe('alert buttons', () => {
     const r = await send.click('alert_silence', 'prod-1', 'U0SOMEONE1');
     assert.equal(r.body.response_type, 'ephemeral');
     assert.match(String(r.body.text), /you may not run silence/);
-    assert.equal(store.activeSilences(Date.now()).length, 0);
+    assert.equal((await store.activeSilences(Date.now())).length, 0);
   });
 
   it('[Silence 1h] from an approver silences the host and says so in the channel', async () => {
@@ -46,7 +46,7 @@ describe('alert buttons', () => {
     assert.equal(r.body.replace_original, false, 'the alert itself stays');
     assert.match(String(r.body.text), /🔕 prod-1 silenced for 1 h 0 min by <@U0APPROVE1> \(from the alert button\)/);
     assert.deepEqual(
-      store.activeSilences(Date.now()).map((s) => s.host),
+      (await store.activeSilences(Date.now())).map((s) => s.host),
       ['prod-1'],
     );
   });

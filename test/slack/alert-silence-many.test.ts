@@ -34,7 +34,7 @@ before(async () => {
 after(async () => {
   await app?.stop();
   await slack?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -88,13 +88,7 @@ describe('[Silence 1h] on an alert covering 60 hosts', () => {
     assert.equal(answer!.body.response_type, 'in_channel');
     assert.equal(answer!.body.replace_original, false, 'the alert itself stays');
     assert.match(String(answer!.body.text), new RegExp(`🔕 ${HOSTS} hosts silenced for 1 h by <@${APPROVER}> \\(from the alert button\\)`));
-    assert.deepEqual(
-      store
-        .activeSilences(Date.now())
-        .map((s) => s.host)
-        .sort(),
-      config.hosts.map((h) => h.name).sort(),
-    );
+    assert.deepEqual((await store.activeSilences(Date.now())).map((s) => s.host).sort(), config.hosts.map((h) => h.name).sort());
   });
 
   it('an alert from before keys (the host names joined) still works, with one answer', async () => {

@@ -39,7 +39,7 @@ before(async () => {
 after(async () => {
   await app?.stop();
   await slack?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -146,14 +146,14 @@ describe('malformed but signed requests get a 4xx and change nothing', () => {
   it('… and after all of them: nothing ran, each was counted, and the bot still works', async () => {
     await new Promise((r) => setTimeout(r, 500)); // a listener that ran anyway would have answered by now
     assert.equal(slack.calls.filter((c) => c.path.startsWith('/response/')).length, 0, 'no answer to any of them');
-    assert.deepEqual(store.activeSilences(Date.now()), [], 'nothing silenced');
+    assert.deepEqual(await store.activeSilences(Date.now()), [], 'nothing silenced');
     const metric = await telemetry.registry.getSingleMetricAsString('moneymind_errors_total');
     assert.match(metric, new RegExp(`moneymind_errors_total\\{where="slack_request"\\} ${rejected}$`, 'm'));
     // The same click, well formed, silences prod-1: the cases above really were one field away.
     assert.equal((await post(click())).status, 200);
     await slack.waitFor((c) => c.path === '/response/malformed');
     assert.deepEqual(
-      store.activeSilences(Date.now()).map((s) => s.host),
+      (await store.activeSilences(Date.now())).map((s) => s.host),
       ['prod-1'],
     );
   });

@@ -30,14 +30,14 @@ before(async () => {
   });
   store = new Store(join(dir, 'store.db'));
   const now = Date.now();
-  store.commitCycle({ now, trackers: [], opened: [], posts: [], closed: [], samples: rssLeak('prod-1', now), keepSamplesMs: 24 * 3_600_000 });
+  await store.commitCycle({ now, trackers: [], opened: [], posts: [], closed: [], samples: rssLeak('prod-1', now), keepSamplesMs: 24 * 3_600_000 });
   slack = await startSlackDouble();
   ({ app, send } = await startHttpSlackApp({ config, slack, secret: 's', transportFor: () => new LocalTransport(), store }));
 });
 after(async () => {
   await app?.stop();
   await slack?.close();
-  store?.close();
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -18,50 +18,50 @@ function open(store: Store, key: IncidentKey, at: number): void {
 }
 
 describe('incident acknowledgements in the store', () => {
-  it('two clicks make one acknowledgement; it survives a reopen; history keeps the first time', () => {
+  it('two clicks make one acknowledgement; it survives a reopen; history keeps the first time', async () => {
     const path = join(dir, 'a.db');
     const first = new Store(path);
     open(first, KEY, 0);
-    assert.deepEqual(first.acks.set(KEY, 'U0BOB0001', 4 * MIN, true), { ok: true, first: true });
-    const second = first.acks.set(KEY, 'U0ALICE01', 5 * MIN, true);
+    assert.deepEqual(await first.acks.set(KEY, 'U0BOB0001', 4 * MIN, true), { ok: true, first: true });
+    const second = await first.acks.set(KEY, 'U0ALICE01', 5 * MIN, true);
     assert.deepEqual(second, { ok: false, why: 'already', ack: { by: 'U0BOB0001', at: 4 * MIN } });
-    first.close();
+    await first.close();
 
     const reopened = new Store(path);
     try {
-      assert.deepEqual([...reopened.acks.open()], [[KEY, { by: 'U0BOB0001', at: 4 * MIN }]]);
-      assert.deepEqual(reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false), { ok: true, first: false });
-      assert.equal(reopened.acks.open().size, 0);
-      assert.equal(reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false).ok, false, 'giving back twice changes nothing');
+      assert.deepEqual([...(await reopened.acks.open())], [[KEY, { by: 'U0BOB0001', at: 4 * MIN }]]);
+      assert.deepEqual(await reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false), { ok: true, first: false });
+      assert.equal((await reopened.acks.open()).size, 0);
+      assert.equal((await reopened.acks.set(KEY, 'U0BOB0001', 6 * MIN, false)).ok, false, 'giving back twice changes nothing');
       // Taken again by someone else: not the first (no second time-to-acknowledge); the first still counts.
-      assert.deepEqual(reopened.acks.set(KEY, 'U0ALICE01', 8 * MIN, true), { ok: true, first: false });
-      assert.equal(reopened.history(undefined, 5)[0]?.acked_at, 4 * MIN);
+      assert.deepEqual(await reopened.acks.set(KEY, 'U0ALICE01', 8 * MIN, true), { ok: true, first: false });
+      assert.equal((await reopened.history(undefined, 5))[0]?.acked_at, 4 * MIN);
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
-  it('a resolved incident cannot be acknowledged (stale), and its acknowledgement is no longer open', () => {
+  it('a resolved incident cannot be acknowledged (stale), and its acknowledgement is no longer open', async () => {
     const store = new Store(join(dir, 'b.db'));
     try {
       open(store, KEY, 0);
-      store.acks.set(KEY, 'U0BOB0001', MIN, true);
-      store.commitCycle({ now: 2 * MIN, trackers: [], opened: [], posts: [], closed: [{ key: KEY }], samples: [], keepSamplesMs: MIN });
-      assert.equal(store.acks.open().size, 0);
-      assert.deepEqual(store.acks.set(KEY, 'U0BOB0001', 3 * MIN, true), { ok: false, why: 'stale', ack: undefined });
-      assert.equal(store.history(undefined, 5)[0]?.acked_at, MIN);
+      await store.acks.set(KEY, 'U0BOB0001', MIN, true);
+      await store.commitCycle({ now: 2 * MIN, trackers: [], opened: [], posts: [], closed: [{ key: KEY }], samples: [], keepSamplesMs: MIN });
+      assert.equal((await store.acks.open()).size, 0);
+      assert.deepEqual(await store.acks.set(KEY, 'U0BOB0001', 3 * MIN, true), { ok: false, why: 'stale', ack: undefined });
+      assert.equal((await store.history(undefined, 5))[0]?.acked_at, MIN);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('an incident never acknowledged has no time to acknowledge', () => {
+  it('an incident never acknowledged has no time to acknowledge', async () => {
     const store = new Store(join(dir, 'c.db'));
     try {
       open(store, KEY, 0);
-      assert.equal(store.history(undefined, 5)[0]?.acked_at, null);
+      assert.equal((await store.history(undefined, 5))[0]?.acked_at, null);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -31,34 +31,34 @@ function v2File(path: string): void {
 }
 
 describe('opening a schema-2 store', () => {
-  it('moves the RSS samples into samples, keeps the outbox rows and their order, and takes chart rows', () => {
+  it('moves the RSS samples into samples, keeps the outbox rows and their order, and takes chart rows', async () => {
     const path = join(dir, 'v2.db');
     v2File(path);
     const store = new Store(path);
     assert.deepEqual(
-      store.rssHistory('prod-1', 0).map((s) => s.rssKb),
+      (await store.rssHistory('prod-1', 0)).map((s) => s.rssKb),
       [200_000, 200_001, 200_002, 200_003, 200_004],
     );
-    const [first] = store.samples('prod-1', 0);
+    const [first] = await store.samples('prod-1', 0);
     assert.equal(first?.rssKb, 200_000);
     assert.equal(first?.healthMs, null, 'series the old file never had are gaps, not zeros');
-    const due = store.duePosts(10, 10);
+    const due = await store.duePosts(10, 10);
     assert.deepEqual(
       due.map((r) => [r.id, r.kind, r.payload]),
       [[1, 'post-parent', '{"text":"parent"}']],
       'the parent first; its reply waits for it as before',
     );
-    store.posted(due[0]!, { channel: 'C1', ts: '1.1' });
+    await store.posted(due[0]!, { channel: 'C1', ts: '1.1' });
     assert.deepEqual(
-      store.duePosts(10, 10).map((r) => r.id),
+      (await store.duePosts(10, 10)).map((r) => r.id),
       [2],
     );
-    store.enqueue(
+    await store.enqueue(
       'host:prod-1|memory-growth',
       [{ key: 'host:prod-1|memory-growth', kind: 'chart', chart: { host: 'prod-1', windowMs: 60_000, at: 5, comment: 'c', title: 't' } }],
       10,
     );
-    store.close();
+    await store.close();
 
     const db = new Database(path, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
@@ -72,13 +72,13 @@ describe('opening a schema-2 store', () => {
     db.close();
   });
 
-  it('a second open changes nothing', () => {
+  it('a second open changes nothing', async () => {
     const path = join(dir, 'twice.db');
     v2File(path);
-    new Store(path).close();
+    await new Store(path).close();
     const again = new Store(path);
-    assert.equal(again.rssHistory('prod-1', 0).length, 5);
-    assert.equal(again.pendingPosts(), 2);
-    again.close();
+    assert.equal((await again.rssHistory('prod-1', 0)).length, 5);
+    assert.equal(await again.pendingPosts(), 2);
+    await again.close();
   });
 });

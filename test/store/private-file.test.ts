@@ -14,14 +14,14 @@ const commit = (s: Store) => s.commitCycle({ now: 1, trackers: [], opened: [], p
 
 describe('the store file and its -wal and -shm files are created 0600', () => {
   for (const umask of [0o022, 0o002, 0o000]) {
-    it(`with umask ${umask.toString(8).padStart(3, '0')}`, () => {
+    it(`with umask ${umask.toString(8).padStart(3, '0')}`, async () => {
       const file = join(dir, `new-${umask}`, 'data', 'moneymind.db');
       const warnings: string[] = [];
       const old = process.umask(umask);
       let store: Store | undefined;
       try {
         store = new Store(file, { warn: (m) => warnings.push(m) });
-        commit(store); // a write: SQLite now has its -wal and -shm files
+        await commit(store); // a write: SQLite now has its -wal and -shm files
         for (const f of [file, `${file}-wal`, `${file}-shm`]) {
           assert.ok(existsSync(f), f);
           assert.equal(mode(f), '600', f);
@@ -29,7 +29,7 @@ describe('the store file and its -wal and -shm files are created 0600', () => {
         assert.equal(mode(join(dir, `new-${umask}`, 'data')), '700', 'a directory it creates is private too');
         assert.deepEqual(warnings, [], 'nothing to warn about in a new store');
       } finally {
-        store?.close();
+        await store?.close();
         process.umask(old);
       }
     });
@@ -37,35 +37,35 @@ describe('the store file and its -wal and -shm files are created 0600', () => {
 });
 
 describe('an existing store readable by others', () => {
-  it('is made 0600, with its -wal and -shm, and each change is reported', () => {
+  it('is made 0600, with its -wal and -shm, and each change is reported', async () => {
     const file = join(dir, 'old.db');
     const first = new Store(file);
-    commit(first);
+    await commit(first);
     // What an older bot left: 0644 files, and -wal/-shm of a process that died without closing.
     for (const f of [file, `${file}-wal`, `${file}-shm`]) chmodSync(f, 0o644);
     const warnings: { msg: string; detail: Record<string, unknown> }[] = [];
     const second = new Store(file, { warn: (msg, detail) => warnings.push({ msg, detail }) });
     try {
-      first.close();
+      await first.close();
       for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(f), '600', f);
       assert.deepEqual(
         warnings.map((w) => w.msg),
         [file, `${file}-wal`, `${file}-shm`].map((f) => `the store file ${f} was readable by other users (mode 644); made it 0600`),
       );
       assert.deepEqual(warnings[0]!.detail, { file, mode: '644' });
-      assert.equal(second.history(undefined, 10).length, 0, 'and it opens as before');
+      assert.equal((await second.history(undefined, 10)).length, 0, 'and it opens as before');
     } finally {
-      second.close();
+      await second.close();
     }
   });
 
-  it('an empty file someone created (0666) is used, tightened', () => {
+  it('an empty file someone created (0666) is used, tightened', async () => {
     const file = join(dir, 'touched.db');
     writeFileSync(file, '');
     chmodSync(file, 0o666);
     const warnings: string[] = [];
     const s = new Store(file, { warn: (m) => warnings.push(m) });
-    s.close();
+    await s.close();
     assert.equal(mode(file), '600');
     assert.match(warnings[0] ?? '', /mode 666\); made it 0600/);
   });

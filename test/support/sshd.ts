@@ -43,7 +43,7 @@ const SSHD = '/usr/sbin/sshd';
 const READY_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
 
-function sshdConfig(dir: string, port: number, user: string, listen: string, allowFrom: string | undefined): string {
+function sshdConfig(dir: string, port: number, user: string, listen: string, allowFrom: string | undefined, setEnv: Record<string, string> = {}): string {
   return [
     `Port ${port}`,
     `ListenAddress ${listen}`,
@@ -73,6 +73,8 @@ function sshdConfig(dir: string, port: number, user: string, listen: string, all
     'PrintLastLog no',
     'Subsystem sftp internal-sftp',
     'LogLevel INFO',
+    // Applied after sshd's own defaults, so SetEnv PATH=… puts stand-in commands first (netem-host.ts).
+    ...Object.entries(setEnv).map(([k, v]) => `SetEnv ${k}=${v}`),
     '',
   ].join('\n');
 }
@@ -104,9 +106,11 @@ async function keygen(dir: string, name: string, comment: string): Promise<void>
  * `enter` runs sshd through a command prefix, e.g. `nsenter -t PID -m -p --` so that its sessions
  * live inside a systemd test namespace (systemd-ns.ts), or `ip netns exec NAME` for a network
  * namespace (netns.ts: a jump host). `listenAddress` (default 127.0.0.1) must be reachable from the
- * test process; `allowFrom` lets logins in only from that source address.
+ * test process; `allowFrom` lets logins in only from that source address; `setEnv`: sessions' environment (sshd's SetEnv).
  */
-export async function startSshd(opts: { user?: string; enter?: readonly string[]; listenAddress?: string; allowFrom?: string } = {}): Promise<SshdHandle> {
+export async function startSshd(
+  opts: { user?: string; enter?: readonly string[]; listenAddress?: string; allowFrom?: string; setEnv?: Record<string, string> } = {},
+): Promise<SshdHandle> {
   const listen = opts.listenAddress ?? '127.0.0.1';
   // Privilege-separation dir; sshd refuses to start without it.
   if (isRoot()) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -130,7 +134,7 @@ export async function startSshd(opts: { user?: string; enter?: readonly string[]
 
     let port = 0;
     const launch = async (): Promise<void> => {
-      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user.name, listen, opts.allowFrom));
+      writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, port, user.name, listen, opts.allowFrom, opts.setEnv));
       writeFileSync(log, `--- starting sshd on port ${port}\n`, { flag: 'a' });
       const args = ['-D', '-e', '-f', join(dir, 'sshd_config')];
       const d = opts.enter?.length

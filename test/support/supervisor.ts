@@ -47,6 +47,14 @@ export interface SupervisedAppOptions {
 
 const PROGRAM = 'moneymind';
 export const APP_PY = join(dirname(fileURLToPath(import.meta.url)), 'stand-in-app', 'app.py');
+/**
+ * On the app's command line (app.py ignores it): makes each running stand-in findable apart from
+ * the others. Test files run at once, each with its own test host; a processMatch of just
+ * `stand-in-app/app.py` summed every one of them into one host's RSS (a leak made on one showed
+ * on all). The trailing slash keeps port 5070's marker from matching port 50701's.
+ */
+export const instanceArg = (port: number): string => `--instance=${port}/`;
+export const appProcessMatch = (port: number): string => `stand-in-app/app.py ${instanceArg(port)}`;
 export const PYTHON = '/usr/bin/python3'; // Debian's python has flask/waitress/sqlalchemy/pymysql; pyenv's does not
 const READY_TIMEOUT_MS = 20_000;
 const PORT_ATTEMPTS = 3;
@@ -107,7 +115,7 @@ function supervisordConf(p: Paths, port: number, user: TestUser, opts: Supervise
     `serverurl=unix://${p.socket}`,
     '',
     `[program:${PROGRAM}]`,
-    `command=${PYTHON} ${APP_PY}`,
+    `command=${PYTHON} ${APP_PY} ${instanceArg(port)}`,
     `directory=${p.dir}`,
     ...(isRoot() ? [`user=${user.name}`] : []),
     `environment=${environment}`,

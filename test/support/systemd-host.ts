@@ -13,7 +13,7 @@ import { startMariadb, type MariadbHandle } from './mariadb.js';
 import { runOk, waitUntil } from './proc.js';
 import { startSshd, type SshdHandle } from './sshd.js';
 import { installSudoers, removeSudoers } from './sudoers.js';
-import { APP_PY, PYTHON, standInEnv } from './supervisor.js';
+import { APP_PY, appProcessMatch, instanceArg, PYTHON, standInEnv } from './supervisor.js';
 import { startSystemdNs, type SystemdNs } from './systemd-ns.js';
 import { deepMerge, exportMysqlPassword, MYSQL_PASSWORD_ENV } from './test-host.js';
 import { ensureTestUser } from './test-user.js';
@@ -48,7 +48,7 @@ function unit(env: Record<string, string>, user: string, dir: string): string {
     `User=${user}`,
     `WorkingDirectory=${dir}`,
     ...lines,
-    `ExecStart=${PYTHON} ${APP_PY}`,
+    `ExecStart=${PYTHON} ${APP_PY} ${instanceArg(Number(env.MM_PORT))}`,
     'Restart=always',
     'RestartSec=1',
     '',
@@ -104,7 +104,7 @@ export async function startSystemdTestHost(opts: { withDb?: boolean } = {}): Pro
           name,
           transport: 'ssh',
           ssh: { host: '127.0.0.1', port: sshd.port, username: sshd.user, privateKeyPath: sshd.privateKeyPath, hostKey: sshd.hostKeyFingerprint },
-          app: { healthUrl, port, service: SERVICE, manager: 'systemd', logFile, processMatch: 'stand-in-app/app.py', poolRecycle: 3600 },
+          app: { healthUrl, port, service: SERVICE, manager: 'systemd', logFile, processMatch: appProcessMatch(port), poolRecycle: 3600 },
         };
         if (db) base.mysql = { host: '127.0.0.1', port: db.port, user: 'monitor', passwordEnv: MYSQL_PASSWORD_ENV };
         return deepMerge(base, overrides);

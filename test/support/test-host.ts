@@ -10,7 +10,7 @@
  */
 import { startMariadb, type MariadbHandle } from './mariadb.js';
 import { startSshd, type SshdHandle } from './sshd.js';
-import { startSupervisedApp, type AppHandle } from './supervisor.js';
+import { appProcessMatch, startSupervisedApp, type AppHandle } from './supervisor.js';
 
 export const MYSQL_PASSWORD_ENV = 'MM_TEST_MYSQL_PASSWORD';
 
@@ -123,7 +123,7 @@ export async function startTestHost(opts: { withDb?: boolean; sshd?: { listenAdd
             manager: 'supervisor',
             supervisorConfig: app.supervisorConfig,
             logFile: app.logFile,
-            processMatch: 'stand-in-app/app.py',
+            processMatch: appProcessMatch(app.port),
             poolRecycle: 3600,
           },
         };

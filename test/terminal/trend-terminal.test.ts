@@ -49,7 +49,7 @@ describe('trend in terminal mode', () => {
   });
 
   it("with the watcher's samples: the PNG is saved owner-only beside the bundles, the numbers and the path printed", async () => {
-    store.commitCycle({ now, trackers: [], opened: [], posts: [], closed: [], samples: rssLeak('local', now), keepSamplesMs: 24 * 3_600_000 });
+    await store.commitCycle({ now, trackers: [], opened: [], posts: [], closed: [], samples: rssLeak('local', now), keepSamplesMs: 24 * 3_600_000 });
     const text = await drive('trend local\ntrend local 2d\ntrend local soon\n', join(dir, 'bundles'));
     assert.match(
       text,

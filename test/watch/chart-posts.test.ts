@@ -93,7 +93,7 @@ describe('the chart a memory-growth thread carries', () => {
     });
     try {
       const chart = (host: string) => ({ host, windowMs: 6 * 3_600_000, at: now, title: `${host} memory`, comment: 'grows', headline: 'memory runs out soon' });
-      store.commitCycle({
+      await store.commitCycle({
         now,
         trackers: [],
         opened: [{ key: KEY, subject: 'prod-1', cause: 'memory-growth', hosts: ['prod-1'], title: 't', at: now }],
@@ -106,12 +106,12 @@ describe('the chart a memory-growth thread carries', () => {
         samples: rssLeak('prod-1', now),
         keepSamplesMs: 24 * 3_600_000,
       });
-      for (let i = 0; i < 50 && store.pendingPosts() > 0; i++) {
+      for (let i = 0; i < 50 && (await store.pendingPosts()) > 0; i++) {
         poster.kick();
         await poster.idle();
       }
-      assert.equal(store.pendingPosts(), 0);
-      const ts = store.openIncident(KEY)!.thread_ts;
+      assert.equal(await store.pendingPosts(), 0);
+      const ts = (await store.openIncident(KEY))!.thread_ts;
       const done = slack.calls.find((c) => c.path === '/api/files.completeUploadExternal')!;
       assert.equal(done.body.thread_ts, ts);
       assert.equal(done.body.initial_comment, 'grows');
@@ -124,7 +124,7 @@ describe('the chart a memory-growth thread carries', () => {
       assert.equal(reply[0]!.body.text, 'grows');
     } finally {
       await poster.stop();
-      store.close();
+      await store.close();
       await slack.close();
     }
   });

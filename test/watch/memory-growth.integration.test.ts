@@ -78,19 +78,19 @@ describe('a leak made on the test app', () => {
         opened.push(...s.intents.filter((i) => i.kind === 'open').map((i) => i.key));
       }
       assert.deepEqual(opened, ['host:prod-1|memory-growth']);
-      const rss = store.rssHistory('prod-1', 0).map((x) => Math.round(x.rssKb / 1024));
+      const rss = (await store.rssHistory('prod-1', 0)).map((x) => Math.round(x.rssKb / 1024));
       assert.ok(rss[rss.length - 1]! - rss[0]! >= 3 * STEP_MB, `the real RSS grew: ${rss.join(' → ')} MB`);
-      for (let i = 0; i < 200 && store.pendingPosts() > 0; i++) {
+      for (let i = 0; i < 200 && (await store.pendingPosts()) > 0; i++) {
         poster.kick();
         await poster.idle();
-        if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
+        if ((await store.pendingPosts()) > 0) await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(store.pendingPosts(), 0, 'all posts delivered');
+      assert.equal(await store.pendingPosts(), 0, 'all posts delivered');
 
       const calls = slack.calls.slice(from);
       const parent = calls.find((c) => c.path === '/api/chat.postMessage' && !c.body.thread_ts)!;
       assert.match(String(parent.body.text), /memory-growth/);
-      const threadTs = String(store.openIncident('host:prod-1|memory-growth')?.thread_ts);
+      const threadTs = String((await store.openIncident('host:prod-1|memory-growth'))?.thread_ts);
       const replies = calls.filter((c) => c.path === '/api/chat.postMessage' && c.body.thread_ts === threadTs);
       const diagnosis = replies.map((c) => `${c.body.text} ${c.body.blocks}`).join('\n');
       assert.match(diagnosis, /memory runs out in ≈ (\d+ d )?\d+ (h|min)/, 'the projection is in the thread text');
@@ -116,7 +116,7 @@ describe('a leak made on the test app', () => {
       assert.ok(blue > 150, `${blue} pixels of the RSS line`);
     } finally {
       await poster.stop();
-      store.close();
+      await store.close();
     }
   });
 });

@@ -32,7 +32,7 @@ describe('outbox: Slack reached again', () => {
     const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: 'C1', minIntervalMs: 0, baseBackoffMs: 3_600_000 });
     try {
       const now = Date.now();
-      store.commitCycle({
+      await store.commitCycle({
         now,
         trackers: [],
         opened: [{ key: 'host:a|service-down', subject: 'a', cause: 'service-down', hosts: ['a'], title: 't', at: now }],
@@ -46,18 +46,18 @@ describe('outbox: Slack reached again', () => {
       await poster.idle();
       const refused = slack.calls.filter((c) => c.path === '/api/chat.postMessage').length;
       assert.equal(refused, 1, 'refused once');
-      assert.ok((store.nextPostAt() ?? 0) > Date.now() + 60_000, 'backing off');
-      poster.retryNow();
+      assert.ok(((await store.nextPostAt()) ?? 0) > Date.now() + 60_000, 'backing off');
+      await poster.retryNow();
       await poster.idle();
       const calls = slack.calls.filter((c) => c.path === '/api/chat.postMessage');
       assert.equal(calls.length, 2, 'delivered right away');
-      assert.equal(store.pendingPosts(), 0);
-      poster.retryNow();
+      assert.equal(await store.pendingPosts(), 0);
+      await poster.retryNow();
       await poster.idle();
       assert.equal(slack.calls.filter((c) => c.path === '/api/chat.postMessage').length, 2, 'nothing sent twice');
     } finally {
       await poster.stop();
-      store.close();
+      await store.close();
     }
   });
 
@@ -81,7 +81,7 @@ describe('outbox: Slack reached again', () => {
     try {
       const now = Date.now();
       const key = 'host:b|service-down' as const;
-      store.commitCycle({
+      await store.commitCycle({
         now,
         trackers: [],
         opened: [{ key, subject: 'b', cause: 'service-down', hosts: ['b'], title: 't', at: now }],
@@ -99,11 +99,11 @@ describe('outbox: Slack reached again', () => {
       drains = 0;
       await new Promise((r) => setTimeout(r, 700));
       assert.ok(drains <= 2, `${drains} looks for due posts while the parent waits out 1.5 s`);
-      for (let i = 0; i < 100 && store.pendingPosts() > 0; i++) await new Promise((r) => setTimeout(r, 50));
-      assert.equal(store.pendingPosts(), 0, 'both went out once the parent was due');
+      for (let i = 0; i < 100 && (await store.pendingPosts()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await store.pendingPosts(), 0, 'both went out once the parent was due');
     } finally {
       await poster.stop();
-      store.close();
+      await store.close();
     }
   });
 });

@@ -65,15 +65,15 @@ function rig(hostOver: object, storeName: string) {
   const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: CHANNEL, minIntervalMs: 20, baseBackoffMs: 300 });
   const deps = { config, store, transportFor: pool.get.bind(pool), log, clock: Date.now, poster };
   const drain = async (): Promise<void> => {
-    for (let i = 0; i < 40 && store.pendingPosts() > 0; i++) {
+    for (let i = 0; i < 40 && (await store.pendingPosts()) > 0; i++) {
       poster.kick();
       await poster.idle();
-      if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
+      if ((await store.pendingPosts()) > 0) await new Promise((r) => setTimeout(r, 50));
     }
   };
   const close = async (): Promise<void> => {
     await poster.stop();
-    store.close();
+    await store.close();
   };
   return { deps, drain, close };
 }

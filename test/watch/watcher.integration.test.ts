@@ -60,16 +60,16 @@ function rig(hosts: object[], watch: object = {}, thresholds: object = {}): Rig 
     deps,
     cycle: () => runCycle(deps),
     async flushed() {
-      for (let i = 0; i < 200 && store.pendingPosts() > 0; i++) {
+      for (let i = 0; i < 200 && (await store.pendingPosts()) > 0; i++) {
         poster.kick();
         await poster.idle();
-        if (store.pendingPosts() > 0) await new Promise((r) => setTimeout(r, 50));
+        if ((await store.pendingPosts()) > 0) await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(store.pendingPosts(), 0, 'all posts delivered');
+      assert.equal(await store.pendingPosts(), 0, 'all posts delivered');
     },
     async close() {
       await poster.stop();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -140,7 +140,7 @@ describe('watcher on a real host', () => {
       assert.equal(edit?.body.ts, threadTs, 'the parent is edited in place');
       assert.match(text(edit!), /✅ \*prod-1\*: service-down — resolved after/);
       assert.doesNotMatch(text(edit!), /"actions"/, 'no stale buttons');
-      assert.equal(r.store.history('prod-1', 5)[0]?.resolved_at !== null, true);
+      assert.equal((await r.store.history('prod-1', 5))[0]?.resolved_at !== null, true);
     } finally {
       await r.close();
     }
@@ -182,16 +182,16 @@ describe('watcher on a real host', () => {
     try {
       // Long enough for any machine; its end is made below by moving `until` to the past, as time would.
       const silence = { host: 'prod-1', until: Date.now() + 600_000, reason: 'maintenance', by: 'test', createdAt: Date.now() };
-      r.store.setSilence(silence);
+      await r.store.setSilence(silence);
       await host.app.supervisorctl('stop', 'moneymind');
       try {
         await r.cycle();
         const silent = await r.cycle();
         assert.deepEqual(silent.intents, []);
-        assert.equal(r.store.openIncident('host:prod-1|service-down')?.subject, 'prod-1', 'tracked as an incident');
+        assert.equal((await r.store.openIncident('host:prod-1|service-down'))?.subject, 'prod-1', 'tracked as an incident');
         await r.flushed();
         assert.equal(parents(from).length, 0, 'nothing posted while silenced');
-        r.store.setSilence({ ...silence, until: Date.now() - 1 });
+        await r.store.setSilence({ ...silence, until: Date.now() - 1 });
         const later = await r.cycle();
         assert.deepEqual(
           later.intents.map((i) => i.kind),
@@ -262,11 +262,11 @@ describe('watcher on a real host', () => {
     const r = rig([prod('prod-1')], {}, { memoryGrowthMbPerHour: 50, memoryGrowthWindow: '30m' });
     try {
       await r.cycle();
-      assert.equal(r.store.rssHistory('prod-1', 0).length, 1, 'one sample per cycle');
+      assert.equal((await r.store.rssHistory('prod-1', 0)).length, 1, 'one sample per cycle');
       // 30 minutes of history rising 100 MB/h, as a leaking app would leave it.
       const now = Date.now();
       const samples = Array.from({ length: 30 }, (_, i) => rssOnly('prod-1', now - (30 - i) * 60_000, 20_000 + i * 1707));
-      r.store.commitCycle({ now, trackers: r.store.loadTrackers(), opened: [], posts: [], closed: [], samples, keepSamplesMs: 3_600_000 });
+      await r.store.commitCycle({ now, trackers: await r.store.loadTrackers(), opened: [], posts: [], closed: [], samples, keepSamplesMs: 3_600_000 });
       await r.cycle();
       const fired = await r.cycle();
       assert.deepEqual(
@@ -280,9 +280,9 @@ describe('watcher on a real host', () => {
 
   // Once a year: the schedule never fires during these tests, so every check after runNow() is a retry.
   const never = { schedule: '0 0 1 1 *' };
-  async function until(what: string, cond: () => boolean, ms = 60_000): Promise<void> {
+  async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
     const deadline = Date.now() + ms;
-    while (!cond()) {
+    while (!(await cond())) {
       if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -317,14 +317,14 @@ describe('watcher on a real host', () => {
     const r = rig([prod('prod-1')], { ...never, retryInterval: '1s', failuresToAlert: 100 }, { healthTimeout: '400ms' });
     const w = startWatcher(r.deps);
     const from = slack.calls.length;
-    const pending = () => r.store.loadTrackers().some((t) => t.phase === 'pending');
+    const pending = async () => (await r.store.loadTrackers()).some((t) => t.phase === 'pending');
     try {
       await host.app.setMode('hang');
       await w.runNow();
-      assert.ok(pending(), 'the hung /health is pending');
+      assert.ok(await pending(), 'the hung /health is pending');
       await until('a retry', () => w.stats.retries >= 1);
       await host.app.setMode('ok');
-      await until('a retry that sees it healthy', () => !pending());
+      await until('a retry that sees it healthy', async () => !(await pending()));
       const retries = w.stats.retries;
       await new Promise((res) => setTimeout(res, 3500));
       assert.equal(w.stats.retries, retries, 'no retry after the recovery');

@@ -17,7 +17,7 @@ export function ackButton(acknowledged: boolean, services: CommandServices, log:
       await say('Only the responders (slack.responders) may acknowledge alerts or give them back.');
       return;
     }
-    const outcome = services.incidents?.acknowledge?.(click.value, click.caller.userId, acknowledged);
+    const outcome = await services.incidents?.acknowledge?.(click.value, click.caller.userId, acknowledged);
     if (!outcome) return say('Acknowledging needs the store, which this bot runs without.');
     if (outcome.ok) return say(acknowledged ? '👀 Acknowledged: reminders pause while you are on it.' : '↩️ Given back: reminders resume.');
     if (outcome.why === 'stale') return say('This incident is no longer open (it resolved): nothing to acknowledge.');
