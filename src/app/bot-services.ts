@@ -1,4 +1,7 @@
 import type { CheckId } from '../checks/check-types.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { LeaderLine } from '../commands/answer.js';
 import type { CommandServices } from '../commands/command.js';
 import type { Config, HostConfig } from '../config/types.js';
 import { doctorHost } from '../doctor/run-doctor.js';
@@ -22,6 +25,8 @@ export interface ServicesDeps {
   /** Without it (the terminal's tests, benchmarks) there are no silences, history or restarts. */
   readonly store?: BotStore;
   readonly telemetry?: Telemetry;
+  /** This process's name among replicas (the watch lease's holder); made here when not given. */
+  readonly replica?: string;
 }
 
 /** The commands' services, plus the watcher's way to share what it saw (for `hosts`). */
@@ -31,6 +36,10 @@ export interface BotServices extends CommandServices {
   readonly restartService: RestartService | undefined;
   /** The outbox poster, told when a click queued posts (it exists only once Slack mode starts). */
   postsTo(poster: { kick(): void }): void;
+  /** This process's name among replicas: the watch lease's holder when it leads. */
+  readonly replica: string;
+  /** Who leads the watcher, once Slack mode has its leadership (for `hosts`). */
+  ledBy(view: () => LeaderLine): void;
 }
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
@@ -39,6 +48,7 @@ export function botServices(d: ServicesDeps): BotServices {
   const telemetry = d.telemetry ?? noTelemetry;
   const last = new Map<string, { report: HostReport; at: number }>();
   let poster: { kick(): void } | undefined;
+  let leaderView: (() => LeaderLine) | undefined;
   const check = async (hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]> => {
     const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
     telemetry.reports(reports);
@@ -46,9 +56,23 @@ export function botServices(d: ServicesDeps): BotServices {
     if (ids.length > 1) for (const r of reports) last.set(r.name, { report: r, at: clock() });
     return reports;
   };
-  const restartService = store ? new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: check, log, clock, telemetry }) : undefined;
+  // Random per start: in a container the host name and pid 1 come back after a restart, and a new
+  // process must not pass for the old one and renew its lease under the old token.
+  const replica = d.replica ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  // Another replica is alive while someone else holds the lease unexpired (the store's clock and
+  // this machine's may differ by the clock skew: a restart is left for the next minute's recovery).
+  const othersLive = store
+    ? async () => {
+        const lease = await store.lease.current();
+        return lease !== undefined && lease.holder !== replica && lease.expiresAt > clock();
+      }
+    : undefined;
+  const restartService = store
+    ? new RestartService({ config, ledger: store.restarts, transportFor, checkHosts: check, log, clock, telemetry, ...(othersLive ? { othersLive } : {}) })
+    : undefined;
   return {
     config,
+    replica,
     checkHosts: check,
     lastReport: (name) => last.get(name),
     remember(reports, at) {
@@ -58,6 +82,10 @@ export function botServices(d: ServicesDeps): BotServices {
     incidents: store ? storeIncidents(store, clock, () => poster?.kick(), telemetry, config.paging) : undefined,
     postsTo(p) {
       poster = p;
+    },
+    leader: () => leaderView?.(),
+    ledBy(view) {
+      leaderView = view;
     },
     supportBundle: (host) => supportBundle(host, { transport: transportFor(host), thresholds: config.thresholds, checkHosts: check, clock }),
     trendChart: store ? drawCharts(store, clock).trend : undefined,

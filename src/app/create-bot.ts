@@ -8,7 +8,8 @@ import { loadSlackSettings } from '../config/slack-settings.js';
 import { createLogger } from '../log/create-logger.js';
 import { PromTelemetry } from '../ops/prom-telemetry.js';
 import { TransportPool } from '../remote/transport-pool.js';
-import { Store } from '../store/store.js';
+import type { BotStore } from '../store/bot-store.js';
+import { openStore } from '../store/open-store.js';
 import { runTerminal } from '../terminal/run-terminal.js';
 import { botServices } from './bot-services.js';
 import { type SlackMode, startSlackMode } from './start-slack-mode.js';
@@ -58,7 +59,7 @@ export function createBot(d: BotDeps): Bot {
   const telemetry = new PromTelemetry();
   const pool = new TransportPool(log, redactor.redact);
   const startedAt = clock();
-  let store: Store | undefined;
+  let store: BotStore | undefined;
   let slackMode: SlackMode | undefined;
   return {
     async start() {
@@ -66,11 +67,12 @@ export function createBot(d: BotDeps): Bot {
         const config = loadConfig(env, configPath(undefined, env));
         const slack = loadSlackSettings(env);
         redactor.addSecrets(secretValues(config, slack));
-        store = new Store(config.watch.store, { warn: (msg, detail) => log.warn(detail, msg) });
+        store = await openStore(config.watch, { warn: (msg, detail) => log.warn(detail, msg) });
         const services = botServices({ config, transportFor: (h) => pool.get(h), clock, log, store, telemetry });
         if (slack.mode === 'none') {
-          // Support bundles go beside the store (./data/ by default, ignored by git), not into the checkout.
-          const saveDir = join(dirname(config.watch.store), 'bundles');
+          // Support bundles go beside the store (./data/ by default, ignored by git), not into the checkout;
+          // with a MySQL store, into ./data/.
+          const saveDir = join(config.watch.storeMysql ? 'data' : dirname(config.watch.store), 'bundles');
           await runTerminal(d.stdin, d.stdout, services, { color: d.color, prompt: d.prompt, saveDir });
           await pool.closeAll();
           await store.close();

@@ -17,6 +17,7 @@ import { OutboxPoster } from '../watch/outbox-poster.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import type { BotServices } from './bot-services.js';
 import { drawCharts } from './draw-charts.js';
+import { Leadership } from '../watch/leadership.js';
 
 export interface SlackModeDeps {
   readonly config: Config;
@@ -48,6 +49,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   let watcher: Watcher | undefined;
   let app: SlackRunner | undefined;
   let poster: OutboxPoster | undefined;
+  let leadership: Leadership | undefined;
   const metrics = loadOpsSettings(d.env, slack.mode);
   d.redactor.addSecrets(secretValues(metrics));
   const ops = opsRoutes(
@@ -57,6 +59,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
       watch: watcher ? { lastCycleAt: telemetry.lastCycleAt, staleAfterMs: Math.max(3 * watcher.intervalMs, 180_000) } : undefined,
       slack: app?.state() ?? 'connecting',
       slackError: app?.lastError(),
+      leader: leadership?.view(),
     }),
     { metricsToken: metrics.metricsToken },
   );
@@ -72,21 +75,40 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   // for them (this machine only, unless METRICS_HOST says otherwise).
   const opsServer: Server | undefined = slack.mode === 'socket' ? await startOpsServer(ops, metrics.port, metrics.host) : undefined;
   await runner.start();
-  // Pages have their own queue and poster: Slack being down is when a page matters most. Those left
-  // from before a restart go out first; one kick tells both posters a cycle or a click queued something.
-  const pager = config.paging.length ? new DeliveryPoster(store.deliveries, config.paging, log.child({ component: 'paging' })) : undefined;
-  pager?.kick();
+  const channel = config.slack.alertChannel;
+  // Replicas on one store: one leads the watcher (checks, posts, pages); the others stand by and
+  // take over within watch.leaseTtl. A single bot simply always leads.
   const queued = {
     kick: () => {
       poster?.kick();
       pager?.kick();
     },
   };
-  const channel = config.slack.alertChannel;
+  if (channel) {
+    leadership = new Leadership({
+      lease: store.lease,
+      holder: services.replica,
+      ttlMs: config.watch.leaseTtl,
+      log: log.child({ component: 'lease' }),
+      onLead: queued.kick,
+    });
+    const view = leadership.view.bind(leadership);
+    services.ledBy(view);
+    telemetry.watchLeader(view);
+  }
+  const lead = leadership;
+  const fencing = lead ? { fence: () => lead.fence(), onFenced: () => lead.fencedOut() } : undefined;
+  // Pages have their own queue and poster: Slack being down is when a page matters most. Those left
+  // from before a restart go out first; one kick tells both posters a cycle or a click queued something.
+  const pager = config.paging.length
+    ? new DeliveryPoster(store.deliveries, config.paging, log.child({ component: 'paging' }), fencing ? { fencing: { ...fencing, lease: store.lease } } : {})
+    : undefined;
+  await leadership?.start(); // the first attempt before anything is sent: a standby replica sends nothing
+  pager?.kick();
   if (channel) {
     const sender = slackAlertSender(slack.botToken.reveal(), slack.apiUrl);
     const drawChart = drawCharts(store, d.clock).thread;
-    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry, drawChart });
+    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry, drawChart, ...fencing });
     poster.kick(); // posts left over from before a restart go out first
     services.postsTo(queued);
     watcher = startWatcher({
@@ -98,6 +120,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
       poster: queued,
       telemetry,
       onReports: (r, at) => services.remember(r, at),
+      ...fencing,
     });
   } else {
     log.warn({}, 'no slack.alertChannel in the config: the watcher is off (commands still work)');
@@ -114,6 +137,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
       await runner.stop(); // lets a running restart finish (5 s) or leaves it recorded as running
       await poster?.stop();
       await pager?.stop(); // a page in flight stays queued for the next start
+      await leadership?.stop(); // given back: another replica leads at once, not after the TTL
       await d.pool.closeAll();
       opsServer?.close();
       await store.close();

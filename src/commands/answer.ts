@@ -35,7 +35,7 @@ export type Answer =
       /** An image's description for screen readers (Slack's alt_text). */
       readonly altText?: string;
     }
-  | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[] }
+  | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[]; readonly leader?: LeaderLine }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
   | { readonly kind: 'note'; readonly visibility: 'channel' | 'ephemeral'; readonly text: string }
   | { readonly kind: 'history'; readonly visibility: 'ephemeral'; readonly host: string | undefined; readonly incidents: readonly HistoryLine[] }
@@ -68,4 +68,21 @@ export interface HistoryLine {
   readonly resolvedAt: number | undefined;
   /** Time to acknowledge: from opening to the first [Acknowledge], if anyone clicked it. */
   readonly ackMs?: number;
+}
+
+/** Which replica leads the watcher (replicas share one store): `hosts` says it under the list. */
+export interface LeaderLine {
+  /** This replica's name. */
+  readonly self: string;
+  readonly leading: boolean;
+  /** The lease's holder and fencing token as last read; undefined when nobody holds it. */
+  readonly holder: string | undefined;
+  readonly token: number | undefined;
+}
+
+/** The line itself, the same in the terminal and Slack (names are the bot's own, not host text). */
+export function leaderText(l: LeaderLine): string {
+  if (l.leading) return `watcher: led by this replica (${l.self}, lease token ${l.token})`;
+  if (l.holder) return `watcher: led by ${l.holder} (lease token ${l.token}); this replica (${l.self}) stands by`;
+  return `watcher: no replica leads right now; this one (${l.self}) is trying to take the lease`;
 }

@@ -6,7 +6,7 @@ import type { AckOutcome, IncidentRow, Silence } from '../store/watch-store.js';
 import type { RestartRequest } from '../restart/restart-service.js';
 import type { RestartRow } from '../store/restart-types.js';
 import type { DoctorHost } from '../doctor/doctor-types.js';
-import type { Answer } from './answer.js';
+import type { Answer, LeaderLine } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
 export interface Caller {
@@ -31,6 +31,8 @@ export interface CommandServices {
    * undefined when none are stored. Absent when the bot runs without a store.
    */
   trendChart?(host: string, windowMs: number): Promise<TrendImage | undefined>;
+  /** Who leads the watcher, when the bot watches (Slack mode with an alert channel). */
+  leader?(): LeaderLine | undefined;
   /** Restart requests (Slack only; confirmation happens in the Slack adapter). */
   readonly restarts?: { request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | { ok: false; why: string }> };
 }

@@ -14,6 +14,7 @@ export const hostsCommand: Command = {
       immediate: true,
       run: async (s) => {
         const silences = await s.incidents?.silences();
+        const leader = s.leader?.();
         return {
           kind: 'hosts',
           visibility: 'ephemeral',
@@ -27,6 +28,7 @@ export const hostsCommand: Command = {
               silence: silences?.get(h.name),
             };
           }),
+          ...(leader ? { leader } : {}),
         };
       },
     };

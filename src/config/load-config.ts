@@ -13,6 +13,7 @@ import { readYaml } from './read-yaml.js';
 import { checkRawPagingSecrets, resolvePaging } from './resolve-paging.js';
 import { type FileConfig, type FileHost, type FileJumpHost, fileSchema } from './schema.js';
 import { Secret } from './secret.js';
+import { resolveStoreMysql } from './store-location.js';
 import type { Config, HostConfig, JumpHostConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -51,6 +52,7 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
   const jumpHosts = parsed.data.jumpHosts.map((j, i) => resolveJumpHost(j, i, env, problems, keys));
   const hosts = parsed.data.hosts.map((h, i) => resolveHost(h, i, env, problems, name, keys, jumpHosts));
   const paging = resolvePaging(parsed.data, env, problems);
+  const storeMysql = resolveStoreMysql(parsed.data.watch, env, problems);
   if (problems.length) throw configError(source, problems);
   const { slack } = parsed.data;
   return deepFreeze({
@@ -66,7 +68,7 @@ export function resolveConfig(doc: unknown, env: Env, source = 'the config docum
       oncall: slack.oncall,
       rateLimit: { max: slack.rateLimit.max, windowMs: slack.rateLimit.window },
     },
-    watch: parsed.data.watch,
+    watch: { ...parsed.data.watch, storeMysql },
     restart: parsed.data.restart,
     paging,
     source,

@@ -5,6 +5,7 @@ import { didYouMean } from './did-you-mean.js';
 import { absPath, duration, envName, fingerprint, noLeadingDash, port, retryInterval, serviceName } from './field-schemas.js';
 import { keySourceProblem } from './key-source-problem.js';
 import { pagerdutySchema, webhooksSchema } from './paging-schema.js';
+import { leaseTtl, storeLocation } from './store-location.js';
 
 /*
  * The YAML shape (a public interface: add fields, never rename). Secrets are not here: the file
@@ -195,8 +196,11 @@ const watchSchema = z.strictObject({
   /** Warnings that still open an alert; every critical cause does. */
   alertWarnings: z.array(z.enum(CAUSE_IDS)).default(['memory-growth', 'disk-full', 'db-connections-exhausted']),
   concurrency: z.number().int().min(1).max(64).default(16),
-  /** SQLite file for incidents, silences, RSS samples and pending posts. */
-  store: z.string().min(1).default('./data/moneymind.db'),
+  /** Incidents, silences, samples, pending posts: a SQLite file, or mysql://USER@HOST:PORT/DB for replicas (store-location.ts). */
+  store: storeLocation.default('./data/moneymind.db'),
+  /** The variable holding the mysql:// store's password (required for one). */
+  storePasswordEnv: envName.optional(),
+  leaseTtl,
 });
 
 const restartSchema = z.strictObject({

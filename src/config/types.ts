@@ -132,7 +132,25 @@ export interface WatchSettings {
   readonly flapLow: number;
   readonly alertWarnings: readonly CauseId[];
   readonly concurrency: number;
+  /** A SQLite file path, or a mysql:// URL (then storeMysql is set). */
   readonly store: string;
+  readonly storePasswordEnv?: string | undefined;
+  /** Resolved from a mysql:// store: where, as whom, and the password from watch.storePasswordEnv. */
+  readonly storeMysql?: StoreMysqlTarget | undefined;
+  /** Milliseconds the watch lease lasts unrenewed (watch.leaseTtl). */
+  readonly leaseTtl: number;
+}
+
+/** `watch.store: mysql://USER@HOST:PORT/DB`: the bot's own database on MySQL or MariaDB. */
+export interface StoreMysqlTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  /** The URL as given, never with a password: for messages. */
+  readonly url: string;
+  readonly password: Secret;
+  readonly passwordEnv: string;
 }
 
 export interface RestartSettings {

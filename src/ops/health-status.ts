@@ -8,12 +8,28 @@ export interface HealthInput {
   readonly slack: 'connected' | 'disconnected' | 'http' | 'connecting';
   /** Why the last attempt to reach Slack failed, while it is not reached. */
   readonly slackError?: string | undefined;
+  /**
+   * Replicas: this one's name, whether it leads the watcher, and the lease as last read. A replica
+   * standing by runs no cycles, so the "no watch cycle" rule is the leader's alone.
+   */
+  readonly leader?:
+    | {
+        readonly self: string;
+        readonly leading: boolean;
+        readonly holder: string | undefined;
+        readonly token: number | undefined;
+        readonly since?: number | undefined;
+      }
+    | undefined;
 }
 
 export function healthStatus(h: HealthInput): { code: 200 | 503; body: Record<string, unknown> } {
   const problems: string[] = [];
-  const lastCycleAgeS = h.watch ? Math.round((h.now - (h.watch.lastCycleAt ?? h.startedAt)) / 1000) : null;
-  if (h.watch && h.now - (h.watch.lastCycleAt ?? h.startedAt) > h.watch.staleAfterMs) problems.push(`no watch cycle for ${lastCycleAgeS} s`);
+  // A replica that just took the lead over has had no cycle of its own yet: count from then at most.
+  const lastCycle = Math.max(h.watch?.lastCycleAt ?? h.startedAt, h.leader?.since ?? 0);
+  const lastCycleAgeS = h.watch ? Math.round((h.now - lastCycle) / 1000) : null;
+  const leads = !h.leader || h.leader.leading;
+  if (h.watch && leads && h.now - lastCycle > h.watch.staleAfterMs) problems.push(`no watch cycle for ${lastCycleAgeS} s`);
   const why = h.slackError ? ` — last attempt: ${h.slackError}` : '';
   if (h.slack === 'connecting') problems.push(`slack: connecting${why}`);
   if (h.slack === 'disconnected') problems.push(`Slack socket disconnected, reconnecting${why}`);
@@ -25,7 +41,8 @@ export function healthStatus(h: HealthInput): { code: 200 | 503; body: Record<st
       uptimeS: Math.round((h.now - h.startedAt) / 1000),
       lastCycleAgeS,
       slack: h.slack,
-      watcher: h.watch ? 'on' : 'off',
+      watcher: h.watch ? (leads ? 'on' : 'standby') : 'off',
+      ...(h.leader ? { replica: h.leader.self, leader: h.leader.holder ?? null, leaseToken: h.leader.token ?? null } : {}),
     },
   };
 }

@@ -76,8 +76,36 @@ export class PromTelemetry implements Telemetry {
     registers: [this.registry],
   });
 
+  private leaderView: (() => { self: string; leading: boolean; token: number | undefined }) | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moneymind_' });
+    const view = () => this.leaderView?.();
+    // Read at scrape time: which replica leads is the lease's, not an event the core reports.
+    new Gauge({
+      name: 'moneymind_watch_leader',
+      help: '1 if this replica leads the watcher (holds the store lease), 0 if it stands by',
+      labelNames: ['replica'],
+      registers: [this.registry],
+      collect() {
+        const v = view();
+        if (v) this.set({ replica: v.self }, v.leading ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'moneymind_watch_lease_token',
+      help: 'The fencing token of the watch lease as this replica last read it',
+      registers: [this.registry],
+      collect() {
+        const v = view();
+        if (v?.token !== undefined) this.set(v.token);
+      },
+    });
+  }
+
+  /** Replicas: where /metrics reads who leads (Slack mode sets it once its leadership exists). */
+  watchLeader(view: () => { self: string; leading: boolean; token: number | undefined }): void {
+    this.leaderView = view;
   }
 
   reports(reports: readonly HostReport[]): void {

@@ -1,6 +1,7 @@
 import type { PageTarget } from '../config/types.js';
 import type { RunLog } from '../log/run-log.js';
 import type { DeliveryQueue, DeliveryRow } from '../store/deliveries.js';
+import { FencedOut, type Fence, type LeaseStore } from '../store/lease.js';
 import { deliveryRequest } from './delivery-request.js';
 import { type PageOutcome, type PageRequestHttp, postPage } from './page-http.js';
 
@@ -13,6 +14,11 @@ export interface DeliveryPosterOptions {
   readonly clock?: () => number;
   /** The HTTP call (tests may count or fail them); Node's fetch by default. */
   readonly post?: (req: PageRequestHttp, signal: AbortSignal) => Promise<PageOutcome>;
+  /**
+   * With replicas: this replica's lease while it leads, checked in the store (`lease.check`) right
+   * before each page is sent and carried by every write; it pages only then. Absent: always.
+   */
+  readonly fencing?: { readonly fence: () => Fence | undefined; readonly lease: Pick<LeaseStore, 'check'>; readonly onFenced?: () => void };
 }
 
 /**
@@ -34,6 +40,7 @@ export class DeliveryPoster {
   private readonly timeout: number;
   private readonly clock: () => number;
   private readonly post: (req: PageRequestHttp, signal: AbortSignal) => Promise<PageOutcome>;
+  private readonly fencing: DeliveryPosterOptions['fencing'];
 
   constructor(
     private readonly store: DeliveryQueue,
@@ -46,6 +53,7 @@ export class DeliveryPoster {
     this.timeout = opts.timeoutMs ?? 10_000;
     this.clock = opts.clock ?? Date.now;
     this.post = opts.post ?? ((req, signal) => postPage(req, signal, this.clock));
+    this.fencing = opts.fencing;
   }
 
   /** Start draining now unless already at it. Never throws, never waits. */
@@ -54,7 +62,11 @@ export class DeliveryPoster {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.drain()
-      .catch((err: unknown) => this.log.error({ err }, 'page deliveries stopped on an error; trying again later'))
+      .catch((err: unknown) => {
+        if (!(err instanceof FencedOut)) return this.log.error({ err }, 'page deliveries stopped on an error; trying again later');
+        this.log.warn({ token: err.fence.token }, 'pages: fenced out, another replica leads; this one stops paging');
+        this.fencing?.onFenced?.();
+      })
       .finally(() => {
         this.running = undefined;
         void this.scheduleNext();
@@ -92,6 +104,7 @@ export class DeliveryPoster {
 
   private async drainTarget(target: PageTarget): Promise<void> {
     for (let guard = 0; guard < 1000 && !this.stopped; guard++) {
+      if (this.fencing && !this.fencing.fence()) return;
       const [row] = await this.store.due(target.id, this.clock(), 1);
       if (!row) return;
       await this.deliver(target, row);
@@ -106,20 +119,24 @@ export class DeliveryPoster {
       this.log.error(where, 'page delivery impossible for this target; kept as failed');
       return;
     }
+    // The last word before the page leaves: a replica paused since it read the row is stale here.
+    const fence = this.fencing?.fence();
+    if (this.fencing && !fence) return;
+    if (fence) await this.fencing?.lease.check(fence);
     const signal = AbortSignal.any([AbortSignal.timeout(this.timeout), this.abort.signal]);
     const outcome = await this.post(req, signal);
     if (outcome.ok) {
-      await this.store.delivered(row);
+      await this.store.delivered(row, fence);
       this.log.info(where, 'page delivered');
     } else if (outcome.permanent) {
       // Never dropped silently, never retried forever: the same body would be refused again.
-      await this.store.refused(row, this.clock(), outcome.reason);
+      await this.store.refused(row, this.clock(), outcome.reason, fence);
       this.log.error({ ...where, reason: outcome.reason }, 'page delivery refused for good (the event is invalid); kept as failed');
     } else {
       const backoff = Math.min(this.max, this.base * 2 ** Math.min(row.attempts, 20));
       // Retry-After is honoured (up to an hour: a target asking for days is asking to be forgotten).
       const retryInMs = this.stopped ? 0 : Math.max(Math.min(outcome.retryAfterMs ?? 0, 3_600_000), backoff);
-      await this.store.retryLater(row, this.clock() + retryInMs, outcome.reason);
+      await this.store.retryLater(row, this.clock() + retryInMs, outcome.reason, fence);
       this.log.warn({ ...where, retryInMs, reason: outcome.reason }, 'page delivery refused; kept for later');
     }
   }

@@ -1,4 +1,4 @@
-import type { Answer, SilenceLine } from '../commands/answer.js';
+import { type Answer, leaderText, type SilenceLine } from '../commands/answer.js';
 import { formatDuration } from '../config/duration.js';
 import { withFix } from '../errors.js';
 import { renderDoctor } from './render-doctor.js';
@@ -55,6 +55,7 @@ export function renderAnswer(a: Answer, style: Style): string {
             `${h.last ? `${h.last.status}${h.last.cause ? ` (${h.last.cause})` : ''} at ${utcSeconds(h.last.at)}` : 'not checked yet'}` +
             `${h.silence ? `  ${silenceLine(h.name, h.silence)}` : ''}`,
         ),
+        ...(a.leader ? [leaderText(a.leader)] : []),
       ].join('\n');
     case 'help':
       return [...(a.intro ? [`${a.intro}.`] : []), 'commands:', ...a.commands.map((c) => `  ${c.usage.padEnd(24)} ${c.description}`)].join('\n');

@@ -22,6 +22,12 @@ export interface RestartDeps {
   /** How often health is polled while verifying. */
   readonly pollMs?: number;
   readonly telemetry?: Telemetry;
+  /**
+   * Replicas: whether another replica is alive now (it holds the watch lease). Then a running
+   * restart may be its, in progress: recovery leaves those younger than the longest a restart can
+   * take. Absent or false (a single bot): every running restart at startup is a crashed one.
+   */
+  readonly othersLive?: () => Promise<boolean>;
 }
 
 export interface RestartRequest {
@@ -225,7 +231,12 @@ export class RestartService {
 
   /** At startup: restarts that were running when the bot died are never run again. */
   async recover(): Promise<RestartRow[]> {
-    const rows = await this.d.ledger.abandonRunning(this.d.clock());
+    // With another replica alive, only restarts older than the longest one can take (command +
+    // verification + a minute): a restart that replica is running right now is not abandoned.
+    const r = this.d.config.restart;
+    const now = this.d.clock();
+    const others = await (this.d.othersLive?.() ?? Promise.resolve(false)).catch(() => true);
+    const rows = await this.d.ledger.abandonRunning(now, others ? now - (r.commandTimeout + r.verifyTimeout + 60_000) : now);
     for (const row of rows) await this.audit(row, 'bot', 'abandoned', { why: 'the bot restarted before the outcome was recorded; not run again' });
     return rows;
   }

@@ -100,6 +100,28 @@ export class RestartFlow {
     }
     await this.expireDue();
     for (const row of await this.service.pending()) this.expireAt(row);
+    this.recoverAgainLater();
+  }
+
+  /**
+   * Each minute, running restarts again: one left running by a replica that died while another
+   * was alive is abandoned once older than any restart can take (see RestartService.recover).
+   */
+  private recoverAgainLater(): void {
+    const again = setTimeout(() => {
+      this.timers.delete(again);
+      void this.recoverRunning().catch((err: unknown) => this.log.error({ err }, 'could not recover restarts'));
+    }, 60_000);
+    again.unref();
+    this.timers.add(again);
+  }
+
+  private async recoverRunning(): Promise<void> {
+    for (const row of await this.service.recover()) {
+      await this.edit(row, restartState(row, 'abandoned'));
+      await this.reply(row, restartState(row, 'abandoned'));
+    }
+    this.recoverAgainLater();
   }
 
   /** Members of slack.approverGroups, from Slack (usergroups.users.list), cached for a minute. */

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { CauseId } from '../domain/ids.js';
 import type { IncidentKey } from '../domain/incident-key.js';
+import type { Fence } from './lease.js';
 
 /**
  * Pages (PagerDuty, webhooks) not yet accepted, a table of their own beside the Slack outbox: an
@@ -77,101 +77,16 @@ export interface DeliveryRow {
   readonly thread_ts: string | null;
 }
 
-/** Pages waiting to be accepted (every backend implements it). */
+/** Pages waiting to be accepted (sql/sql-deliveries.ts implements it for both backends). */
 export interface DeliveryQueue {
   add(pages: readonly PageRequest[], now: number): Promise<void>;
   due(target: string, now: number, limit: number): Promise<DeliveryRow[]>;
-  delivered(row: Pick<DeliveryRow, 'id'>): Promise<void>;
-  retryLater(row: Pick<DeliveryRow, 'id'>, nextAt: number, error: string): Promise<void>;
-  refused(row: Pick<DeliveryRow, 'id'>, now: number, error: string): Promise<void>;
+  /** With a fence (the leader's sender), each of these three applies only under the current lease, else FencedOut. */
+  delivered(row: Pick<DeliveryRow, 'id'>, fence?: Fence): Promise<void>;
+  retryLater(row: Pick<DeliveryRow, 'id'>, nextAt: number, error: string, fence?: Fence): Promise<void>;
+  refused(row: Pick<DeliveryRow, 'id'>, now: number, error: string, fence?: Fence): Promise<void>;
   orphans(targets: readonly string[]): Promise<DeliveryRow[]>;
   pending(target?: string): Promise<number>;
   nextAt(): Promise<number | undefined>;
   failures(limit: number): Promise<{ id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[]>;
-}
-
-export class SqliteDeliveries implements DeliveryQueue {
-  constructor(private readonly db: Database.Database) {}
-
-  /**
-   * Queues requests for open incidents. Called inside the cycle's (or a click's) transaction, after
-   * the incident was inserted and before it is closed: a resolve still finds its open row.
-   */
-  async add(pages: readonly PageRequest[], now: number): Promise<void> {
-    return this.addSync(pages, now);
-  }
-
-  /** The same, inside a transaction the caller holds on this connection (the store's cycle commit). */
-  addSync(pages: readonly PageRequest[], now: number): void {
-    const open = this.db.prepare('SELECT id FROM incidents WHERE key = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT 1');
-    const put = this.db.prepare('INSERT INTO deliveries (incident_id, target, event, notice, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const p of pages) {
-      const inc = open.get(p.key) as { id: number } | undefined;
-      if (inc) put.run(inc.id, p.target, p.event, JSON.stringify(p.notice), now, now);
-    }
-  }
-
-  /** A target's due deliveries, oldest first; an incident's later events wait for its earlier ones. */
-  async due(target: string, now: number, limit: number): Promise<DeliveryRow[]> {
-    return this.db
-      .prepare(
-        `SELECT d.id, d.incident_id, d.target, d.event, d.notice, d.attempts, i.key, i.opened_at, i.resolved_at, i.channel, i.thread_ts
-         FROM deliveries d JOIN incidents i ON i.id = d.incident_id
-         WHERE d.target = ? AND d.failed_at IS NULL AND d.next_at <= ?
-         AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.incident_id = d.incident_id AND e.target = d.target AND e.failed_at IS NULL AND e.id < d.id)
-         ORDER BY d.id LIMIT ?`,
-      )
-      .all(target, now, limit) as DeliveryRow[];
-  }
-
-  /** Accepted: gone, in one statement (a crash before it means one more send: at-least-once). */
-  async delivered(row: Pick<DeliveryRow, 'id'>): Promise<void> {
-    this.db.prepare('DELETE FROM deliveries WHERE id = ?').run(row.id);
-  }
-
-  /** Refused for now: tried again at `nextAt`. */
-  async retryLater(row: Pick<DeliveryRow, 'id'>, nextAt: number, error: string): Promise<void> {
-    this.db.prepare('UPDATE deliveries SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?').run(nextAt, error.slice(0, 500), row.id);
-  }
-
-  /** Refused for good (the event itself is invalid, or its target is gone from the config): kept, never retried. */
-  async refused(row: Pick<DeliveryRow, 'id'>, now: number, error: string): Promise<void> {
-    this.db.prepare('UPDATE deliveries SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?').run(now, error.slice(0, 500), row.id);
-  }
-
-  /** Pending rows whose target is no longer configured: they would wait forever. */
-  async orphans(targets: readonly string[]): Promise<DeliveryRow[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT d.id, d.incident_id, d.target, d.event, d.notice, d.attempts, i.key, i.opened_at, i.resolved_at, i.channel, i.thread_ts
-         FROM deliveries d JOIN incidents i ON i.id = d.incident_id WHERE d.failed_at IS NULL ORDER BY d.id`,
-      )
-      .all() as DeliveryRow[];
-    return rows.filter((r) => !targets.includes(r.target));
-  }
-
-  /** Deliveries still to be made (a target's, or all). */
-  async pending(target?: string): Promise<number> {
-    const sql = 'SELECT COUNT(*) AS n FROM deliveries WHERE failed_at IS NULL';
-    const row = (target === undefined ? this.db.prepare(sql).get() : this.db.prepare(`${sql} AND target = ?`).get(target)) as { n: number };
-    return row.n;
-  }
-
-  /** When the next delivery that can go is due (one waiting behind its incident's earlier event cannot). */
-  async nextAt(): Promise<number | undefined> {
-    const row = this.db
-      .prepare(
-        `SELECT MIN(d.next_at) AS t FROM deliveries d WHERE d.failed_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.incident_id = d.incident_id AND e.target = d.target AND e.failed_at IS NULL AND e.id < d.id)`,
-      )
-      .get() as { t: number | null };
-    return row.t ?? undefined;
-  }
-
-  /** Permanently refused deliveries, newest first, with the reason (for an operator, and tests). */
-  async failures(limit: number): Promise<{ id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[]> {
-    return this.db
-      .prepare('SELECT id, target, event, failed_at, last_error FROM deliveries WHERE failed_at IS NOT NULL ORDER BY id DESC LIMIT ?')
-      .all(limit) as { id: number; target: string; event: PageEvent; failed_at: number; last_error: string }[];
-  }
 }

@@ -55,7 +55,12 @@ export interface RestartLedger {
   /** pending past its expiry → expired; returns those rows. */
   expireDue(now: number): Promise<RestartRow[]>;
   /** running at startup (the bot died mid-restart) → abandoned; never run again. */
-  abandonRunning(now: number): Promise<RestartRow[]>;
+  /**
+   * running, started at or before `startedBefore` (default: now) → abandoned; never run again.
+   * Replicas pass the time a restart of theirs could still be running: another live replica's
+   * restart in progress is not the starting one's to abandon.
+   */
+  abandonRunning(now: number, startedBefore?: number): Promise<RestartRow[]>;
   audit(e: AuditEntry): Promise<void>;
   auditFor(host: string, limit: number): Promise<(AuditEntry & { id: number })[]>;
   recent(host: string | undefined, limit: number): Promise<RestartRow[]>;

@@ -2,7 +2,7 @@
  * The store's tables. One SQLite file (WAL, synchronous=FULL): a crash or a kill -9 loses at most
  * the cycle in progress, never a committed incident, thread ts or pending post.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Messages not yet accepted by Slack; its own constant because migrate.ts rebuilds it from this. */
 export const OUTBOX_DDL = `

@@ -6,11 +6,17 @@ import type { SlackMessage } from '../slack-format/slack-message.js';
 import type { Tracker } from '../watch/incident-policy.js';
 import type { DeliveryQueue, PageRequest } from './deliveries.js';
 import type { IncidentAcks } from './incident-acks.js';
+import type { Fence, LeaseStore } from './lease.js';
 
-/** What the watcher and the commands need from the store; store.ts is the SQLite one. */
+/**
+ * What the watcher and the commands need from the store; sql/sql-store.ts implements it over SQLite
+ * (store.ts) and MySQL/MariaDB (open-store.ts). A `fence` makes a leader's write conditional on its
+ * lease, checked in the write's own transaction: FencedOut, and nothing changed, once another
+ * replica took over. Without one (the CLI, the terminal, tests) writes are unconditional.
+ */
 export interface WatchStore {
   loadTrackers(): Promise<Tracker[]>;
-  commitCycle(c: CycleCommit): Promise<void>;
+  commitCycle(c: CycleCommit, fence?: Fence): Promise<void>;
   openIncident(key: IncidentKey): Promise<IncidentRow | undefined>;
   /** Queues posts for an open incident's thread outside a cycle (an acknowledgement's). */
   enqueue(key: IncidentKey, posts: CycleCommit['posts'], now: number, pages?: readonly PageRequest[]): Promise<void>;
@@ -18,6 +24,8 @@ export interface WatchStore {
   readonly acks: IncidentAcks;
   /** Pages (PagerDuty, webhooks) waiting to be accepted, apart from the Slack outbox. */
   readonly deliveries: DeliveryQueue;
+  /** Which replica leads the watcher (lease.ts). */
+  readonly lease: LeaseStore;
   history(host: string | undefined, limit: number): Promise<IncidentRow[]>;
   rssHistory(host: string, since: number): Promise<RssSample[]>;
   /** Every series the watcher stored for a host since then, oldest first. */
@@ -25,8 +33,8 @@ export interface WatchStore {
   duePosts(now: number, limit: number): Promise<OutboxRow[]>;
   pendingPosts(): Promise<number>;
   nextPostAt(): Promise<number | undefined>;
-  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined): Promise<void>;
-  postFailed(row: OutboxRow, nextAt: number, error: string): Promise<void>;
+  posted(row: OutboxRow, result: { channel: string; ts: string } | undefined, fence?: Fence): Promise<void>;
+  postFailed(row: OutboxRow, nextAt: number, error: string, fence?: Fence): Promise<void>;
   /** Every post waiting for a later retry becomes due at `now` (Slack is back). */
   retryPostsNow(now: number): Promise<void>;
   setSilence(s: Silence): Promise<void>;

@@ -2,6 +2,7 @@ import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import { fallback, section } from '../slack-format/block-kit.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
+import { FencedOut, type Fence } from '../store/lease.js';
 import type { ChartPost, OutboxRow, WatchStore } from '../store/watch-store.js';
 
 /** How alerts reach Slack: chat.postMessage, chat.update, and files.uploadV2 for a thread's chart. */
@@ -44,6 +45,9 @@ export interface PosterOptions {
    * when none are stored. Without it, or without samples, the chart's words go out as a reply.
    */
   readonly drawChart?: (c: ChartPost) => Promise<ChartImage | undefined>;
+  /** With replicas: this replica's lease while it leads (leadership.ts); it posts only then. */
+  readonly fence?: () => Fence | undefined;
+  readonly onFenced?: () => void;
 }
 
 /**
@@ -81,7 +85,11 @@ export class OutboxPoster {
     // The store can fail (a database restarting): the drain stops, is logged, and is tried again
     // on the next schedule; a rejection here would reach no one.
     this.running = this.drain()
-      .catch((err: unknown) => this.log.error({ err }, 'outbox: the store failed; trying again shortly'))
+      .catch((err: unknown) => {
+        if (!(err instanceof FencedOut)) return this.log.error({ err }, 'outbox: the store failed; trying again shortly');
+        this.log.warn({ token: err.fence.token }, 'outbox: fenced out, another replica leads; this one stops posting');
+        this.opts.onFenced?.();
+      })
       .finally(() => {
         this.running = undefined;
         void this.scheduleNext();
@@ -121,26 +129,37 @@ export class OutboxPoster {
 
   private async drain(): Promise<void> {
     for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
+      // Only the leader posts (with replicas): the others' outbox is the same table.
+      if (this.opts.fence && !this.opts.fence()) return;
       const [row] = await this.store.duePosts(this.clock(), 1);
       if (!row) return;
       const wait = this.lastSend + this.minInterval - this.clock();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       this.lastSend = this.clock();
+      // Asked right before the send, in the store: a replica paused since the line above finds
+      // its token stale here (FencedOut ends the drain) and Slack never hears from it.
+      const fence = this.opts.fence?.();
+      if (this.opts.fence && !fence) return;
+      if (fence) await this.store.lease.check(fence);
+      let result: { channel: string; ts: string } | undefined;
       try {
-        const result = await this.send(row);
-        await this.store.posted(row, result);
-        this.opts.telemetry?.alertPosted(row.kind);
+        result = await this.send(row);
       } catch (err) {
         const f = err as SendFailure;
         const backoff = Math.min(this.maxBackoff, this.baseBackoff * 2 ** Math.min(row.attempts, 10));
         const delay = Math.max(f.retryAfterMs ?? 0, backoff);
-        await this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err));
+        await this.store.postFailed(row, this.clock() + delay, f.reason ?? String(err), fence);
         this.opts.telemetry?.slackError('alert', f.reason ?? 'error');
         this.log.warn(
           { outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, retryInMs: delay, reason: f.reason ?? String(err) },
           'alert post refused; kept for later',
         );
+        continue;
       }
+      // Slack took it. Recorded with the same fence; if this replica was fenced out in between,
+      // the row stays and the new leader sends it again: at-least-once, never lost.
+      await this.store.posted(row, result, fence);
+      this.opts.telemetry?.alertPosted(row.kind);
     }
   }
 

@@ -6,7 +6,8 @@ import type { HostReport } from '../engine/host-report.js';
 import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import type { HostTransport } from '../remote/host-transport.js';
-import type { OutboxPost, WatchStore } from '../store/watch-store.js';
+import { FencedOut, type Fence } from '../store/lease.js';
+import type { CycleCommit, OutboxPost, WatchStore } from '../store/watch-store.js';
 import { postsFor } from './alert-messages.js';
 import { chartPostsFor } from './chart-posts.js';
 import { step, type Intent } from './incident-policy.js';
@@ -30,6 +31,13 @@ export interface WatchDeps {
   /** Each cycle's reports (the commands' `hosts` shows the last known state from them). */
   readonly onReports?: (reports: readonly HostReport[], at: number) => void;
   readonly telemetry?: Telemetry;
+  /**
+   * With replicas: this replica's lease while it leads (see leadership.ts), undefined while it
+   * does not. Absent (a single bot, the CLI, tests): always leads, writes unfenced.
+   */
+  readonly fence?: () => Fence | undefined;
+  /** The store refused this replica's token: it must stop leading at once. */
+  readonly onFenced?: () => void;
 }
 
 export interface CycleSummary {
@@ -39,7 +47,11 @@ export interface CycleSummary {
   readonly durationMs: number;
   /** Hosts this cycle saw failing with an incident not yet alerted: the watcher re-checks them soon. */
   readonly retryHosts: readonly string[];
+  /** Another replica leads: nothing was checked or written. */
+  readonly standby?: boolean;
 }
+
+const STANDBY: CycleSummary = { reports: [], intents: [], fullChecks: 0, durationMs: 0, retryHosts: [], standby: true };
 
 export interface CycleScope {
   /**
@@ -58,6 +70,8 @@ export interface CycleScope {
  * and the posts it implies. Slack is not touched here: the poster drains the outbox on its own.
  */
 export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<CycleSummary> {
+  // A replica that does not lead checks nothing: the leader's cycle covers every host.
+  if (d.fence && !d.fence()) return STANDBY;
   const started = d.clock();
   const { thresholds: t, watch: w } = d.config;
   const hosts = scope.hosts ?? d.config.hosts;
@@ -71,7 +85,10 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
   const full = wrong.length ? await checkHosts(wrong, d.transportFor, t, { ...fleet, ids: CHECK_IDS }) : [];
   const reports = quick.map((r) => full.find((f) => f.name === r.name) ?? r);
 
-  const { now, result, observations, trackerOf } = await serially(d.store, async () => {
+  const committed = await serially(d.store, async () => {
+    // Asked again: the checks took seconds, and the lease may have gone meanwhile.
+    const fence = d.fence?.();
+    if (d.fence && !fence) return undefined;
     const now = d.clock();
     const before = await d.store.loadTrackers();
     const silenced = new Set((await d.store.activeSilences(now)).map((s) => s.host));
@@ -87,7 +104,7 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
     const trackerOf = (key: IncidentKey) => after.get(key) ?? before.find((x) => x.key === key)!;
     // The quick set's numbers: the full set re-measures the same, moments later.
     const samples = quick.flatMap((r) => hostSample(r, now) ?? []);
-    await d.store.commitCycle({
+    const commit: CycleCommit = {
       now,
       trackers: result.trackers,
       opened: result.opened.map((key) => {
@@ -102,9 +119,20 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
       closed: result.closed,
       samples,
       keepSamplesMs: Math.max(2 * t.memoryGrowthWindow, 3_600_000),
-    });
+    };
+    try {
+      await d.store.commitCycle(commit, fence);
+    } catch (err) {
+      if (!(err instanceof FencedOut)) throw err;
+      // Nothing of this cycle was written: the new leader's cycles decide from here.
+      d.log.warn({ token: err.fence.token }, 'watch cycle fenced out: another replica leads; nothing written');
+      d.onFenced?.();
+      return undefined;
+    }
     return { now, result, observations, trackerOf };
   });
+  if (!committed) return STANDBY;
+  const { now, result, observations, trackerOf } = committed;
   // Observed once the resolve is committed: a cycle whose transaction failed resolved nothing.
   for (const c of result.closed) d.telemetry?.incidentResolved(trackerOf(c.key).cause, c.durationMs);
   if (result.intents.length) d.poster?.kick();

@@ -124,4 +124,15 @@ describe('silence, unsilence, history', () => {
     assert.ok(one.kind === 'history' && one.incidents.length === 1 && one.host === 'prod-1');
     assert.equal((await run('history prod-9')).kind, 'error');
   });
+
+  it('hosts says which replica leads the watcher, once Slack mode has its leadership', async () => {
+    assert.doesNotMatch(renderAnswer(await run('hosts'), { color: false }), /watcher:/, 'no watcher (terminal, CLI): no line');
+    let view = { self: 'bot-b:7:aa', leading: false, holder: 'bot-a:9:bb' as string | undefined, token: 4 as number | undefined };
+    services.ledBy(() => view);
+    assert.match(renderAnswer(await run('hosts'), { color: false }), /\nwatcher: led by bot-a:9:bb \(lease token 4\); this replica \(bot-b:7:aa\) stands by$/);
+    view = { ...view, leading: true, holder: 'bot-b:7:aa', token: 5 };
+    assert.match(renderAnswer(await run('hosts'), { color: false }), /\nwatcher: led by this replica \(bot-b:7:aa, lease token 5\)$/);
+    view = { ...view, leading: false, holder: undefined, token: undefined };
+    assert.match(renderAnswer(await run('hosts'), { color: false }), /watcher: no replica leads right now/);
+  });
 });

@@ -12,16 +12,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const KEY: IncidentKey = 'host:prod-1|service-down';
 const MIN = 60_000;
 
-function open(store: Store, key: IncidentKey, at: number): void {
+function open(store: Store, key: IncidentKey, at: number): Promise<void> {
   const opened = [{ key, subject: 'prod-1', cause: 'service-down' as const, hosts: ['prod-1'], title: 'down', at }];
-  store.commitCycle({ now: at, trackers: [], opened, posts: [], closed: [], samples: [], keepSamplesMs: MIN });
+  return store.commitCycle({ now: at, trackers: [], opened, posts: [], closed: [], samples: [], keepSamplesMs: MIN });
 }
 
 describe('incident acknowledgements in the store', () => {
   it('two clicks make one acknowledgement; it survives a reopen; history keeps the first time', async () => {
     const path = join(dir, 'a.db');
     const first = new Store(path);
-    open(first, KEY, 0);
+    await open(first, KEY, 0);
     assert.deepEqual(await first.acks.set(KEY, 'U0BOB0001', 4 * MIN, true), { ok: true, first: true });
     const second = await first.acks.set(KEY, 'U0ALICE01', 5 * MIN, true);
     assert.deepEqual(second, { ok: false, why: 'already', ack: { by: 'U0BOB0001', at: 4 * MIN } });
@@ -44,7 +44,7 @@ describe('incident acknowledgements in the store', () => {
   it('a resolved incident cannot be acknowledged (stale), and its acknowledgement is no longer open', async () => {
     const store = new Store(join(dir, 'b.db'));
     try {
-      open(store, KEY, 0);
+      await open(store, KEY, 0);
       await store.acks.set(KEY, 'U0BOB0001', MIN, true);
       await store.commitCycle({ now: 2 * MIN, trackers: [], opened: [], posts: [], closed: [{ key: KEY }], samples: [], keepSamplesMs: MIN });
       assert.equal((await store.acks.open()).size, 0);
@@ -58,7 +58,7 @@ describe('incident acknowledgements in the store', () => {
   it('an incident never acknowledged has no time to acknowledge', async () => {
     const store = new Store(join(dir, 'c.db'));
     try {
-      open(store, KEY, 0);
+      await open(store, KEY, 0);
       assert.equal((await store.history(undefined, 5))[0]?.acked_at, null);
     } finally {
       await store.close();

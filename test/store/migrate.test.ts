@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
 
 /*
@@ -63,7 +64,8 @@ describe('opening a schema-2 store', () => {
     const db = new Database(path, { readonly: true });
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
     assert.ok(!tables.includes('rss_samples') && !tables.some((t) => t.startsWith('outbox_before')), tables.join(','));
-    assert.deepEqual(db.prepare("SELECT v FROM meta WHERE k = 'schema'").get(), { v: '3' });
+    assert.deepEqual(db.prepare("SELECT v FROM meta WHERE k = 'schema'").get(), { v: String(SCHEMA_VERSION) });
+    assert.ok(tables.includes('lease') && tables.includes('restart_slots'), 'and on to the latest schema (v4: the watch lease)');
     assert.deepEqual(
       (db.prepare('SELECT id, kind FROM outbox ORDER BY id').all() as { id: number; kind: string }[]).map((r) => `${r.id} ${r.kind}`),
       ['2 reply', '3 chart'],

@@ -5,6 +5,8 @@ export interface RecordedCall {
   readonly path: string;
   readonly body: Record<string, unknown>;
   readonly at: number;
+  /** The request's Authorization header ("Bearer xoxb-…"): which bot token, so which replica, made the call. */
+  readonly auth?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
       // The second step of files.uploadV2: the bytes go to the URL the first step handed out.
       const id = req.url.slice('/upload/'.length);
       const filename = pending.get(id);
-      calls.push({ path: req.url, body: { bytes: bytes.length }, at: Date.now() });
+      calls.push({ path: req.url, body: { bytes: bytes.length }, at: Date.now(), auth: req.headers.authorization });
       if (filename === undefined) return void res.writeHead(404).end('no such upload');
       // latin1 maps each byte to one character and back: a PNG survives the multipart split.
       const part = Buffer.from(fileFromUpload(bytes.toString('latin1'), req.headers['content-type'] ?? ''), 'latin1');
@@ -62,7 +64,7 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
       return void res.writeHead(200).end(`OK - ${bytes.length}`);
     }
     const body = parseBody(raw, req.headers['content-type'] ?? '');
-    calls.push({ path: req.url ?? '', body, at: Date.now() });
+    calls.push({ path: req.url ?? '', body, at: Date.now(), auth: req.headers.authorization });
     const fail = failures.shift();
     if (fail) {
       res.writeHead(fail, fail === 429 ? { 'retry-after': '1' } : {}).end(JSON.stringify({ ok: false, error: 'test_failure' }));

@@ -1,9 +1,9 @@
 import { mrkdwn } from '../../boundary/slack-escape.js';
-import type { Answer, SilenceLine } from '../../commands/answer.js';
+import { type Answer, leaderText, type SilenceLine } from '../../commands/answer.js';
 import { formatDuration } from '../../config/duration.js';
 import { withFix } from '../../errors.js';
 import { DOCTOR_MARK } from '../../render/render-doctor.js';
-import { fallback, section, type KnownBlock } from '../../slack-format/block-kit.js';
+import { context, fallback, section, type KnownBlock } from '../../slack-format/block-kit.js';
 import { ownSentence, slackDate } from '../../slack-format/mrkdwn.js';
 import type { SlackMessage } from '../../slack-format/slack-message.js';
 import { LIMITS } from '../../slack-format/slack-limits.js';
@@ -92,7 +92,8 @@ function build(a: Answer, c: Cuts): { text: string; blocks: KnownBlock[]; keep: 
         const quiet = h.silence ? ` — ${silenceText(h.name, h.silence)}` : '';
         return c.fit(`${h.last ? EMOJI[h.last.status] : '⚪'} *${mrkdwn(h.name)}* — ${mrkdwn(h.address)}, ${mrkdwn(h.service)}${cause}${quiet}`, 600);
       });
-      return { text: `${a.hosts.length} hosts`, blocks: chunkLines(lines).map((t) => section(t)), keep: 0 };
+      const leader = a.leader ? [context(mrkdwn(leaderText(a.leader)))] : [];
+      return { text: `${a.hosts.length} hosts`, blocks: [...chunkLines(lines).map((t) => section(t)), ...leader], keep: 0 };
     }
     case 'help': {
       const intro = a.intro ? mrkdwn(a.intro) : undefined;
