@@ -1,7 +1,8 @@
 import type { PageTarget } from '../config/types.js';
 import type { RunLog } from '../log/run-log.js';
 import type { DeliveryQueue, DeliveryRow } from '../store/deliveries.js';
-import { FencedOut, type Fence, type LeaseStore } from '../store/lease.js';
+import type { Fence, LeaseStore } from '../store/lease.js';
+import { DrainLoop } from '../watch/drain-loop.js';
 import { deliveryRequest } from './delivery-request.js';
 import { type PageOutcome, type PageRequestHttp, postPage } from './page-http.js';
 
@@ -30,9 +31,7 @@ export interface DeliveryPosterOptions {
  * watch cycle ever waits for this.
  */
 export class DeliveryPoster {
-  private running: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private orphansChecked = false;
   private readonly abort = new AbortController();
   private readonly base: number;
@@ -54,47 +53,35 @@ export class DeliveryPoster {
     this.clock = opts.clock ?? Date.now;
     this.post = opts.post ?? ((req, signal) => postPage(req, signal, this.clock));
     this.fencing = opts.fencing;
+    this.loop = new DrainLoop({
+      drain: () => this.drain(),
+      nextAt: () => this.store.nextAt(),
+      clock: this.clock,
+      log,
+      messages: {
+        failed: 'page deliveries stopped on an error; trying again later',
+        fenced: 'pages: fenced out, another replica leads; this one stops paging',
+      },
+      ...(opts.fencing?.onFenced ? { onFenced: opts.fencing.onFenced } : {}),
+    });
   }
 
   /** Start draining now unless already at it. Never throws, never waits. */
   kick(): void {
-    if (this.stopped || this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.running = this.drain()
-      .catch((err: unknown) => {
-        if (!(err instanceof FencedOut)) return this.log.error({ err }, 'page deliveries stopped on an error; trying again later');
-        this.log.warn({ token: err.fence.token }, 'pages: fenced out, another replica leads; this one stops paging');
-        this.fencing?.onFenced?.();
-      })
-      .finally(() => {
-        this.running = undefined;
-        void this.scheduleNext();
-      });
+    this.loop.kick();
   }
 
   /** Resolves when the current drain (if any) is over; for shutdown and tests. */
-  async idle(): Promise<void> {
-    await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   /** No new drain; a request in flight is abandoned and stays pending for the next start. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    // Halted first (synchronously), then aborted: the aborted request is kept due now, not backed off.
+    const halted = this.loop.stop();
     this.abort.abort();
-    await this.running;
-  }
-
-  private async scheduleNext(): Promise<void> {
-    if (this.stopped) return;
-    // A store that cannot answer is asked again in 5 s: pages are never given up.
-    const next = await this.store.nextAt().catch(() => this.clock() + 5000);
-    if (next === undefined || this.stopped || this.running) return;
-    // At least a little apart: a row due now that the drain left alone must not spin the loop.
-    const delay = Math.min(Math.max(50, next - this.clock()), 60_000);
-    this.timer = setTimeout(() => this.kick(), delay);
-    this.timer.unref();
+    await halted;
   }
 
   private async drain(): Promise<void> {
@@ -103,7 +90,7 @@ export class DeliveryPoster {
   }
 
   private async drainTarget(target: PageTarget): Promise<void> {
-    for (let guard = 0; guard < 1000 && !this.stopped; guard++) {
+    for (let guard = 0; guard < 1000 && !this.loop.stopped; guard++) {
       if (this.fencing && !this.fencing.fence()) return;
       const [row] = await this.store.due(target.id, this.clock(), 1);
       if (!row) return;
@@ -135,7 +122,7 @@ export class DeliveryPoster {
     } else {
       const backoff = Math.min(this.max, this.base * 2 ** Math.min(row.attempts, 20));
       // Retry-After is honoured (up to an hour: a target asking for days is asking to be forgotten).
-      const retryInMs = this.stopped ? 0 : Math.max(Math.min(outcome.retryAfterMs ?? 0, 3_600_000), backoff);
+      const retryInMs = this.loop.stopped ? 0 : Math.max(Math.min(outcome.retryAfterMs ?? 0, 3_600_000), backoff);
       await this.store.retryLater(row, this.clock() + retryInMs, outcome.reason, fence);
       this.log.warn({ ...where, retryInMs, reason: outcome.reason }, 'page delivery refused; kept for later');
     }

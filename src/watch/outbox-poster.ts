@@ -2,8 +2,9 @@ import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import { fallback, section } from '../slack-format/block-kit.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
-import { FencedOut, type Fence } from '../store/lease.js';
+import type { Fence } from '../store/lease.js';
 import type { ChartPost, OutboxRow, WatchStore } from '../store/watch-store.js';
+import { DrainLoop } from './drain-loop.js';
 
 /** How alerts reach Slack: chat.postMessage, chat.update, and files.uploadV2 for a thread's chart. */
 export interface AlertSender {
@@ -56,10 +57,8 @@ export interface PosterOptions {
  * is dropped and no cycle ever waits for it. A thread's replies wait for their parent.
  */
 export class OutboxPoster {
-  private running: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private lastSend = 0;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private readonly minInterval: number;
   private readonly maxBackoff: number;
   private readonly baseBackoff: number;
@@ -75,30 +74,24 @@ export class OutboxPoster {
     this.maxBackoff = opts.maxBackoffMs ?? 5 * 60_000;
     this.baseBackoff = opts.baseBackoffMs ?? 2000;
     this.clock = opts.clock ?? Date.now;
+    this.loop = new DrainLoop({
+      drain: () => this.drain(),
+      nextAt: () => this.store.nextPostAt(),
+      clock: this.clock,
+      log,
+      messages: { failed: 'outbox: the store failed; trying again shortly', fenced: 'outbox: fenced out, another replica leads; this one stops posting' },
+      ...(opts.onFenced ? { onFenced: opts.onFenced } : {}),
+    });
   }
 
   /** Start draining now unless already at it. Never throws, never waits. */
   kick(): void {
-    if (this.stopped || this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    // The store can fail (a database restarting): the drain stops, is logged, and is tried again
-    // on the next schedule; a rejection here would reach no one.
-    this.running = this.drain()
-      .catch((err: unknown) => {
-        if (!(err instanceof FencedOut)) return this.log.error({ err }, 'outbox: the store failed; trying again shortly');
-        this.log.warn({ token: err.fence.token }, 'outbox: fenced out, another replica leads; this one stops posting');
-        this.opts.onFenced?.();
-      })
-      .finally(() => {
-        this.running = undefined;
-        void this.scheduleNext();
-      });
+    this.loop.kick();
   }
 
   /** Slack is reachable again: posts waiting out a backoff are due now, in their order. */
   retryNow(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.loop.stopped) return Promise.resolve();
     return this.store.retryPostsNow(this.clock()).then(
       () => this.kick(),
       (err: unknown) => this.log.error({ err }, 'outbox: the store failed; trying again shortly'),
@@ -106,29 +99,16 @@ export class OutboxPoster {
   }
 
   /** Resolves when the current drain (if any) is over; for shutdown and tests. */
-  async idle(): Promise<void> {
-    await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private async scheduleNext(): Promise<void> {
-    if (this.stopped) return;
-    // A store that cannot answer is asked again in 5 s: posts are never given up.
-    const next = await this.store.nextPostAt().catch(() => this.clock() + 5000);
-    if (next === undefined || this.stopped || this.running) return;
-    // At least 50 ms: should a row ever look due and not be (see nextPostAt), this is a slow poll, not a spin.
-    const delay = Math.min(Math.max(50, next - this.clock()), 60_000);
-    this.timer = setTimeout(() => this.kick(), delay);
-    this.timer.unref();
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async drain(): Promise<void> {
-    for (let guard = 0; guard < 10_000 && !this.stopped; guard++) {
+    for (let guard = 0; guard < 10_000 && !this.loop.stopped; guard++) {
       // Only the leader posts (with replicas): the others' outbox is the same table.
       if (this.opts.fence && !this.opts.fence()) return;
       const [row] = await this.store.duePosts(this.clock(), 1);

@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type MariadbHandle, startMariadb } from '../support/mariadb.js';
+import { after, describe, it } from 'node:test';
+import type { MariadbHandle } from '../support/mariadb.js';
 import { waitUntil } from '../support/proc.js';
 import type { RecordedCall } from '../support/slack-double.js';
-import { startTestHost, type TestHost } from '../support/test-host.js';
-import { appMode, appStarts, outboxRows, PERIOD_MS, type ReplicaPair, startPair, storeUser, TTL_MS, takeover, text, truncateAppLog } from './replica-pair.js';
+import type { TestHost } from '../support/test-host.js';
+import {
+  appMode,
+  appStarts,
+  outboxRows,
+  PERIOD_MS,
+  type ReplicaPair,
+  replicaWorld,
+  startPair,
+  TTL_MS,
+  takeover,
+  text,
+  truncateAppLog,
+  waitOpts,
+} from './replica-pair.js';
 
 /*
  * Issue 18: two replicas on one MariaDB store, against the real test host (sshd + supervisord +
@@ -25,18 +35,11 @@ let host: TestHost;
 let db: MariadbHandle;
 let dir: string;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mm-replicas-'));
-  [host, db] = await Promise.all([startTestHost(), startMariadb()]);
-  await storeUser(db);
-});
-after(async () => {
-  await host?.stop();
-  await db?.destroy();
-  rmSync(dir, { recursive: true, force: true });
+replicaWorld('mm-replicas-', (w) => {
+  ({ host, db, dir } = w);
 });
 
-const opts = (pair: ReplicaPair, timeoutMs = 60_000) => ({ timeoutMs, intervalMs: 200, describeFailure: pair.describe });
+const opts = waitOpts;
 const resolvedReply = (c: RecordedCall) => /Resolved after/.test(text(c));
 const resolvedEdit = (c: RecordedCall) => /resolved after/.test(text(c));
 const POSTING = /^\/api\/(chat\.|files\.)|^\/upload\//;

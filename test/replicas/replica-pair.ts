@@ -1,13 +1,15 @@
-import { readFileSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { type BotProcess, spawnBot } from '../support/bot-process.js';
 import { writeConfigFile } from '../support/config.js';
 import { freePort } from '../support/free-port.js';
-import type { MariadbHandle } from '../support/mariadb.js';
+import { type MariadbHandle, startMariadb } from '../support/mariadb.js';
 import { waitUntil } from '../support/proc.js';
 import { type RecordedCall, type SlackDouble, startSlackDouble } from '../support/slack-double.js';
 import { type SlackSender, slackSender } from '../support/slack-requests.js';
-import type { TestHost } from '../support/test-host.js';
+import { startTestHost, type TestHost } from '../support/test-host.js';
 import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
 
 /*
@@ -205,3 +207,33 @@ export async function takeover(pair: ReplicaPair, r: Replica, above: number, sin
   );
   return { ms: Date.now() - since, health };
 }
+
+export interface ReplicaWorld {
+  readonly host: TestHost;
+  readonly db: MariadbHandle;
+  readonly dir: string;
+}
+
+/**
+ * Registers a test file's before/after: the test host, a MariaDB with the bot's store user, a
+ * temp dir; `got` hands them to the file once started. Stopped after, even when a test failed.
+ */
+export function replicaWorld(prefix: string, got: (w: ReplicaWorld) => void): void {
+  let w: Partial<ReplicaWorld> = {};
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    w = { dir };
+    const [host, db] = await Promise.all([startTestHost(), startMariadb()]);
+    w = { dir, host, db };
+    await storeUser(db);
+    got({ dir, host, db });
+  });
+  after(async () => {
+    await w.host?.stop();
+    await w.db?.destroy();
+    if (w.dir) rmSync(w.dir, { recursive: true, force: true });
+  });
+}
+
+/** waitUntil's options for a pair: polled every 200 ms, the pair's state said on a timeout. */
+export const waitOpts = (pair: ReplicaPair, timeoutMs = 60_000) => ({ timeoutMs, intervalMs: 200, describeFailure: pair.describe });

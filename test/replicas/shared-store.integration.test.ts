@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type MariadbHandle, startMariadb } from '../support/mariadb.js';
+import { after, describe, it } from 'node:test';
+import type { MariadbHandle } from '../support/mariadb.js';
 import { waitUntil } from '../support/proc.js';
 import type { RecordedCall } from '../support/slack-double.js';
-import { startTestHost, type TestHost } from '../support/test-host.js';
+import type { TestHost } from '../support/test-host.js';
 import {
   ASKER,
   appMode,
@@ -17,10 +14,11 @@ import {
   PERIOD_MS,
   type ReplicaPair,
   startPair,
-  storeUser,
+  replicaWorld,
   TTL_MS,
   text,
   truncateAppLog,
+  waitOpts,
 } from './replica-pair.js';
 
 /*
@@ -33,18 +31,11 @@ let host: TestHost;
 let db: MariadbHandle;
 let dir: string;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mm-replicas-store-'));
-  [host, db] = await Promise.all([startTestHost(), startMariadb()]);
-  await storeUser(db);
-});
-after(async () => {
-  await host?.stop();
-  await db?.destroy();
-  rmSync(dir, { recursive: true, force: true });
+replicaWorld('mm-replicas-store-', (w) => {
+  ({ host, db, dir } = w);
 });
 
-const opts = (pair: ReplicaPair, timeoutMs = 60_000) => ({ timeoutMs, intervalMs: 200, describeFailure: pair.describe });
+const opts = waitOpts;
 const blocksOf = (c: RecordedCall): string => String(c.body.blocks ?? '');
 
 describe('concurrent confirm clicks delivered to both replicas', () => {
