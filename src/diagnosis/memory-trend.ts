@@ -48,8 +48,7 @@ export function rssTrend(samples: readonly RssSample[], now: number, windowMs: n
 export function memoryRunsOut(memAvailableKb: number | null | undefined, mbPerHour: number): { ms: number; words: string } | undefined {
   if (typeof memAvailableKb !== 'number' || !(mbPerHour > 0)) return undefined;
   const ms = (memAvailableKb / 1024 / mbPerHour) * 3_600_000;
-  return {
-    ms,
-    words: `memory runs out in ≈ ${formatDuration(Math.round(ms / 60_000) * 60_000)} at +${Math.round(mbPerHour)} MB/h (MemAvailable ${Math.round(memAvailableKb / 1024)} MB)`,
-  };
+  // To the minute: "≈ 3 h 20 min", not 3 h 19 min for 199.99 minutes.
+  const when = formatDuration(Math.round(ms / 60_000) * 60_000);
+  return { ms, words: `memory runs out in ≈ ${when} at +${Math.round(mbPerHour)} MB/h (MemAvailable ${Math.round(memAvailableKb / 1024)} MB)` };
 }
