@@ -101,7 +101,10 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   // Pages have their own queue and poster: Slack being down is when a page matters most. Those left
   // from before a restart go out first; one kick tells both posters a cycle or a click queued something.
   const pager = config.paging.length
-    ? new DeliveryPoster(store.deliveries, config.paging, log.child({ component: 'paging' }), fencing ? { fencing: { ...fencing, lease: store.lease } } : {})
+    ? new DeliveryPoster(store.deliveries, config.paging, log.child({ component: 'paging' }), {
+        telemetry,
+        ...(fencing ? { fencing: { ...fencing, lease: store.lease } } : {}),
+      })
     : undefined;
   await leadership?.start(); // the first attempt before anything is sent: a standby replica sends nothing
   pager?.kick();

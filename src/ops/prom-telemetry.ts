@@ -76,6 +76,12 @@ export class PromTelemetry implements Telemetry {
     registers: [this.registry],
   });
 
+  private readonly pages = new Counter({
+    name: 'moneymind_pages_total',
+    help: 'Page deliveries to PagerDuty and webhooks by target kind, event and outcome (delivered, retry, refused for good)',
+    labelNames: ['kind', 'event', 'outcome'],
+    registers: [this.registry],
+  });
   private leaderView: (() => { self: string; leading: boolean; token: number | undefined }) | undefined;
 
   constructor() {
@@ -146,6 +152,11 @@ export class PromTelemetry implements Telemetry {
 
   incidentAcknowledged(cause: string, afterMs: number): void {
     this.timeToAck.observe({ cause }, afterMs / 1000);
+  }
+
+  page(kind: string, event: string, outcome: 'delivered' | 'retry' | 'refused'): void {
+    // Bounded labels: two kinds, five events, three outcomes (never a URL).
+    this.pages.inc({ kind, event, outcome });
   }
 
   incidentResolved(cause: string, durationMs: number): void {

@@ -16,6 +16,8 @@ export interface Telemetry {
   incidentAcknowledged(cause: string, afterMs: number): void;
   /** An incident resolved, `durationMs` after its first failure. */
   incidentResolved(cause: string, durationMs: number): void;
+  /** A page attempt: `kind` pagerduty|webhook, the lifecycle event, delivered|retry|refused. */
+  page(kind: string, event: string, outcome: 'delivered' | 'retry' | 'refused'): void;
 }
 
 export const noTelemetry: Telemetry = {
@@ -27,4 +29,5 @@ export const noTelemetry: Telemetry = {
   error: () => undefined,
   incidentAcknowledged: () => undefined,
   incidentResolved: () => undefined,
+  page: () => undefined,
 };

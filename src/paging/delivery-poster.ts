@@ -1,5 +1,6 @@
 import type { PageTarget } from '../config/types.js';
 import type { RunLog } from '../log/run-log.js';
+import type { Telemetry } from '../ops/telemetry.js';
 import type { DeliveryQueue, DeliveryRow } from '../store/deliveries.js';
 import type { Fence, LeaseStore } from '../store/lease.js';
 import { DrainLoop } from '../watch/drain-loop.js';
@@ -19,6 +20,8 @@ export interface DeliveryPosterOptions {
    * With replicas: this replica's lease while it leads, checked in the store (`lease.check`) right
    * before each page is sent and carried by every write; it pages only then. Absent: always.
    */
+  /** Each attempt's outcome, for /metrics (moneymind_pages_total). */
+  readonly telemetry?: Pick<Telemetry, 'page'>;
   readonly fencing?: { readonly fence: () => Fence | undefined; readonly lease: Pick<LeaseStore, 'check'>; readonly onFenced?: () => void };
 }
 
@@ -40,6 +43,7 @@ export class DeliveryPoster {
   private readonly clock: () => number;
   private readonly post: (req: PageRequestHttp, signal: AbortSignal) => Promise<PageOutcome>;
   private readonly fencing: DeliveryPosterOptions['fencing'];
+  private readonly telemetry: DeliveryPosterOptions['telemetry'];
 
   constructor(
     private readonly store: DeliveryQueue,
@@ -53,6 +57,7 @@ export class DeliveryPoster {
     this.clock = opts.clock ?? Date.now;
     this.post = opts.post ?? ((req, signal) => postPage(req, signal, this.clock));
     this.fencing = opts.fencing;
+    this.telemetry = opts.telemetry;
     this.loop = new DrainLoop({
       drain: () => this.drain(),
       nextAt: () => this.store.nextAt(),
@@ -114,16 +119,19 @@ export class DeliveryPoster {
     const outcome = await this.post(req, signal);
     if (outcome.ok) {
       await this.store.delivered(row, fence);
+      this.telemetry?.page(target.kind, row.event, 'delivered');
       this.log.info(where, 'page delivered');
     } else if (outcome.permanent) {
       // Never dropped silently, never retried forever: the same body would be refused again.
       await this.store.refused(row, this.clock(), outcome.reason, fence);
+      this.telemetry?.page(target.kind, row.event, 'refused');
       this.log.error({ ...where, reason: outcome.reason }, 'page delivery refused for good (the event is invalid); kept as failed');
     } else {
       const backoff = Math.min(this.max, this.base * 2 ** Math.min(row.attempts, 20));
       // Retry-After is honoured (up to an hour: a target asking for days is asking to be forgotten).
       const retryInMs = this.loop.stopped ? 0 : Math.max(Math.min(outcome.retryAfterMs ?? 0, 3_600_000), backoff);
       await this.store.retryLater(row, this.clock() + retryInMs, outcome.reason, fence);
+      this.telemetry?.page(target.kind, row.event, 'retry');
       this.log.warn({ ...where, retryInMs, reason: outcome.reason }, 'page delivery refused; kept for later');
     }
   }

@@ -7,6 +7,7 @@ import { Secret } from '../../src/config/secret.js';
 import type { PageTarget } from '../../src/config/types.js';
 import type { IncidentKey } from '../../src/domain/incident-key.js';
 import { silentLog } from '../../src/log/run-log.js';
+import { PromTelemetry } from '../../src/ops/prom-telemetry.js';
 import { DeliveryPoster } from '../../src/paging/delivery-poster.js';
 import { Store } from '../../src/store/store.js';
 import type { Tracker } from '../../src/watch/incident-policy.js';
@@ -92,8 +93,8 @@ function incident(targets: readonly PageTarget[], path = join(dir, `s${++seq}.db
       }),
   };
 }
-const poster = (store: Store, targets: readonly PageTarget[]) =>
-  new DeliveryPoster(store.deliveries, targets, silentLog, { baseBackoffMs: 50, maxBackoffMs: 400 });
+const poster = (store: Store, targets: readonly PageTarget[], telemetry?: PromTelemetry) =>
+  new DeliveryPoster(store.deliveries, targets, silentLog, { baseBackoffMs: 50, maxBackoffMs: 400, ...(telemetry ? { telemetry } : {}) });
 const forKey = (dedup: string) => pd.accepted().filter((e) => e.dedup_key === dedup);
 const drained = (store: Store, p: DeliveryPoster) =>
   waitUntil(
@@ -114,7 +115,8 @@ describe('the page poster', () => {
     await inc.resolve();
     const from = pd.received.length;
     pd.failNext(429, 2, 1);
-    const p = poster(inc.store, targets);
+    const telemetry = new PromTelemetry();
+    const p = poster(inc.store, targets, telemetry);
     try {
       await drained(inc.store, p);
       const got = pd.received.slice(from);
@@ -127,6 +129,11 @@ describe('the page poster', () => {
       const keys = new Set(got.map((r) => r.body.dedup_key));
       assert.equal(keys.size, 1);
       assert.match(String([...keys][0]), /^moneymind-1-\d+$/);
+      // /metrics counts every attempt by kind, event and outcome.
+      const metrics = await telemetry.registry.metrics();
+      assert.match(metrics, /moneymind_pages_total\{kind="pagerduty",event="trigger",outcome="retry"\} 2/);
+      for (const event of ['trigger', 'acknowledge', 'resolve'])
+        assert.match(metrics, new RegExp(`moneymind_pages_total\\{kind="pagerduty",event="${event}",outcome="delivered"\\} 1`));
     } finally {
       await p.stop();
       await inc.store.close();
