@@ -1,8 +1,8 @@
 import type { CheckId } from '../checks/check-types.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { LeaderLine } from '../commands/answer.js';
 import type { CommandServices } from '../commands/command.js';
+import type { WatchLeader } from '../domain/watch-leader.js';
 import type { Config, HostConfig } from '../config/types.js';
 import { doctorHost } from '../doctor/run-doctor.js';
 import { checkHosts } from '../engine/check-hosts.js';
@@ -39,7 +39,7 @@ export interface BotServices extends CommandServices {
   /** This process's name among replicas: the watch lease's holder when it leads. */
   readonly replica: string;
   /** Who leads the watcher, once Slack mode has its leadership (for `hosts`). */
-  ledBy(view: () => LeaderLine): void;
+  ledBy(view: () => WatchLeader): void;
 }
 
 /** The services commands run on: the engine over shared transports, remembering each host's last report. */
@@ -48,7 +48,7 @@ export function botServices(d: ServicesDeps): BotServices {
   const telemetry = d.telemetry ?? noTelemetry;
   const last = new Map<string, { report: HostReport; at: number }>();
   let poster: { kick(): void } | undefined;
-  let leaderView: (() => LeaderLine) | undefined;
+  let leaderView: (() => WatchLeader) | undefined;
   const check = async (hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]> => {
     const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
     telemetry.reports(reports);

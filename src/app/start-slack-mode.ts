@@ -111,7 +111,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
   if (channel) {
     const sender = slackAlertSender(slack.botToken.reveal(), slack.apiUrl);
     const drawChart = drawCharts(store, d.clock).thread;
-    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry, drawChart, ...fencing });
+    poster = new OutboxPoster(store, sender, log.child({ component: 'outbox' }), { channel, telemetry, drawChart, ...(fencing ? { fencing } : {}) });
     poster.kick(); // posts left over from before a restart go out first
     services.postsTo(queued);
     watcher = startWatcher({
@@ -123,7 +123,7 @@ export async function startSlackMode(d: SlackModeDeps): Promise<SlackMode> {
       poster: queued,
       telemetry,
       onReports: (r, at) => services.remember(r, at),
-      ...fencing,
+      ...(fencing ? { fencing } : {}),
     });
   } else {
     log.warn({}, 'no slack.alertChannel in the config: the watcher is off (commands still work)');

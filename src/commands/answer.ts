@@ -1,3 +1,4 @@
+import type { WatchLeader } from '../domain/watch-leader.js';
 import type { RestartRequest } from '../restart/restart-service.js';
 import type { HostReport } from '../engine/host-report.js';
 import type { DoctorHost } from '../doctor/doctor-types.js';
@@ -35,7 +36,7 @@ export type Answer =
       /** An image's description for screen readers (Slack's alt_text). */
       readonly altText?: string;
     }
-  | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[]; readonly leader?: LeaderLine }
+  | { readonly kind: 'hosts'; readonly visibility: 'ephemeral'; readonly hosts: readonly HostLine[]; readonly leader?: WatchLeader }
   | { readonly kind: 'help'; readonly visibility: 'ephemeral'; readonly intro?: string; readonly commands: readonly { usage: string; description: string }[] }
   | { readonly kind: 'note'; readonly visibility: 'channel' | 'ephemeral'; readonly text: string }
   | { readonly kind: 'history'; readonly visibility: 'ephemeral'; readonly host: string | undefined; readonly incidents: readonly HistoryLine[] }
@@ -70,18 +71,8 @@ export interface HistoryLine {
   readonly ackMs?: number;
 }
 
-/** Which replica leads the watcher (replicas share one store): `hosts` says it under the list. */
-export interface LeaderLine {
-  /** This replica's name. */
-  readonly self: string;
-  readonly leading: boolean;
-  /** The lease's holder and fencing token as last read; undefined when nobody holds it. */
-  readonly holder: string | undefined;
-  readonly token: number | undefined;
-}
-
-/** The line itself, the same in the terminal and Slack (names are the bot's own, not host text). */
-export function leaderText(l: LeaderLine): string {
+/** `hosts`' line under the list, the same in the terminal and Slack (names are the bot's own, not host text). */
+export function leaderText(l: WatchLeader): string {
   if (l.leading) return `watcher: led by this replica (${l.self}, lease token ${l.token})`;
   if (l.holder) return `watcher: led by ${l.holder} (lease token ${l.token}); this replica (${l.self}) stands by`;
   return `watcher: no replica leads right now; this one (${l.self}) is trying to take the lease`;

@@ -6,7 +6,8 @@ import type { AckOutcome, IncidentRow, Silence } from '../store/watch-store.js';
 import type { RestartRequest } from '../restart/restart-service.js';
 import type { RestartRow } from '../store/restart-types.js';
 import type { DoctorHost } from '../doctor/doctor-types.js';
-import type { Answer, LeaderLine } from './answer.js';
+import type { WatchLeader } from '../domain/watch-leader.js';
+import type { Answer } from './answer.js';
 
 /** Who asked: the Slack user (and channel) or the terminal's operator. */
 export interface Caller {
@@ -32,7 +33,7 @@ export interface CommandServices {
    */
   trendChart?(host: string, windowMs: number): Promise<TrendImage | undefined>;
   /** Who leads the watcher, when the bot watches (Slack mode with an alert channel). */
-  leader?(): LeaderLine | undefined;
+  leader?(): WatchLeader | undefined;
   /** Restart requests (Slack only; confirmation happens in the Slack adapter). */
   readonly restarts?: { request(host: HostConfig, by: string): Promise<{ ok: true; request: RestartRequest } | { ok: false; why: string }> };
 }

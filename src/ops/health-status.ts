@@ -1,3 +1,5 @@
+import type { WatchLeader } from '../domain/watch-leader.js';
+
 /** What /healthz reports; pure so its rules are tested without a server. */
 export interface HealthInput {
   readonly now: number;
@@ -12,15 +14,7 @@ export interface HealthInput {
    * Replicas: this one's name, whether it leads the watcher, and the lease as last read. A replica
    * standing by runs no cycles, so the "no watch cycle" rule is the leader's alone.
    */
-  readonly leader?:
-    | {
-        readonly self: string;
-        readonly leading: boolean;
-        readonly holder: string | undefined;
-        readonly token: number | undefined;
-        readonly since?: number | undefined;
-      }
-    | undefined;
+  readonly leader?: WatchLeader | undefined;
 }
 
 export function healthStatus(h: HealthInput): { code: 200 | 503; body: Record<string, unknown> } {

@@ -1,3 +1,4 @@
+import type { WatchLeader } from '../domain/watch-leader.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HostReport } from '../engine/host-report.js';
 import type { Telemetry } from './telemetry.js';
@@ -82,7 +83,7 @@ export class PromTelemetry implements Telemetry {
     labelNames: ['kind', 'event', 'outcome'],
     registers: [this.registry],
   });
-  private leaderView: (() => { self: string; leading: boolean; token: number | undefined }) | undefined;
+  private leaderView: (() => WatchLeader) | undefined;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moneymind_' });
@@ -110,7 +111,7 @@ export class PromTelemetry implements Telemetry {
   }
 
   /** Replicas: where /metrics reads who leads (Slack mode sets it once its leadership exists). */
-  watchLeader(view: () => { self: string; leading: boolean; token: number | undefined }): void {
+  watchLeader(view: () => WatchLeader): void {
     this.leaderView = view;
   }
 

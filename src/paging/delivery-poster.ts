@@ -2,7 +2,7 @@ import type { PageTarget } from '../config/types.js';
 import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import type { DeliveryQueue, DeliveryRow } from '../store/deliveries.js';
-import type { Fence, LeaseStore } from '../store/lease.js';
+import type { Fencing, LeaseStore } from '../store/lease.js';
 import { DrainLoop } from '../watch/drain-loop.js';
 import { deliveryRequest } from './delivery-request.js';
 import { type PageOutcome, type PageRequestHttp, postPage } from './page-http.js';
@@ -22,7 +22,7 @@ export interface DeliveryPosterOptions {
    */
   /** Each attempt's outcome, for /metrics (moneymind_pages_total). */
   readonly telemetry?: Pick<Telemetry, 'page'>;
-  readonly fencing?: { readonly fence: () => Fence | undefined; readonly lease: Pick<LeaseStore, 'check'>; readonly onFenced?: () => void };
+  readonly fencing?: Fencing & { readonly lease: Pick<LeaseStore, 'check'> };
 }
 
 /**
@@ -67,7 +67,7 @@ export class DeliveryPoster {
         failed: 'page deliveries stopped on an error; trying again later',
         fenced: 'pages: fenced out, another replica leads; this one stops paging',
       },
-      ...(opts.fencing?.onFenced ? { onFenced: opts.fencing.onFenced } : {}),
+      ...(opts.fencing ? { onFenced: opts.fencing.onFenced } : {}),
     });
   }
 

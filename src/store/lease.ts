@@ -35,6 +35,16 @@ export interface LeaseStore {
   check(fence: Fence): Promise<void>;
 }
 
+/**
+ * How the watcher and the posters ask whether this replica leads (watch/leadership.ts): `fence()`
+ * is its lease while it may trust it, else undefined; `onFenced()` tells it the store refused it.
+ * Absent (a single bot, the CLI, tests): always leads, writes unfenced.
+ */
+export interface Fencing {
+  readonly fence: () => Fence | undefined;
+  readonly onFenced: () => void;
+}
+
 /** A write refused because the writer's lease is no longer the current one. */
 export class FencedOut extends Error {
   constructor(readonly fence: Fence) {

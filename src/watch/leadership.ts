@@ -1,3 +1,4 @@
+import type { WatchLeader } from '../domain/watch-leader.js';
 import type { RunLog } from '../log/run-log.js';
 import type { Fence, Lease, LeaseStore } from '../store/lease.js';
 
@@ -12,17 +13,6 @@ export interface LeadershipOptions {
   readonly onLead?: (lease: Lease) => void;
   /** Monotonic ms (keeps running while the process is stopped): how long a lease is trusted here. */
   readonly monotonic?: () => number;
-}
-
-/** What /healthz, /metrics and `hosts` say about who leads. */
-export interface LeaderView {
-  readonly self: string;
-  readonly leading: boolean;
-  /** The current lease's holder and token, as last read (undefined before the first read or when none). */
-  readonly holder: string | undefined;
-  readonly token: number | undefined;
-  /** Epoch ms this replica began leading (its watcher's staleness counts from there at most). */
-  readonly since: number | undefined;
 }
 
 /**
@@ -74,7 +64,7 @@ export class Leadership {
     this.lose('the store refused its lease token (another replica took over)');
   }
 
-  view(): LeaderView {
+  view(): WatchLeader {
     const leading = this.fence() !== undefined;
     const lease = leading ? this.current : this.last;
     return { self: this.o.holder, leading, holder: lease?.holder, token: lease?.token, since: leading ? this.since : undefined };

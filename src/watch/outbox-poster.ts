@@ -2,7 +2,7 @@ import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import { fallback, section } from '../slack-format/block-kit.js';
 import type { SlackMessage } from '../slack-format/slack-message.js';
-import type { Fence } from '../store/lease.js';
+import type { Fencing } from '../store/lease.js';
 import type { ChartPost, OutboxRow, WatchStore } from '../store/watch-store.js';
 import { DrainLoop } from './drain-loop.js';
 
@@ -47,8 +47,7 @@ export interface PosterOptions {
    */
   readonly drawChart?: (c: ChartPost) => Promise<ChartImage | undefined>;
   /** With replicas: this replica's lease while it leads (leadership.ts); it posts only then. */
-  readonly fence?: () => Fence | undefined;
-  readonly onFenced?: () => void;
+  readonly fencing?: Fencing;
 }
 
 /**
@@ -80,7 +79,7 @@ export class OutboxPoster {
       clock: this.clock,
       log,
       messages: { failed: 'outbox: the store failed; trying again shortly', fenced: 'outbox: fenced out, another replica leads; this one stops posting' },
-      ...(opts.onFenced ? { onFenced: opts.onFenced } : {}),
+      ...(opts.fencing ? { onFenced: opts.fencing.onFenced } : {}),
     });
   }
 
@@ -110,7 +109,7 @@ export class OutboxPoster {
   private async drain(): Promise<void> {
     for (let guard = 0; guard < 10_000 && !this.loop.stopped; guard++) {
       // Only the leader posts (with replicas): the others' outbox is the same table.
-      if (this.opts.fence && !this.opts.fence()) return;
+      if (this.opts.fencing && !this.opts.fencing.fence()) return;
       const [row] = await this.store.duePosts(this.clock(), 1);
       if (!row) return;
       const wait = this.lastSend + this.minInterval - this.clock();
@@ -118,8 +117,8 @@ export class OutboxPoster {
       this.lastSend = this.clock();
       // Asked right before the send, in the store: a replica paused since the line above finds
       // its token stale here (FencedOut ends the drain) and Slack never hears from it.
-      const fence = this.opts.fence?.();
-      if (this.opts.fence && !fence) return;
+      const fence = this.opts.fencing?.fence();
+      if (this.opts.fencing && !fence) return;
       if (fence) await this.store.lease.check(fence);
       let result: { channel: string; ts: string } | undefined;
       try {

@@ -6,7 +6,7 @@ import type { HostReport } from '../engine/host-report.js';
 import type { RunLog } from '../log/run-log.js';
 import type { Telemetry } from '../ops/telemetry.js';
 import type { HostTransport } from '../remote/host-transport.js';
-import { FencedOut, type Fence } from '../store/lease.js';
+import { FencedOut, type Fencing } from '../store/lease.js';
 import type { CycleCommit, OutboxPost, WatchStore } from '../store/watch-store.js';
 import { postsFor } from './alert-messages.js';
 import { chartPostsFor } from './chart-posts.js';
@@ -31,13 +31,8 @@ export interface WatchDeps {
   /** Each cycle's reports (the commands' `hosts` shows the last known state from them). */
   readonly onReports?: (reports: readonly HostReport[], at: number) => void;
   readonly telemetry?: Telemetry;
-  /**
-   * With replicas: this replica's lease while it leads (see leadership.ts), undefined while it
-   * does not. Absent (a single bot, the CLI, tests): always leads, writes unfenced.
-   */
-  readonly fence?: () => Fence | undefined;
-  /** The store refused this replica's token: it must stop leading at once. */
-  readonly onFenced?: () => void;
+  /** With replicas: whether this replica leads (it checks and writes only then). */
+  readonly fencing?: Fencing;
 }
 
 export interface CycleSummary {
@@ -71,7 +66,7 @@ export interface CycleScope {
  */
 export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<CycleSummary> {
   // A replica that does not lead checks nothing: the leader's cycle covers every host.
-  if (d.fence && !d.fence()) return STANDBY;
+  if (d.fencing && !d.fencing.fence()) return STANDBY;
   const started = d.clock();
   const { thresholds: t, watch: w } = d.config;
   const hosts = scope.hosts ?? d.config.hosts;
@@ -87,8 +82,8 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
 
   const committed = await serially(d.store, async () => {
     // Asked again: the checks took seconds, and the lease may have gone meanwhile.
-    const fence = d.fence?.();
-    if (d.fence && !fence) return undefined;
+    const fence = d.fencing?.fence();
+    if (d.fencing && !fence) return undefined;
     const now = d.clock();
     const before = await d.store.loadTrackers();
     const silenced = new Set((await d.store.activeSilences(now)).map((s) => s.host));
@@ -126,7 +121,7 @@ export async function runCycle(d: WatchDeps, scope: CycleScope = {}): Promise<Cy
       if (!(err instanceof FencedOut)) throw err;
       // Nothing of this cycle was written: the new leader's cycles decide from here.
       d.log.warn({ token: err.fence.token }, 'watch cycle fenced out: another replica leads; nothing written');
-      d.onFenced?.();
+      d.fencing?.onFenced();
       return undefined;
     }
     return { now, result, observations, trackerOf };

@@ -27,26 +27,28 @@ describe('didYouMean', () => {
   for (const [word, keys, expected] of table) it(`${word} → ${expected}`, () => assert.equal(didYouMean(word, keys), expected));
 });
 
+// A host's ssh fields, which a jump host shares (it has a name instead of a jumpHost).
+const SSH_FIELDS = [
+  'host',
+  'port',
+  'username',
+  'privateKeyPath',
+  'privateKeyEnv',
+  'privateKeyPassphraseEnv',
+  'agent',
+  'hostKey',
+  'knownHostsPath',
+  'readyTimeout',
+  'keepaliveInterval',
+  'maxChannels',
+];
+
 describe('schemaKeysAt', () => {
   const table: [readonly PropertyKey[], string[]][] = [
     [[], ['defaults', 'jumpHosts', 'hosts', 'thresholds', 'slack', 'watch', 'restart', 'pagerduty', 'webhooks']],
     [
       ['jumpHosts', 0],
-      [
-        'name',
-        'host',
-        'port',
-        'username',
-        'privateKeyPath',
-        'privateKeyEnv',
-        'privateKeyPassphraseEnv',
-        'agent',
-        'hostKey',
-        'knownHostsPath',
-        'readyTimeout',
-        'keepaliveInterval',
-        'maxChannels',
-      ],
+      ['name', ...SSH_FIELDS],
     ],
     [
       ['defaults', 'app'],
@@ -64,20 +66,5 @@ describe('schemaKeysAt', () => {
     [['nope', 'deeper'], []],
   ];
   for (const [path, expected] of table) it(JSON.stringify(path), () => assert.deepEqual(schemaKeysAt(fileSchema, path), expected));
-  it('hosts[].ssh: the ssh section, through .optional()', () =>
-    assert.deepEqual(SSH, [
-      'host',
-      'port',
-      'username',
-      'privateKeyPath',
-      'privateKeyEnv',
-      'privateKeyPassphraseEnv',
-      'agent',
-      'hostKey',
-      'knownHostsPath',
-      'readyTimeout',
-      'keepaliveInterval',
-      'maxChannels',
-      'jumpHost',
-    ]));
+  it('hosts[].ssh: the ssh section, through .optional()', () => assert.deepEqual(SSH, [...SSH_FIELDS, 'jumpHost']));
 });

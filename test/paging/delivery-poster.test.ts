@@ -12,7 +12,7 @@ import { DeliveryPoster } from '../../src/paging/delivery-poster.js';
 import { Store } from '../../src/store/store.js';
 import type { Tracker } from '../../src/watch/incident-policy.js';
 import { ackPages, pagesFor } from '../../src/watch/page-requests.js';
-import { cause } from '../support/builders.js';
+import { cause, firingTracker } from '../support/builders.js';
 import { type PagerDutyDouble, startPagerDutyDouble } from '../support/pagerduty-double.js';
 import { waitUntil } from '../support/proc.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -46,23 +46,8 @@ const hookTarget = (url: string, secret = SECRET): PageTarget => ({
   url,
   secret: new Secret(secret),
 });
-const tracker = (key: IncidentKey): Tracker => ({
-  key,
-  subject: 'prod-1',
-  cause: 'app-unresponsive',
-  hosts: ['prod-1'],
-  phase: 'firing',
-  fails: 2,
-  oks: 0,
-  history: [true, true],
-  flapping: false,
-  since: Date.now(),
-  posted: true,
-  lastReminder: undefined,
-  signature: undefined,
-  detail: cause('app-unresponsive', { title: 'GET /health timed out', evidence: ['curl: (28)'] }),
-  affected: [],
-});
+const tracker = (key: IncidentKey): Tracker =>
+  firingTracker({ key, since: Date.now(), detail: cause('app-unresponsive', { title: 'GET /health timed out', evidence: ['curl: (28)'] }) });
 
 /** A store with one open incident whose trigger is queued for `targets`; `ack` and `resolve` queue the rest. */
 function incident(targets: readonly PageTarget[], path = join(dir, `s${++seq}.db`)) {

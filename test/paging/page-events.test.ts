@@ -9,7 +9,7 @@ import { signWebhook, webhookBody, webhookHeaders } from '../../src/paging/webho
 import type { DeliveryRow, PageRequest } from '../../src/store/deliveries.js';
 import type { Tracker } from '../../src/watch/incident-policy.js';
 import { ackPages, pagesFor } from '../../src/watch/page-requests.js';
-import { cause } from '../support/builders.js';
+import { cause, firingTracker } from '../support/builders.js';
 import { verifySignature } from '../support/webhook-receiver.js';
 
 // The pure half of paging: intents → page requests, and a stored request → what each target gets.
@@ -23,24 +23,16 @@ const HOOK: PageTarget = {
   url: 'http://hook.test/x',
   secret: new Secret('s'.repeat(32)),
 };
-const tracker = (over: Partial<Tracker> = {}): Tracker => ({
-  key: KEY,
-  subject: 'prod-1',
-  cause: 'app-unresponsive',
-  hosts: ['prod-1'],
-  phase: 'firing',
-  fails: 3,
-  oks: 0,
-  history: [true, true, true],
-  flapping: false,
-  since: T0,
-  posted: true,
-  lastReminder: T0,
-  signature: undefined,
-  detail: cause('app-unresponsive', { title: 'GET /health timed out after 5s', evidence: ['curl: (28) timeout'], advice: 'restart it' }),
-  affected: [],
-  ...over,
-});
+const tracker = (over: Partial<Tracker> = {}): Tracker =>
+  firingTracker({
+    key: KEY,
+    fails: 3,
+    history: [true, true, true],
+    since: T0,
+    lastReminder: T0,
+    detail: cause('app-unresponsive', { title: 'GET /health timed out after 5s', evidence: ['curl: (28) timeout'], advice: 'restart it' }),
+    ...over,
+  });
 const row = (p: PageRequest, over: Partial<DeliveryRow> = {}): DeliveryRow => ({
   id: 7,
   incident_id: 42,

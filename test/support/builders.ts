@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { HostConfig } from '../../src/config/types.js';
 import type { Cause, CauseId } from '../../src/diagnosis/cause.js';
 import type { HostReport } from '../../src/engine/host-report.js';
+import type { Tracker } from '../../src/watch/incident-policy.js';
 
 /*
  * The report, cause, check and host objects tests hand to pure code (renderers, Block Kit builders,
@@ -30,4 +31,26 @@ export function report(name: string, over: Partial<HostReport> = {}): HostReport
 /** A configured host: the built-in local host (the runbook's defaults) renamed, with `over` on top. */
 export function hostConfig(name: string, over: Partial<HostConfig> = {}): HostConfig {
   return { ...loadConfig({}, undefined).hosts[0]!, name, ...over };
+}
+
+/** An incident that is firing and was posted: prod-1's app-unresponsive, two failures in, no diagnosis; `over` on top. */
+export function firingTracker(over: Partial<Tracker> = {}): Tracker {
+  return {
+    key: 'host:prod-1|app-unresponsive',
+    subject: 'prod-1',
+    cause: 'app-unresponsive',
+    hosts: ['prod-1'],
+    phase: 'firing',
+    fails: 2,
+    oks: 0,
+    history: [true, true],
+    flapping: false,
+    since: 0,
+    posted: true,
+    lastReminder: undefined,
+    signature: undefined,
+    detail: undefined,
+    affected: [],
+    ...over,
+  };
 }

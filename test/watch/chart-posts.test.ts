@@ -12,7 +12,7 @@ import { chartPostsFor } from '../../src/watch/chart-posts.js';
 import { hostSample } from '../../src/watch/host-sample.js';
 import type { Tracker } from '../../src/watch/incident-policy.js';
 import { OutboxPoster } from '../../src/watch/outbox-poster.js';
-import { cause, check, report } from '../support/builders.js';
+import { cause, check, firingTracker, report } from '../support/builders.js';
 import { decodePng } from '../support/png.js';
 import { rssLeak } from '../support/rss-leak.js';
 import { startSlackDouble } from '../support/slack-double.js';
@@ -23,24 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mm-chart-posts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const projection = 'at this slope memory runs out in ≈ 3 h 20 min at +52 MB/h (MemAvailable 173 MB)';
 const growth = cause('memory-growth', { severity: 'warning', title: 'The app’s memory grows by 52 MB/h <!channel>', evidence: [projection, '12 RSS samples'] });
-const tracker = (over: Partial<Tracker> = {}): Tracker => ({
-  key: KEY,
-  subject: 'prod-1',
-  cause: 'memory-growth',
-  hosts: ['prod-1'],
-  phase: 'firing',
-  fails: 2,
-  oks: 0,
-  history: [true, true],
-  flapping: false,
-  since: 10 * MIN,
-  posted: true,
-  lastReminder: undefined,
-  signature: undefined,
-  detail: growth,
-  affected: [],
-  ...over,
-});
+const tracker = (over: Partial<Tracker> = {}): Tracker => firingTracker({ key: KEY, cause: 'memory-growth', since: 10 * MIN, detail: growth, ...over });
 
 describe('the chart a memory-growth thread carries', () => {
   it('only when a one-host memory-growth incident opens; the projection in its words and under its title', () => {

@@ -60,15 +60,29 @@ function replica(store: Store, holder: string) {
   };
 }
 
+type Replica = ReturnType<typeof replica>;
+
+/** Two replicas on one store file, a started first (it leads), then b; both stopped and closed after. */
+async function pair(file: string, test: (a: Replica, b: Replica, sa: Store, sb: Store) => Promise<void>): Promise<void> {
+  const path = join(dir, file);
+  const [sa, sb] = [new Store(path), new Store(path)];
+  const a = replica(sa, 'bot-a');
+  const b = replica(sb, 'bot-b');
+  try {
+    await a.l.start();
+    await b.l.start();
+    await test(a, b, sa, sb);
+  } finally {
+    await a.l.stop();
+    await b.l.stop();
+    await sa.close();
+    await sb.close();
+  }
+}
+
 describe('leadership over the store lease', () => {
-  it('one leads, the other stands by; a paused leader stops trusting its lease and is fenced out after the takeover', async () => {
-    const path = join(dir, 'a.db');
-    const [sa, sb] = [new Store(path), new Store(path)];
-    const a = replica(sa, 'bot-a');
-    const b = replica(sb, 'bot-b');
-    try {
-      await a.l.start();
-      await b.l.start();
+  it('one leads, the other stands by; a paused leader stops trusting its lease and is fenced out after the takeover', () =>
+    pair('a.db', async (a, b, sa, sb) => {
       const first = a.l.fence();
       assert.ok(first, 'a leads');
       assert.equal(b.l.fence(), undefined, 'b stands by');
@@ -88,31 +102,14 @@ describe('leadership over the store lease', () => {
       await assert.rejects(sa.commitCycle({ now: 1, trackers: [], opened: [], posts: [], closed: [], samples: [], keepSamplesMs: 0 }, first), FencedOut);
       await sb.lease.check(taken);
       assert.equal(a.l.view().leading, false);
-    } finally {
-      await a.l.stop();
-      await b.l.stop();
-      await sa.close();
-      await sb.close();
-    }
-  });
+    }));
 
-  it('stop() gives the lease back: the other leads at its next attempt, not a TTL later', async () => {
-    const path = join(dir, 'b.db');
-    const [sa, sb] = [new Store(path), new Store(path)];
-    const a = replica(sa, 'bot-a');
-    const b = replica(sb, 'bot-b');
-    try {
-      await a.l.start();
-      await b.l.start();
+  it('stop() gives the lease back: the other leads at its next attempt, not a TTL later', () =>
+    pair('b.db', async (a, b) => {
       assert.ok(a.l.fence() && !b.l.fence());
       const stopped = Date.now();
       await a.l.stop();
       await waitUntil('b to lead', async () => b.l.fence(), { timeoutMs: 2 * TTL, intervalMs: 50 });
       assert.ok(Date.now() - stopped < TTL, `b led ${Date.now() - stopped} ms after a stopped`);
-    } finally {
-      await b.l.stop();
-      await sa.close();
-      await sb.close();
-    }
-  });
+    }));
 });

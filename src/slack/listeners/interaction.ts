@@ -26,6 +26,8 @@ export interface Interaction {
 /** A button click: its value is a host name, an incident key or a request id the bot set, still validated. */
 export interface Click extends Interaction {
   readonly value: string;
+  /** The message the button sits on: its ts, and its thread's when it is a reply (where a file goes). */
+  readonly message?: { readonly ts: string; readonly threadTs?: string };
 }
 
 export type ButtonListener = (args: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => Promise<void>;
@@ -52,6 +54,7 @@ export function onClick(action: string, log: Logger, answer: (click: Click) => P
     const click: Click = {
       caller: slackCaller(body.user.id),
       value: button.value ?? '',
+      ...(body.message?.ts ? { message: { ts: body.message.ts, ...(body.message.thread_ts ? { threadTs: body.message.thread_ts } : {}) } } : {}),
       channelId: body.channel?.id ?? body.user.id,
       respond,
       client,

@@ -10,12 +10,9 @@ import { deliverPlan, onClick, type ButtonListener } from './interaction.js';
  * file's comment is the summary, so the clicker only gets an ephemeral receipt.
  */
 export function trendButton(action: 'trend' | 'alert_trend', services: CommandServices, log: Logger): ButtonListener {
-  return async (args) => {
-    const m = args.body.message;
-    const threadTs = action === 'alert_trend' ? m?.ts : m?.thread_ts;
-    await onClick(action, log, async (click) => {
-      const plan = planCommand(`trend ${click.value}`, click.caller, services.config);
-      await deliverPlan(click, plan, services, { replaceOriginal: false, quietFile: true, ...(threadTs ? { threadTs: String(threadTs) } : {}) });
-    })(args);
-  };
+  return onClick(action, log, async (click) => {
+    const threadTs = action === 'alert_trend' ? click.message?.ts : click.message?.threadTs;
+    const plan = planCommand(`trend ${click.value}`, click.caller, services.config);
+    await deliverPlan(click, plan, services, { replaceOriginal: false, quietFile: true, ...(threadTs ? { threadTs } : {}) });
+  });
 }
