@@ -10,7 +10,7 @@
 # digest: the image was built here with a local stand-in (no registry reachable), so no real
 # digest could be read. Pin one where you build: docker buildx imagetools inspect node:20.20.2-bookworm-slim.
 
-# --- build: compiles TypeScript and the one native module (better-sqlite3) ---
+# --- build: compiles TypeScript and the native modules (better-sqlite3, ssh2's crypto binding) ---
 FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -18,11 +18,14 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # Some npm 10 releases end a failed install with "Exit handler never called!" and status 0: the
-# tree and the native module are checked, so a broken install fails here, not at run time.
-RUN npm ci --no-audit --no-fund \
+# tree and the native modules are checked, so a broken install fails here, not at run time.
+# nodedir: the base image's own Node headers, so nothing is downloaded; ssh2's AES-GCM binding would
+# otherwise fall back to JavaScript crypto without a word (more CPU per check: scripts/npm-install.sh).
+RUN npm_config_nodedir=/usr/local npm ci --no-audit --no-fund \
  && test -f node_modules/.package-lock.json \
  && npm ls --omit=dev --depth=0 >/dev/null \
- && node -e "new (require('better-sqlite3'))(':memory:').close()"
+ && node -e "new (require('better-sqlite3'))(':memory:').close()" \
+ && node -e "process.exit(require('ssh2/lib/protocol/crypto.js').bindingAvailable ? 0 : 1)"
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # `npm run build`, never `npx tsc`: without TypeScript installed npx would fetch the unrelated
@@ -40,6 +43,7 @@ RUN npm run build \
  && find node_modules -type d \( -name test -o -name tests -o -name __tests__ -o -name fixtures \) -prune -exec rm -rf {} + \
  && find node_modules -type f -name '*.map' -delete \
  && node -e "new (require('better-sqlite3'))(':memory:').close(); require('ssh2'); require('@resvg/resvg-js')" \
+ && node -e "process.exit(require('ssh2/lib/protocol/crypto.js').bindingAvailable ? 0 : 1)" \
  && ! grep -rlE -- '^-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----' /app
 
 # --- runtime: production dependencies and the build, as the unprivileged `node` user (uid 1000) ---

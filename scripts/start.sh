@@ -5,9 +5,7 @@
 # its own banner on stdout first: for JSON use `npx moneymind status prod-1 --json`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash scripts/npm-install.sh
 npm run --silent build
 # `npm start -- --config FILE` (or -c FILE, --config=FILE) and nothing else: terminal mode with
 # that config, not the CLI's help.
