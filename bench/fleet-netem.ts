@@ -10,6 +10,7 @@
  * default 1,10,50; BENCH_NETEM_RUNS, default 5). `npm run bench` runs it as its own section.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +29,8 @@ import { fleetStatus, type FleetSample } from './fleet.js';
 import { median, round } from './stats.js';
 
 const DELAY_MS = 10; // each way: 20 ms round trip
+// Which SSH crypto the bot ran: ssh2's native binding, or its JavaScript fallback (~17 % more CPU per check).
+const { bindingAvailable } = createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as { bindingAvailable: boolean };
 const CYCLE_S = 60;
 const CORE_BUDGET = 0.5;
 
@@ -36,21 +39,6 @@ export type Row = [string, string, string, string];
 interface SetResult {
   byHosts: Record<number, FleetSample>;
   ratio: Record<number, number>;
-}
-
-/** The same measurement at the watcher's width (`watch.concurrency`) instead of `status all`'s 16. */
-async function atWidth(config: Config, ids: readonly CheckId[], width: number, log: Logger, samples: number): Promise<{ ms: number; botMs: number }> {
-  const pool = new TransportPool(log);
-  const run = () => withCpu(() => checkHosts(config.hosts, (h) => pool.get(h), config.thresholds, { ids, now: Date.now, log, concurrency: width }));
-  try {
-    await run();
-    const runs: Awaited<ReturnType<typeof run>>[] = [];
-    for (let i = 0; i < samples; i++) runs.push(await run());
-    const mid = runs.find((r) => r.ms === median(runs.map((x) => x.ms)))!;
-    return { ms: mid.ms, botMs: mid.cpu.botMs };
-  } finally {
-    await pool.closeAll();
-  }
 }
 
 /** Every host answers every check before anything is timed: a failing check would time an error path. */
@@ -101,9 +89,6 @@ export async function benchFleetNetem(counts: readonly number[], say: (s: string
     }
     const hostsCpuPerCheckMs = (fleet.cgroup.usageMs() - hostCpu0) / hostChecks;
     const relayCpuPerCheckMs = (fleet.net.relayCpuMs() - relayCpu0) / hostChecks;
-    say(`  status all over ${max} hosts at the watcher's maximum width (${Math.min(max, 64)} at once)…`);
-    const wide = await atWidth(configFor(max), CHECK_IDS, Math.min(max, 64), log, samples);
-
     const perHost = (s: FleetSample, cold = false) => round((cold ? s.cold.cpu.botMs : s.cpu.botMs) / s.hosts, 2);
     const full = sets.full.byHosts[max]!;
     const cheap = sets.cheap.byHosts[max]!;
@@ -115,6 +100,7 @@ export async function benchFleetNetem(counts: readonly number[], say: (s: string
       db: 'one shared MariaDB, reached from each namespace through socat on 127.0.0.1:3306 (no delay)',
       serviceManager: 'systemd (stand-in systemctl/journalctl on the sessions PATH; the namespaces share a non-systemd PID 1)',
       runs: samples,
+      sshCrypto: bindingAvailable ? 'native binding' : 'JavaScript fallback',
       cpus: cpus().length,
       loadBefore,
       tcpHandshakeMs: rtt,
@@ -125,13 +111,6 @@ export async function benchFleetNetem(counts: readonly number[], say: (s: string
       // every host answered at once. ÷ the fastest 1-host run (the least disturbed by other load): the best
       // ratio separate machines could give.
       botBoundRatio: round(full.cpu.botMs / Math.min(...sets.full.byHosts[Math.min(...counts)]!.samplesMs), 2),
-      statusAllAtWidth: {
-        hosts: max,
-        width: Math.min(max, 64),
-        ms: round(wide.ms),
-        botCpuMs: round(wide.botMs),
-        ratioToOne: round(wide.ms / sets.full.byHosts[Math.min(...counts)]!.ms, 2),
-      },
       botCpuPerHostCheckMs: { fullWarm: perHost(full), fullCold: perHost(full, true), cheapWarm: perHost(cheap), cheapCold: perHost(cheap, true) },
       simulatedHostsCpuPerHostCheckMs: round(hostsCpuPerCheckMs, 2),
       relayCpuPerHostCheckMs: round(relayCpuPerCheckMs, 2),
@@ -159,12 +138,6 @@ export async function benchFleetNetem(counts: readonly number[], say: (s: string
           [`netem fleet: ${label} warm, ${max} hosts ÷ ${Math.min(...counts)} host`, `${r}×`, '≤ 2×', r <= 2 ? 'met' : 'MISSED'],
         ];
       }),
-      [
-        `netem fleet: status all, ${max} hosts at width ${json.statusAllAtWidth.width} ÷ 1`,
-        `${json.statusAllAtWidth.ratioToOne}×`,
-        '≤ 2×',
-        json.statusAllAtWidth.ratioToOne <= 2 ? 'met' : 'MISSED',
-      ],
       [
         `netem fleet: bot CPU alone for ${max} hosts ÷ 1-host wall (floor on separate machines)`,
         `${json.botBoundRatio}×`,

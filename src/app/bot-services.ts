@@ -50,7 +50,9 @@ export function botServices(d: ServicesDeps): BotServices {
   let poster: { kick(): void } | undefined;
   let leaderView: (() => WatchLeader) | undefined;
   const check = async (hosts: readonly HostConfig[], ids: readonly CheckId[]): Promise<HostReport[]> => {
-    const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log });
+    // The fleet width the watcher uses: `status all` over 50 hosts at 16 wide would take four
+    // rounds of one host's latency however fast the bot is.
+    const reports = await checkHosts(hosts, transportFor, config.thresholds, { ids, now: clock, log, concurrency: config.watch.concurrency });
     telemetry.reports(reports);
     // Only full runs describe a host's state; one area alone would hide the rest.
     if (ids.length > 1) for (const r of reports) last.set(r.name, { report: r, at: clock() });

@@ -195,7 +195,8 @@ const watchSchema = z.strictObject({
   flapLow: z.number().min(0).max(100).default(25),
   /** Warnings that still open an alert; every critical cause does. */
   alertWarnings: z.array(z.enum(CAUSE_IDS)).default(['memory-growth', 'disk-full', 'db-connections-exhausted']),
-  concurrency: z.number().int().min(1).max(64).default(16),
+  /** Hosts checked at once, by the watcher and by `status all`: each holds one SSH connection. */
+  concurrency: z.number().int().min(1).max(64).default(64),
   /** Incidents, silences, samples, pending posts: a SQLite file, or mysql://USER@HOST:PORT/DB for replicas (store-location.ts). */
   store: storeLocation.default('./data/moneymind.db'),
   /** The variable holding the mysql:// store's password (required for one). */

@@ -40,7 +40,7 @@ export async function checkHosts(
       });
     }
   };
-  const width = Math.max(1, Math.min(opts.concurrency ?? 16, hosts.length));
+  const width = Math.max(1, Math.min(opts.concurrency ?? 64, hosts.length));
   await Promise.all(Array.from({ length: width }, worker));
   return results;
 }
