@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import mysql from 'mysql2/promise';
+import mysql from 'mysql2';
 import type { MysqlTarget } from '../config/types.js';
 import { OpsError } from '../errors.js';
 import type { SqlSession } from './host-transport.js';
@@ -9,36 +9,38 @@ import type { SqlSession } from './host-transport.js';
  * through the SSH connection on the host's loopback and the host needs no mysql client.
  */
 export async function withMysqlOver<T>(stream: Duplex, target: MysqlTarget, queryTimeoutMs: number, fn: (db: SqlSession) => Promise<T>): Promise<T> {
-  let conn: mysql.Connection;
+  // mysql2's callback API: its promise wrapper captures a stack trace (new Error) for every query,
+  // a few % of the bot's CPU per DB check (profiled), for traces we never show.
+  const conn = mysql.createConnection({
+    stream, // mysql2 types it `any`: a Duplex is what it reads and writes
+    user: target.user,
+    password: target.password.reveal(),
+    connectTimeout: target.connectTimeout,
+    supportBigNumbers: true,
+    dateStrings: true,
+    // We never prepare statements. mysql2's default (16000) pre-fills four 16000-slot arrays for
+    // its statement cache on every connection: ~0.5 MB each time, and ~40 % of the bot's CPU per
+    // MySQL session went to allocating and collecting them (profiled: 300 sessions in a loop).
+    maxPreparedStatements: 1,
+  });
+  // A session that dies after the handshake emits 'error' on the connection; without a listener
+  // Node would crash the process. The handshake's own failure reaches connect()'s callback, and a
+  // later one the failing query.
+  conn.on('error', () => undefined);
   try {
-    conn = await mysql.createConnection({
-      stream, // mysql2 types it `any`: a Duplex is what it reads and writes
-      user: target.user,
-      password: target.password.reveal(),
-      connectTimeout: target.connectTimeout,
-      supportBigNumbers: true,
-      dateStrings: true,
-      // We never prepare statements. mysql2's default (16000) pre-fills four 16000-slot arrays for
-      // its statement cache on every connection: ~0.5 MB each time, and ~40 % of the bot's CPU per
-      // MySQL session went to allocating and collecting them (profiled: 300 sessions in a loop).
-      maxPreparedStatements: 1,
-    });
+    await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
   } catch (err) {
+    conn.destroy();
     stream.destroy();
     throw translateMysqlError(err, target);
   }
-  // A session that dies after the handshake emits 'error' on the connection; without a listener
-  // Node would crash the process. The failing query reports it.
-  conn.on('error', () => undefined);
   const session: SqlSession = {
-    query: async <R extends Record<string, unknown>>(sql: string) => {
-      try {
-        const [rows] = await conn.query({ sql, timeout: queryTimeoutMs });
-        return rows as R[];
-      } catch (err) {
-        throw new OpsError('DB_QUERY', `query failed: ${(err as Error).message}`, { cause: err });
-      }
-    },
+    query: <R extends Record<string, unknown>>(sql: string) =>
+      new Promise<R[]>((resolve, reject) =>
+        conn.query({ sql, timeout: queryTimeoutMs }, (err, rows) =>
+          err ? reject(new OpsError('DB_QUERY', `query failed: ${err.message}`, { cause: err })) : resolve(rows as R[]),
+        ),
+      ),
   };
   try {
     return await fn(session);
