@@ -3,7 +3,7 @@
  * supervisorctl commands the bot needs, without a password (`sudo -n`).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runOk } from './proc.js';
 
@@ -41,11 +41,35 @@ export async function installSupervisorSudoers(user: string, conf: string, progr
   );
 }
 
+const PREFIX = 'moneymind-test-';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Drop-ins of test processes that are gone. A test process removes its own on exit and on SIGTERM,
+ * but not when its whole process group is SIGKILLed (a CI runner stopped part-way): the NOPASSWD
+ * rule would outlive it. A reused pid keeps its file until a later sweep; no harm in that.
+ */
+export function sweepOrphans(): void {
+  for (const file of readdirSync(SUDOERS_D)) {
+    const pid = new RegExp(`^${PREFIX}(\\d+)-[0-9a-f]+$`).exec(file)?.[1];
+    if (pid && !alive(Number(pid))) rmSync(join(SUDOERS_D, file), { force: true });
+  }
+}
+
 /** `user ALL=(root) NOPASSWD: <commands>`, each an absolute path with exact arguments. */
 export async function installSudoers(user: string, commands: readonly string[], scratchDir: string): Promise<string> {
   checkIncludeDir();
-  // No "." in the name: sudo skips include-dir files containing a dot.
-  const name = `moneymind-test-${randomBytes(4).toString('hex')}`;
+  sweepOrphans();
+  // No "." in the name: sudo skips include-dir files containing a dot. The pid says whose it is.
+  const name = `${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   const body = [
     `# Temporary rule written by test/support/sudoers.ts; removed when the test stops.`,
     // Debian has no requiretty, but some images do; ssh exec has no tty.
