@@ -17,6 +17,8 @@ import { TEST_THRESHOLDS } from '../support/test-thresholds.js';
  * its own bot token (xoxb-a, xoxb-b: the Web API double records the Authorization header, so every
  * Slack call says which replica made it), one config file, one store: a fresh database on a real
  * MariaDB, the bot's own (never the app's). A starts first and leads; B stands by.
+ * In Socket Mode (`socket` given) both open a connection to the double with one app token, as
+ * replicas sharing one environment file would; /healthz and /metrics are on METRICS_PORT.
  */
 export const CHANNEL = 'C0REPLICAS';
 export const SECRET = 'replicas-secret';
@@ -24,6 +26,7 @@ export const KEY = 'host:prod-1|app-unhealthy';
 export const ASKER = 'U0ASKER001';
 export const BOB = 'U0APPROVE1';
 export const CAROL = 'U0APPROVE2';
+export const APP_TOKEN = 'xapp-replicas';
 /** watch.leaseTtl and the watch schedule's period, in ms. */
 export const TTL_MS = 4000;
 export const PERIOD_MS = 2000;
@@ -34,6 +37,8 @@ export interface Health {
   /** The HTTP status; `status` is the body's ("ok" or "unhealthy"). */
   code: number;
   status: string;
+  /** 'connected' (Socket Mode, the socket open), 'http', 'connecting' or 'disconnected'. */
+  slack: string;
   watcher: 'on' | 'standby' | 'off';
   replica: string;
   leader: string | null;
@@ -45,7 +50,10 @@ export interface Replica {
   readonly b: BotProcess;
   readonly url: string;
   readonly auth: string;
+  /** HTTP mode: signed requests to its PORT; Socket Mode: envelopes over its own connection. */
   readonly send: SlackSender;
+  /** Socket Mode: the id of the double's connection this replica opened (undefined in HTTP mode). */
+  readonly connection: number | undefined;
   /** /healthz, or undefined when it does not answer within 3 s (stopped, dead). */
   health(): Promise<Health | undefined>;
   metrics(): Promise<string>;
@@ -70,6 +78,11 @@ export interface ReplicaPair {
   stop(): Promise<void>;
 }
 
+export interface PairOptions {
+  /** Socket Mode: builds a replica's sender, whose envelopes go over that replica's connection (`connection()`, its id). */
+  readonly socket?: (slack: SlackDouble, connection: () => number | undefined) => SlackSender;
+}
+
 let n = 0;
 
 /** A user for the bot's store databases, created once per MariaDB. */
@@ -77,8 +90,11 @@ export async function storeUser(db: MariadbHandle): Promise<void> {
   await db.sql(`CREATE USER '${STORE_USER}'@'127.0.0.1' IDENTIFIED BY '${STORE_PASSWORD}'`);
 }
 
-/** A fresh store database, its config, the Slack double, then A (waited on until it leads), then B. */
-export async function startPair(host: TestHost, db: MariadbHandle, dir: string): Promise<ReplicaPair> {
+/**
+ * A fresh store database, its config, the Slack double, then A (waited on until it leads, and in
+ * Socket Mode until its connection is open: the next one to open is B's), then B.
+ */
+export async function startPair(host: TestHost, db: MariadbHandle, dir: string, opts: PairOptions = {}): Promise<ReplicaPair> {
   const database = `bot_store_${++n}`;
   await db.sql(`CREATE DATABASE ${database}; GRANT CREATE, ALTER, INDEX, SELECT, INSERT, UPDATE, DELETE ON ${database}.* TO '${STORE_USER}'@'127.0.0.1'`);
   const slack = await startSlackDouble();
@@ -126,11 +142,13 @@ export async function startPair(host: TestHost, db: MariadbHandle, dir: string):
   const spawn = async (name: 'A' | 'B'): Promise<Replica> => {
     const port = await freePort();
     const token = `xoxb-${name.toLowerCase()}`;
+    const mode: Record<string, string> = opts.socket
+      ? { SLACK_APP_TOKEN: APP_TOKEN, METRICS_PORT: String(port) }
+      : { SLACK_SIGNING_SECRET: SECRET, PORT: String(port) };
     const env = {
       SLACK_BOT_TOKEN: token,
-      SLACK_SIGNING_SECRET: SECRET,
+      ...mode,
       SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
       MONEYMIND_CONFIG: configPath,
       MM_TEST_STORE_PASSWORD: STORE_PASSWORD,
       LOG_LEVEL: 'info',
@@ -138,12 +156,16 @@ export async function startPair(host: TestHost, db: MariadbHandle, dir: string):
     const b = spawnBot({ ...env, ...host.env }, { cwd: dir });
     const url = `http://127.0.0.1:${port}`;
     const get = (path: string) => fetch(`${url}${path}`, { signal: AbortSignal.timeout(3000) });
+    let connection: number | undefined;
     const r: Replica = {
       name,
       b,
       url,
       auth: `Bearer ${token}`,
-      send: slackSender(url, slack, SECRET),
+      send: opts.socket ? opts.socket(slack, () => connection) : slackSender(url, slack, SECRET),
+      get connection() {
+        return connection;
+      },
       health: () =>
         get('/healthz').then(
           async (res) => ({ ...((await res.json()) as Omit<Health, 'code'>), code: res.status }),
@@ -158,6 +180,10 @@ export async function startPair(host: TestHost, db: MariadbHandle, dir: string):
     };
     replicas.push(r);
     await waitUntil(`${name}'s /healthz to answer`, r.health, { timeoutMs: 60_000, intervalMs: 200, describeFailure: describe });
+    if (opts.socket) {
+      const open = async () => slack.connections().filter((c) => c.open)[replicas.length - 1];
+      connection = (await waitUntil(`${name}'s Socket Mode connection`, open, { timeoutMs: 60_000, intervalMs: 50, describeFailure: describe })).id;
+    }
     return r;
   };
   try {

@@ -9,6 +9,28 @@ export interface RecordedCall {
   readonly auth?: string;
 }
 
+export type EnvelopeType = 'slash_commands' | 'interactive';
+export type Target = number | 'each' | 'latest';
+
+/** One Socket Mode connection: each replica of an app opens its own (with the same app token, or not). */
+export interface SocketConnection {
+  /** 1, 2, …: the order the connections were opened in. */
+  readonly id: number;
+  /** The Authorization of the apps.connections.open call that handed out its URL: the app token. */
+  readonly auth: string;
+  readonly openedAt: number;
+  readonly open: boolean;
+  /** Ids of the envelopes acked on this connection, in order. */
+  readonly acked: readonly string[];
+}
+
+export interface Delivered {
+  /** The connection the envelope went over, and its ack came back on. */
+  readonly connection: number;
+  readonly envelopeId: string;
+  readonly ack: Record<string, unknown>;
+}
+
 /**
  * A local stand-in for Slack's Web API and response_url endpoints that records every call.
  * The bot's client is pointed at it with SLACK_API_URL; response_url in a signed test request
@@ -27,10 +49,18 @@ export interface SlackDouble {
   readonly groups: Map<string, string[]>;
   waitFor(pred: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   /**
-   * Socket Mode: apps.connections.open hands out ws://…/socket; `envelope` sends what Slack sends
-   * over it (after the app connected and got "hello") and resolves with the app's ack payload.
+   * Socket Mode: apps.connections.open hands out ws://…/socket?ticket=N; `envelope` sends what Slack
+   * sends over the newest open connection (after the app connected and got "hello") and resolves
+   * with the app's ack payload.
    */
-  envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  envelope(type: EnvelopeType, payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /**
+   * Like `envelope`, to a chosen connection: its id, 'each' (the open ones in turn, as Slack spreads
+   * envelopes over an app's connections) or 'latest'. Resolves once the ack came back on that connection.
+   */
+  deliver(type: EnvelopeType, payload: Record<string, unknown>, opts?: { to?: Target; timeoutMs?: number }): Promise<Delivered>;
+  /** Every Socket Mode connection opened so far, closed ones included, in the order they were opened. */
+  connections(): readonly SocketConnection[];
   /** Started with `down: true`: from now on it answers (until then every connection is cut at once). */
   up(): void;
   close(): Promise<void>;
@@ -80,7 +110,11 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
     const reply: Record<string, unknown> = { ok: true };
     if (method === 'usergroups.users.list') Object.assign(reply, { users: groups.get(String(body.usergroup)) ?? [] });
     if (method === 'apps.connections.open') {
-      Object.assign(reply, { url: `${url.replace('http', 'ws')}/socket` });
+      // Each call gets a URL of its own (Slack's carry a one-use ticket too): a connection is tied to
+      // the call and app token that asked for it. Replicas sharing one token differ by connection order.
+      const ticket = String(++ticketSeq);
+      tickets.set(ticket, req.headers.authorization ?? '');
+      Object.assign(reply, { url: `${url.replace('http', 'ws')}/socket?ticket=${ticket}` });
       calls.at(-1)!.body.authorization = req.headers.authorization ?? '';
     }
     if (method === 'files.getUploadURLExternal') {
@@ -97,20 +131,74 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
   });
   const wss = new WebSocketServer({ noServer: true });
-  let socket: WebSocket | undefined;
-  const acks = new Map<string, (payload: Record<string, unknown>) => void>();
+  const sockets: Connection[] = [];
+  const tickets = new Map<string, string>();
+  let ticketSeq = 0;
+  const acks = new Map<string, { connection: number; settle: (err: Error | undefined, payload?: Record<string, unknown>) => void }>();
   server.on('upgrade', (req, sock, head) => {
-    if (req.url !== '/socket') return void sock.destroy();
+    const u = new URL(req.url ?? '/', 'ws://double');
+    const auth = tickets.get(u.searchParams.get('ticket') ?? '');
+    if (u.pathname !== '/socket' || auth === undefined) return void sock.destroy();
+    tickets.delete(u.searchParams.get('ticket') ?? '');
     wss.handleUpgrade(req, sock, head, (ws) => {
-      socket = ws;
+      const c: Connection = { id: sockets.length + 1, auth, openedAt: Date.now(), ws, acked: [], open: true };
+      sockets.push(c);
       ws.on('message', (data) => {
         const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
-        if (msg.envelope_id) acks.get(msg.envelope_id)?.(msg.payload ?? {});
+        if (!msg.envelope_id) return;
+        c.acked.push(msg.envelope_id);
+        const waiting = acks.get(msg.envelope_id);
+        if (waiting?.connection === c.id) waiting.settle(undefined, msg.payload ?? {});
+        else waiting?.settle(new Error(`${msg.envelope_id}, sent over connection ${waiting.connection}, was acked on connection ${c.id}`));
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'double' }, connection_info: { app_id: 'A1' } }));
+      ws.on('close', () => {
+        c.open = false;
+        // Slack would send it again on another connection; a test wants to hear at once.
+        for (const w of acks.values()) if (w.connection === c.id) w.settle(new Error(`connection ${c.id} closed before the ack`));
+      });
+      const live = sockets.filter((s) => s.open).length;
+      ws.send(JSON.stringify({ type: 'hello', num_connections: live, debug_info: { host: 'double' }, connection_info: { app_id: 'A1' } }));
     });
   });
+  let turn = 0;
+  /** The open connection `to` names; undefined while there is none (yet). Throws for one that closed: it never comes back. */
+  const pick = (to: Target): Connection | undefined => {
+    const open = sockets.filter((s) => s.open);
+    if (to === 'latest') return open.at(-1);
+    if (to === 'each') return open.length ? open[turn++ % open.length] : undefined;
+    const c = sockets.find((s) => s.id === to);
+    if (c && !c.open) throw new Error(`Socket Mode connection ${to} is closed`);
+    return c;
+  };
   let envelopeSeq = 0;
+  const deliver: SlackDouble['deliver'] = async (type, payload, { to = 'latest', timeoutMs = 5000 } = {}) => {
+    const until = Date.now() + timeoutMs;
+    let c = pick(to);
+    while (!c && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+      c = pick(to);
+    }
+    if (!c) throw new Error(`no open Socket Mode connection (${to}) within ${timeoutMs} ms; opened: ${sockets.length}`);
+    const target = c;
+    const envelopeId = `env-${++envelopeSeq}`;
+    const ack = new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(
+        () => acks.get(envelopeId)?.settle(new Error(`no ack for ${envelopeId} on connection ${target.id} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      acks.set(envelopeId, {
+        connection: target.id,
+        settle: (err, p) => {
+          clearTimeout(timer);
+          acks.delete(envelopeId);
+          if (err) reject(err);
+          else resolve(p ?? {});
+        },
+      });
+    });
+    target.ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true }));
+    return { connection: target.id, envelopeId, ack: await ack };
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.on('connection', (socket) => {
@@ -131,20 +219,10 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
     },
     failNext: (status, times = 1) => failures.push(...Array.from({ length: times }, () => status)),
     async envelope(type, payload, timeoutMs = 5000) {
-      const until = Date.now() + timeoutMs;
-      while (!socket && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      if (!socket) throw new Error('the app never opened a Socket Mode connection');
-      const id = `env-${++envelopeSeq}`;
-      const ack = new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ack for ${id} within ${timeoutMs} ms`)), timeoutMs);
-        acks.set(id, (p) => {
-          clearTimeout(timer);
-          resolve(p);
-        });
-      });
-      socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true }));
-      return ack;
+      return (await deliver(type, payload, { timeoutMs })).ack;
     },
+    deliver,
+    connections: () => sockets.map(({ ws: _ws, ...c }) => ({ ...c, acked: [...c.acked] })),
     async waitFor(pred, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
@@ -162,6 +240,15 @@ export async function startSlackDouble(opts: { down?: boolean } = {}): Promise<S
         server.close(() => r());
       }),
   };
+}
+
+interface Connection {
+  readonly id: number;
+  readonly auth: string;
+  readonly openedAt: number;
+  readonly ws: WebSocket;
+  readonly acked: string[];
+  open: boolean;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
