@@ -4,22 +4,8 @@ import type { MariadbHandle } from '../support/mariadb.js';
 import { waitUntil } from '../support/proc.js';
 import type { RecordedCall } from '../support/slack-double.js';
 import type { TestHost } from '../support/test-host.js';
-import {
-  ASKER,
-  appMode,
-  appStarts,
-  BOB,
-  CAROL,
-  outboxRows,
-  PERIOD_MS,
-  type ReplicaPair,
-  startPair,
-  replicaWorld,
-  TTL_MS,
-  text,
-  truncateAppLog,
-  waitOpts,
-} from './replica-pair.js';
+import { appMode, outboxRows, PERIOD_MS, type ReplicaPair, startPair, replicaWorld, TTL_MS, text, waitOpts } from './replica-pair.js';
+import { confirmOnBoth } from './confirm-race.js';
 
 /*
  * Issue 18: two replicas on one MariaDB store, both answering Slack. Confirm clicks on one restart
@@ -36,52 +22,17 @@ replicaWorld('mm-replicas-store-', (w) => {
 });
 
 const opts = waitOpts;
-const blocksOf = (c: RecordedCall): string => String(c.body.blocks ?? '');
+const _blocksOf = (c: RecordedCall): string => String(c.body.blocks ?? '');
 
 describe('concurrent confirm clicks delivered to both replicas', () => {
   let pair: ReplicaPair | undefined;
   after(async () => pair?.stop());
 
   it('one click restarts the app, once; the other is refused; the audit has one execution', async (t) => {
-    truncateAppLog(host);
     pair = await startPair(host, db, dir);
-    const { a, b, slack } = pair;
-    const asked = await a.send.command('restart prod-1', { user: ASKER });
-    const confirmation = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && blocksOf(c).includes('restart_confirm'), 30_000);
-    const id = /"action_id":"restart_confirm".*?"value":"([A-Za-z0-9_-]+)"/.exec(blocksOf(confirmation))?.[1];
-    assert.ok(id, blocksOf(confirmation));
-    await slack.waitFor((c) => c.path === `/response/${asked.id}`, 10_000);
-
-    const from = slack.calls.length;
-    const clicks = await Promise.all([a.send.press('restart_confirm', id, BOB), b.send.press('restart_confirm', id, CAROL)]);
-    const outcome = await waitUntil(
-      'the restart outcome',
-      async () =>
-        slack.calls
-          .slice(from)
-          .find(
-            (c) => c.path === '/api/chat.postMessage' && Boolean(c.body.thread_ts) && /healthy|still failing|failed|could not run/.test(String(c.body.text)),
-          ),
-      opts(pair),
-    );
-    assert.match(String(outcome.body.text), /^✅ healthy again/);
-    const refusals = () => clicks.flatMap((c) => slack.calls.filter((x) => x.path === `/response/${c}` && /:no_entry:/.test(String(x.body.text))));
-    const [refusal] = await waitUntil('the losing click refused', async () => (refusals().length ? refusals() : undefined), opts(pair));
-    assert.match(String(refusal!.body.text), /already running|already done|a restart of prod-1 is already running/);
-    assert.equal(refusal!.body.response_type, 'ephemeral');
-    // Everything the restart does is over once both the outcome and the final edit are out.
-    await waitUntil(
-      'the confirmation edited with the outcome',
-      async () => slack.calls.slice(from).find((c) => c.path === '/api/chat.update' && /✅ healthy again/.test(String(c.body.text))),
-      opts(pair),
-    );
-    assert.equal(refusals().length, 1, 'exactly one of the two clicks refused');
-    assert.equal(appStarts(host), 1, 'the app really restarted, once');
-    const ran = outcome.auth === a.auth ? 'A' : outcome.auth === b.auth ? 'B' : `unknown (${outcome.auth})`;
-    t.diagnostic(`the restart ran on replica ${ran}; the other answered "${String(refusal!.body.text)}"`);
-    const events = (await pair.sql(`SELECT \`event\` FROM audit WHERE request_id = '${id}' ORDER BY id`)).trim().split('\n');
-    assert.equal(events.filter((e) => e === 'executed').length, 1, `audit: ${events.join(', ')}`);
-    assert.equal(events.filter((e) => e === 'confirmed').length, 1, `audit: ${events.join(', ')}`);
+    const { ran, loser, refusal } = await confirmOnBoth(pair, host, pair.a);
+    t.diagnostic(`the restart ran on replica ${ran.name}; ${loser.name} answered "${refusal}"`);
+    const { b } = pair;
     const history = JSON.stringify((await b.send.command('history prod-1')).json);
     assert.match(history, /prod-1\*? restart — done: healthy/);
   });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { MariadbHandle } from '../support/mariadb.js';
-import { waitUntil } from '../support/proc.js';
 import type { EnvelopeType, RecordedCall, SlackDouble } from '../support/slack-double.js';
 import type { ClickedMessage, SlackSender } from '../support/slack-requests.js';
 import type { TestHost } from '../support/test-host.js';
-import { APP_TOKEN, ASKER, appStarts, BOB, CAROL, type Replica, type ReplicaPair, replicaWorld, startPair, truncateAppLog, waitOpts } from './replica-pair.js';
+import { confirmOnBoth } from './confirm-race.js';
+import { APP_TOKEN, type Replica, type ReplicaPair, replicaWorld, startPair } from './replica-pair.js';
 
 /*
  * "Every replica answers Slack": two bot processes in Socket Mode on one MariaDB store, against the
@@ -21,7 +21,7 @@ replicaWorld('mm-replicas-socket-', (w) => {
   ({ host, db, dir } = w);
 });
 
-const blocksOf = (c: RecordedCall): string => String(c.body.blocks ?? '');
+const _blocksOf = (c: RecordedCall): string => String(c.body.blocks ?? '');
 const opened = (slack: SlackDouble, r: Replica) => slack.connections().find((c) => c.id === r.connection);
 /**
  * How many health checks this replica ran (the histogram's count). A standby runs no watch cycle, so
@@ -154,47 +154,10 @@ describe('two replicas in Socket Mode on one store', () => {
   });
 
   it('confirm clicks delivered to both connections at once: one restart, once; the other click is refused', async (t) => {
-    truncateAppLog(host);
     // The request goes to the standby: it answers Slack like the leader, with its own bot token.
-    const asked = await b.send.command('restart prod-1', { user: ASKER });
-    const confirmation = await slack.waitFor((c) => c.path === '/api/chat.postMessage' && blocksOf(c).includes('restart_confirm'), 30_000);
+    const { ran, loser, refusal, confirmation } = await confirmOnBoth(pair, host, b);
     assert.equal(confirmation.auth, b.auth, 'B, which got the request, posts the confirmation');
-    const id = /"action_id":"restart_confirm".*?"value":"([A-Za-z0-9_-]+)"/.exec(blocksOf(confirmation))?.[1];
-    assert.ok(id, blocksOf(confirmation));
-    await slack.waitFor((c) => c.path === `/response/${asked.id}`, 10_000);
-
-    const from = slack.calls.length;
-    const clicks = await Promise.all([a.send.press('restart_confirm', id, BOB), b.send.press('restart_confirm', id, CAROL)]);
-    const outcome = await waitUntil(
-      'the restart outcome',
-      async () =>
-        slack.calls
-          .slice(from)
-          .find(
-            (c) => c.path === '/api/chat.postMessage' && Boolean(c.body.thread_ts) && /healthy|still failing|failed|could not run/.test(String(c.body.text)),
-          ),
-      waitOpts(pair),
-    );
-    assert.match(String(outcome.body.text), /^✅ healthy again/);
-    const refusals = () => clicks.flatMap((c) => slack.calls.filter((x) => x.path === `/response/${c}` && /:no_entry:/.test(String(x.body.text))));
-    const [refusal] = await waitUntil('the losing click refused', async () => (refusals().length ? refusals() : undefined), waitOpts(pair));
-    assert.match(String(refusal!.body.text), /already running|already done/);
-    assert.equal(refusal!.body.response_type, 'ephemeral');
-    await waitUntil(
-      'the confirmation edited with the outcome',
-      async () => slack.calls.slice(from).find((c) => c.path === '/api/chat.update' && /✅ healthy again/.test(String(c.body.text))),
-      waitOpts(pair),
-    );
-    assert.equal(refusals().length, 1, 'exactly one of the two clicks refused');
-    assert.equal(appStarts(host), 1, 'the app really restarted, once');
-    const ran = outcome.auth === a.auth ? a : outcome.auth === b.auth ? b : undefined;
-    assert.ok(ran, `the outcome was posted with an unknown token (${outcome.auth})`);
-    const loser = refusal!.path === `/response/${clicks[0]}` ? a : b;
-    assert.notEqual(loser, ran, 'the refused click is the other replica’s');
-    t.diagnostic(`the restart ran on replica ${ran.name}; ${loser.name} answered "${String(refusal!.body.text)}"`);
-    const events = (await pair.sql(`SELECT \`event\` FROM audit WHERE request_id = '${id}' ORDER BY id`)).trim().split('\n');
-    assert.equal(events.filter((e) => e === 'executed').length, 1, `audit: ${events.join(', ')}`);
-    assert.equal(events.filter((e) => e === 'confirmed').length, 1, `audit: ${events.join(', ')}`);
+    t.diagnostic(`the restart ran on replica ${ran.name}; ${loser.name} answered "${refusal}"`);
     const [ha, hb] = await Promise.all([a.health(), b.health()]);
     assert.deepEqual([ha?.watcher, hb?.watcher].sort(), ['on', 'standby'], 'still one leader, one standby');
   });
