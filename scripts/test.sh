@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Real components the integration tests start on loopback: OpenSSH, MariaDB, supervisord running a
-# Flask/Waitress/SQLAlchemy stand-in app, sudo for the bot's sudoers rule, ss/ps for the probes, and
-# systemd + dbus (+ util-linux's unshare/nsenter) for a real systemd as PID 1 of a test namespace.
-DEBIAN_PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client supervisor sudo iproute2 procps coreutils
-  systemd dbus util-linux python3-flask python3-waitress python3-sqlalchemy python3-pymysql)
+# Real components the integration tests start on loopback: OpenSSH, MariaDB, a two-node MariaDB Galera
+# cluster (galera-4, and rsync for its state transfer; mariadb-server pulls both in on Debian 12, named
+# here because the store's Galera test needs them), supervisord running a Flask/Waitress/SQLAlchemy
+# stand-in app, sudo for the bot's sudoers rule, ss/ps for the probes, and systemd + dbus (+ util-linux's
+# unshare/nsenter) for a real systemd as PID 1 of a test namespace. g++ and make: npm ci compiles
+# better-sqlite3 and ssh2's crypto binding (nothing can be downloaded prebuilt here).
+DEBIAN_PACKAGES=(openssh-server openssh-client mariadb-server mariadb-client galera-4 rsync supervisor sudo iproute2 procps coreutils
+  systemd dbus util-linux python3-flask python3-waitress python3-sqlalchemy python3-pymysql g++ make)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do
@@ -32,9 +35,7 @@ if ((${#missing[@]})); then
   [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+bash scripts/npm-install.sh
 
 npx tsc -p tsconfig.json --noEmit
 # Biome: the formatter nobody argues with, and the linter (biome.jsonc); fails on any unformatted file.

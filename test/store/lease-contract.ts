@@ -29,6 +29,7 @@ export function leaseContract(stores: ReturnType<typeof opener>, rig: StoreRig):
     assert.equal(await a.acquire('a', TTL), undefined);
     assert.deepEqual(await b.current(), taken);
     await b.release(taken!);
+    await rig.settle?.();
     const back = await a.acquire('a', TTL);
     assert.deepEqual([back?.holder, back?.token], ['a', first!.token + 2], 'released: taken at once, next token');
     await b.release(taken!); // a stale release changes nothing
@@ -62,6 +63,7 @@ export function leaseContract(stores: ReturnType<typeof opener>, rig: StoreRig):
     await rejectsFenced(store.commitCycle(cycle(2 * MIN, { closed: [{ key: KEY }] }), old));
     assert.ok(await store.openIncident(KEY), 'an expired lease fences too, before anyone took over');
     const now = (await (await f.another()).lease.acquire('b', 5000))!;
+    await rig.settle?.();
     const [row] = await store.duePosts(2 * MIN, 1);
     await rejectsFenced(store.posted(row!, { channel: 'C1', ts: '1.1' }, old));
     await rejectsFenced(store.postFailed(row!, 9 * MIN, 'x', old));
@@ -93,20 +95,24 @@ export function leaseContract(stores: ReturnType<typeof opener>, rig: StoreRig):
     const ask = (id: string, host: string, at: number, s = store) =>
       s.restarts.create({ id, host, command: 'systemctl restart moneymind', requestedBy: 'U0BOB0001', now: at, expiresAt: at + 5 * MIN });
     await ask('r1', 'prod-1', 0);
+    await rig.settle?.();
     const same = await Promise.all([store.restarts.begin('r1', 'U0A', MIN, 3), other.restarts.begin('r1', 'U0B', MIN, 3)]);
     assert.deepEqual(same.map((r) => r.ok).sort(), [false, true]);
     await ask('r2', 'prod-2', 0);
     await ask('r3', 'prod-2', 0, other);
+    await rig.settle?.();
     const host = await Promise.all([store.restarts.begin('r2', 'U0A', MIN, 3), other.restarts.begin('r3', 'U0B', MIN, 3)]);
     assert.deepEqual(host.map((r) => (r.ok ? 'ok' : r.why)).sort(), ['busy', 'ok'], 'one restart per host at a time');
     const running = host.find((r) => r.ok)!.row!.id;
     await store.restarts.finish(running, 2 * MIN, 0, 'verified');
+    await rig.settle?.();
     assert.equal((await store.restarts.get(running))?.state, 'done');
     const waiting = running === 'r2' ? 'r3' : 'r2';
     const limited = await other.restarts.begin(waiting, 'U0B', 3 * MIN, 1);
     assert.ok(!limited.ok && limited.why === 'limit' && limited.retryAt === MIN + 60 * MIN, `over the limit of 1 per hour: ${JSON.stringify(limited)}`);
     assert.equal(await store.restarts.limitedUntil('prod-2', 3 * MIN, 1), 61 * MIN);
     assert.equal((await other.restarts.begin(waiting, 'U0B', 3 * MIN, 2)).ok, true);
+    await rig.settle?.();
     assert.deepEqual((await store.restarts.abandonRunning(4 * MIN)).map((r) => r.id).sort(), ['r1', waiting].sort());
     await ask('r4', 'prod-2', 4 * MIN);
     assert.equal((await store.restarts.begin('r4', 'U0A', 5 * MIN, 5)).ok, true, 'abandoning freed the host');
@@ -118,6 +124,7 @@ export function leaseContract(stores: ReturnType<typeof opener>, rig: StoreRig):
     assert.deepEqual(await store.restarts.begin('r5', 'U0A', 6 * MIN, 5), { ok: false, why: 'not-pending', row: await store.restarts.get('r5') });
     assert.equal(await store.restarts.cancel('r5', 'U0A'), false);
     await store.restarts.audit({ at: 1, requestId: 'r1', host: 'prod-1', actor: 'U0A', event: 'confirmed', detail: { n: 1 } });
+    await rig.settle?.();
     assert.deepEqual(
       (await other.restarts.auditFor('prod-1', 5)).map((e) => [e.event, e.requestId, e.detail]),
       [['confirmed', 'r1', { n: 1 }]],
@@ -128,6 +135,7 @@ export function leaseContract(stores: ReturnType<typeof opener>, rig: StoreRig):
   it('migrations: reopening changes nothing; a newer schema is refused; two replicas opening a new store at once both succeed', async () => {
     const f = await stores.fresh();
     await f.store.setSilence({ host: 'prod-1', until: 10, reason: 'r', by: 'U0A', createdAt: 1 });
+    await rig.settle?.();
     assert.equal((await (await f.another()).activeSilences(0)).length, 1);
     await rig.setSchemaVersion(f, 99);
     await assert.rejects(f.another(), /schema version 99 is newer than this bot's/);
@@ -135,6 +143,7 @@ export function leaseContract(stores: ReturnType<typeof opener>, rig: StoreRig):
     stores.track(a);
     stores.track(b);
     await a.setSilence({ host: 'prod-1', until: 10, reason: 'r', by: 'U0A', createdAt: 1 });
+    await rig.settle?.();
     assert.equal((await b.activeSilences(0)).length, 1);
   });
 }

@@ -19,6 +19,13 @@ export interface StoreRig {
   setSchemaVersion(f: Fresh, v: number): Promise<void>;
   /** Two stores opened at once on one new, never-migrated database. */
   openTwiceAtOnce(): Promise<[BotStore, BotStore]>;
+  /**
+   * Resolves once every replica can read what any of them wrote before the call. One server needs
+   * none. Galera applies another node's writes asynchronously (wsrep_sync_wait=0, its default): a read
+   * through one node right after a write through the other may miss it. The contract calls this where
+   * one replica reads what the other just wrote, never inside a race.
+   */
+  settle?(): Promise<void>;
 }
 
 export interface Fresh {
@@ -147,15 +154,18 @@ export function storeContract(backend: string, rig: StoreRig): void {
       const { store } = f;
       const other = await f.another();
       await store.commitCycle(cycle(0, { opened: [opening(KEY, 0), opening(KEY2, 0, 'prod-2')] }));
+      await rig.settle?.();
       const same = await Promise.all([store.acks.set(KEY, 'U0BOB0001', MIN, true), store.acks.set(KEY, 'U0ALICE01', MIN, true)]);
       assert.deepEqual(same.map((r) => r.ok).sort(), [false, true]);
       const two = await Promise.all([store.acks.set(KEY2, 'U0BOB0001', MIN, true), other.acks.set(KEY2, 'U0ALICE01', MIN, true)]);
       assert.deepEqual(two.map((r) => r.ok).sort(), [false, true], 'two replicas');
       const lost = two.find((r) => !r.ok);
       assert.ok(lost && !lost.ok && lost.why === 'already' && lost.ack?.at === MIN, JSON.stringify(lost));
+      await rig.settle?.();
       assert.equal((await other.acks.open()).size, 2);
       const holder = (await store.acks.open()).get(KEY)!.by;
       assert.deepEqual(await store.acks.set(KEY, holder, 2 * MIN, false), { ok: true, first: false });
+      await rig.settle?.();
       assert.deepEqual(await other.acks.set(KEY, 'U0CAROL01', 3 * MIN, true), { ok: true, first: false }, 'taken again: not the first');
       await store.commitCycle(cycle(4 * MIN, { closed: [{ key: KEY }] }));
       assert.deepEqual(await store.acks.set(KEY, 'U0BOB0001', 5 * MIN, true), { ok: false, why: 'stale', ack: undefined });
