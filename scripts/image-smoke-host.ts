@@ -11,9 +11,10 @@
  *
  *   node --import tsx scripts/image-smoke-host.ts DIR
  */
-import { chmodSync, chownSync, copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { containerHostEntry, keyForContainer, stopWhenAsked } from '../test/support/container-smoke.js';
 import { startSlackDouble } from '../test/support/slack-double.js';
 import { startTestHost } from '../test/support/test-host.js';
 
@@ -33,18 +34,12 @@ const stop = async (code = 0): Promise<void> => {
   await Promise.allSettled([up.close(), down.close(), host.stop()]);
   process.exit(code);
 };
-process.once('SIGTERM', () => void stop());
-process.once('SIGINT', () => void stop());
-process.stdin.resume();
-process.stdin.once('end', () => void stop());
+stopWhenAsked(stop);
 
 try {
-  const key = join(dir, 'ssh_key');
-  copyFileSync(host.sshd.privateKeyPath, key);
-  chownSync(key, 1000, 1000);
-  chmodSync(key, 0o400);
+  keyForContainer(host, dir);
   const config = {
-    hosts: [host.hostConfig('smoke-1', { ssh: { privateKeyPath: '/run/secrets/moneymind_ssh_key' } })],
+    hosts: [containerHostEntry(host)],
     slack: { alertChannel: 'C0SMOKE01' },
   };
   const yaml = stringify(config);

@@ -16,11 +16,12 @@
  *
  *   node --import tsx deploy/smoke/smoke-host.ts DIR GW
  */
-import { chmodSync, chownSync, copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { containerHostEntry, keyForContainer, stopWhenAsked } from '../../test/support/container-smoke.js';
 import { startSlackDouble } from '../../test/support/slack-double.js';
 import { startTestHost } from '../../test/support/test-host.js';
 
@@ -85,18 +86,12 @@ const stop = async (code = 0): Promise<void> => {
   await Promise.allSettled([new Promise((r) => relay.close(r)), slack.close(), host.stop()]);
   process.exit(code);
 };
-process.once('SIGTERM', () => void stop());
-process.once('SIGINT', () => void stop());
-process.stdin.resume();
-process.stdin.once('end', () => void stop());
+stopWhenAsked(stop);
 
 try {
-  const key = join(dir, 'ssh_key');
-  copyFileSync(host.sshd.privateKeyPath, key);
-  chownSync(key, 1000, 1000);
-  chmodSync(key, 0o400);
+  keyForContainer(host, dir);
   const config = {
-    hosts: [host.hostConfig('smoke-1', { ssh: { privateKeyPath: '/run/secrets/moneymind_ssh_key' } })],
+    hosts: [containerHostEntry(host)],
     slack: { alertChannel: 'C0SMOKE01' },
     // leaseTtl left at its default (15 s): the failover check measures against it
     watch: { store: 'mysql://moneymind@store:3306/moneymind_bot', storePasswordEnv: 'MONEYMIND_STORE_PASSWORD' },
