@@ -13,8 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { containerHostEntry, keyForContainer, stopWhenAsked } from '../test/support/container-smoke.js';
+import { stopWhenAsked, writeContainerConfig } from '../test/support/container-smoke.js';
 import { startSlackDouble } from '../test/support/slack-double.js';
 import { startTestHost } from '../test/support/test-host.js';
 
@@ -37,13 +36,7 @@ const stop = async (code = 0): Promise<void> => {
 stopWhenAsked(stop);
 
 try {
-  keyForContainer(host, dir);
-  const config = {
-    hosts: [containerHostEntry(host)],
-    slack: { alertChannel: 'C0SMOKE01' },
-  };
-  const yaml = stringify(config);
-  writeFileSync(join(dir, 'moneymind.yml'), yaml, { mode: 0o644 });
+  const yaml = writeContainerConfig(host, dir);
   writeFileSync(join(dir, 'helper.env'), `SLACK_API_URL_UP=${up.apiUrl}\nSLACK_API_URL_DOWN=${down.apiUrl}\n`);
   process.stdout.write(`# ${join(dir, 'moneymind.yml')} (sshd on 127.0.0.1:${host.sshd.port})\n${yaml}`);
   writeFileSync(join(dir, 'ready'), '');

@@ -20,8 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { containerHostEntry, keyForContainer, stopWhenAsked } from '../../test/support/container-smoke.js';
+import { stopWhenAsked, writeContainerConfig } from '../../test/support/container-smoke.js';
 import { startSlackDouble } from '../../test/support/slack-double.js';
 import { startTestHost } from '../../test/support/test-host.js';
 
@@ -89,15 +88,10 @@ const stop = async (code = 0): Promise<void> => {
 stopWhenAsked(stop);
 
 try {
-  keyForContainer(host, dir);
-  const config = {
-    hosts: [containerHostEntry(host)],
-    slack: { alertChannel: 'C0SMOKE01' },
-    // leaseTtl left at its default (15 s): the failover check measures against it
+  // leaseTtl left at its default (15 s): the failover check measures against it
+  const yaml = writeContainerConfig(host, dir, {
     watch: { store: 'mysql://moneymind@store:3306/moneymind_bot', storePasswordEnv: 'MONEYMIND_STORE_PASSWORD' },
-  };
-  const yaml = stringify(config);
-  writeFileSync(join(dir, 'moneymind.yml'), yaml, { mode: 0o644 });
+  });
   writeFileSync(join(dir, 'helper.env'), `SLACK_API_URL=http://${outer}/api/\n`);
   process.stdout.write(`# moneymind.yml (sshd on ${gw}:${host.sshd.port}, Slack double ${slack.url} relayed at ${outer})\n${yaml}`);
   writeFileSync(join(dir, 'ready'), '');

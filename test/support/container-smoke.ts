@@ -3,9 +3,21 @@
  * deploy/smoke/smoke-host.ts): the test host's key where a container reads it, the host entry that
  * points at it, and stopping when the calling script says so.
  */
-import { chmodSync, chownSync, copyFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { TestHost } from './test-host.js';
+
+/**
+ * DIR/ssh_key (below) and DIR/moneymind.yml: the test host as `smoke-1` with its key where the
+ * container has the secret, an alert channel, and `extra` (e.g. `watch`). Returns the YAML.
+ */
+export function writeContainerConfig(host: TestHost, dir: string, extra: Record<string, unknown> = {}): string {
+  keyForContainer(host, dir);
+  const yaml = stringify({ hosts: [containerHostEntry(host)], slack: { alertChannel: 'C0SMOKE01' }, ...extra });
+  writeFileSync(join(dir, 'moneymind.yml'), yaml, { mode: 0o644 });
+  return yaml;
+}
 
 /** DIR/ssh_key: the client key, owned by the image's `node` user (uid 1000) and mode 0400, as the README mounts it. */
 export function keyForContainer(host: TestHost, dir: string): void {
