@@ -24,6 +24,23 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** One cycle that opens host X's service-down incident and queues its parent post, then its replies. */
+async function openWithPosts(store: Pick<Store, 'commitCycle'>, host: string, now: number, [parent, ...replies]: string[]): Promise<void> {
+  const key = `host:${host}|service-down` as const;
+  await store.commitCycle({
+    now,
+    trackers: [],
+    opened: [{ key, subject: host, cause: 'service-down', hosts: [host], title: 't', at: now }],
+    posts: [
+      { key, kind: 'post-parent', message: { text: parent!, blocks: [] } },
+      ...replies.map((text) => ({ key, kind: 'reply' as const, message: { text, blocks: [] } })),
+    ],
+    closed: [],
+    samples: [],
+    keepSamplesMs: 0,
+  });
+}
+
 describe('outbox: Slack reached again', () => {
   it('a post in a long backoff goes out on retryNow(), once', async () => {
     const store = new Store(join(dir, 's.db'));
@@ -32,15 +49,7 @@ describe('outbox: Slack reached again', () => {
     const poster = new OutboxPoster(store, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: 'C1', minIntervalMs: 0, baseBackoffMs: 3_600_000 });
     try {
       const now = Date.now();
-      await store.commitCycle({
-        now,
-        trackers: [],
-        opened: [{ key: 'host:a|service-down', subject: 'a', cause: 'service-down', hosts: ['a'], title: 't', at: now }],
-        posts: [{ key: 'host:a|service-down', kind: 'post-parent', message: { text: 'a is down', blocks: [] } }],
-        closed: [],
-        samples: [],
-        keepSamplesMs: 0,
-      });
+      await openWithPosts(store, 'a', now, ['a is down']);
       slack.failNext(503);
       poster.kick();
       await poster.idle();
@@ -80,19 +89,7 @@ describe('outbox: Slack reached again', () => {
     const poster = new OutboxPoster(counting, slackAlertSender('xoxb-test', slack.apiUrl), log, { channel: 'C1', minIntervalMs: 0, baseBackoffMs: 1500 });
     try {
       const now = Date.now();
-      const key = 'host:b|service-down' as const;
-      await store.commitCycle({
-        now,
-        trackers: [],
-        opened: [{ key, subject: 'b', cause: 'service-down', hosts: ['b'], title: 't', at: now }],
-        posts: [
-          { key, kind: 'post-parent', message: { text: 'b is down', blocks: [] } },
-          { key, kind: 'reply', message: { text: 'why', blocks: [] } },
-        ],
-        closed: [],
-        samples: [],
-        keepSamplesMs: 0,
-      });
+      await openWithPosts(store, 'b', now, ['b is down', 'why']);
       slack.failNext(503);
       poster.kick();
       await poster.idle();
